@@ -1,0 +1,47 @@
+# partybuild — the two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+PORT   ?= 8000
+
+.PHONY: run test venv lint format messages check-deploy clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+## run: set up, migrate, load the demo data into an empty database, serve web + worker + beat
+run: venv
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo --if-empty
+	PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile
+
+## test: set up and run the whole suite (browser tests skip without Chromium)
+test: venv
+	$(PY) -m pytest -n 2
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+## messages: refresh the translation catalogues (needs gettext) and compile them
+messages: venv
+	$(PY) manage.py makemessages -l zh_Hans -l zh_Hant -l en --no-obsolete --ignore=.venv --ignore=staticfiles
+	$(PY) scripts/fill_hant.py
+	$(PY) manage.py compilemessages --ignore=.venv
+
+check-deploy: venv
+	DJANGO_SETTINGS_MODULE=partybuild.settings.prod SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
+		$(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) var staticfiles

@@ -1,0 +1,57 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import XLSX
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Branch, MassesRater, Member, PartyGroup, User
+from .resources import MemberResource
+
+
+@admin.register(User)
+class PartybuildUserAdmin(UserAdmin):
+    list_display = ("username", "email", "is_staff", "is_active", "last_login")
+
+
+class PartyGroupInline(admin.TabularInline):
+    model = PartyGroup
+    fields = ("name", "leader", "sort_order")
+    raw_id_fields = ("leader",)
+    extra = 0
+
+
+@admin.register(Branch)
+class BranchAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "sort_order")
+    search_fields = ("name",)
+    inlines = [PartyGroupInline]
+
+
+@admin.register(PartyGroup)
+class PartyGroupAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "branch", "leader")
+    list_filter = ("branch",)
+    search_fields = ("name", "branch__name")
+    raw_id_fields = ("leader",)
+    list_select_related = ("branch", "leader")
+
+
+@admin.register(Member)
+class MemberAdmin(ImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [MemberResource]
+    formats = [XLSX]
+    list_display = ("employee_no", "name", "branch", "group", "party_status", "committee_role", "is_active")
+    list_filter = ("party_status", "committee_role", "is_active", "branch")
+    search_fields = ("employee_no", "name")
+    raw_id_fields = ("user", "group")
+    list_select_related = ("branch", "group")
+    show_full_result_count = False
+
+
+@admin.register(MassesRater)
+class MassesRaterAdmin(SimpleHistoryAdmin):
+    list_display = ("employee_no", "name", "branch", "is_active")
+    list_filter = ("branch", "is_active")
+    search_fields = ("employee_no", "name")
+    raw_id_fields = ("user", "ratees")
+    list_select_related = ("branch",)

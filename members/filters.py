@@ -1,0 +1,37 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .models import Member
+
+
+class MemberFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Name or employee number"), method="search")
+    branch = django_filters.ModelChoiceFilter(label=_("Branch"), queryset=None)
+    group = django_filters.ModelChoiceFilter(label=_("Party group"), queryset=None)
+    party_status = django_filters.ChoiceFilter(label=_("Party status"), choices=Member.PartyStatus.choices)
+    is_active = django_filters.ChoiceFilter(
+        label=_("On the roll"),
+        choices=[("1", _("On the roll")), ("0", _("Off the roll"))],
+        method="filter_active",
+        empty_label=_("All"),
+    )
+
+    class Meta:
+        model = Member
+        fields = ["q", "branch", "group", "party_status", "is_active"]
+
+    def __init__(self, *args, branches, groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["branch"].queryset = branches
+        self.filters["group"].queryset = groups
+        self.filters["group"].field.label_from_instance = lambda g: f"{g.branch.name} · {g.name}"
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(employee_no__icontains=value))
+
+    def filter_active(self, queryset, name, value):
+        return queryset.filter(is_active=(value == "1"))

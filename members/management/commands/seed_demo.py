@@ -1,0 +1,50 @@
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from members import demo
+from members.models import Branch, Member
+
+MIN_MEMBERS = 30
+
+
+class Command(BaseCommand):
+    help = "Build a deterministic demo company with one login per role."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--members", type=int, default=90, help="how many Party members (at least 30)")
+        parser.add_argument("--seed", type=int, default=2026, help="random seed; the same seed builds the same data")
+        parser.add_argument("--if-empty", action="store_true", help="do nothing when the roster already has data")
+        parser.add_argument("--reset", action="store_true", help="remove the roster and all logins first")
+
+    def handle(self, *args, members: int, seed: int, if_empty: bool, reset: bool, **options):
+        if members < MIN_MEMBERS:
+            raise CommandError(_("--members must be at least %(n)d.") % {"n": MIN_MEMBERS})
+        has_data = Branch.objects.exists() or Member.objects.exists()
+        if has_data and if_empty:
+            self.stdout.write(_("The database already has a roster; the demo data was not loaded."))
+            return
+        if has_data and not reset:
+            raise CommandError(_("The database already has a roster. Use --reset to replace it with the demo data."))
+        with transaction.atomic():
+            if reset:
+                demo.reset()
+            summary = demo.build(members=members, seed=seed)
+        self.stdout.write(
+            self.style.SUCCESS(
+                _(
+                    "Demo company built: %(branches)d branches, %(groups)d Party groups, "
+                    "%(members)d members, %(masses)d masses raters."
+                )
+                % {
+                    "branches": summary.branches,
+                    "groups": summary.groups,
+                    "members": summary.members,
+                    "masses": summary.masses_raters,
+                }
+            )
+        )
+        self.stdout.write(_("Demo logins (password %(password)s):") % {"password": demo.DEMO_PASSWORD})
+        for username, who in summary.logins.items():
+            self.stdout.write(f"  {username:<11} {who}")
+        self.stdout.write(_("Every other member logs in with their employee number and the same password."))

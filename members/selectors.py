@@ -1,0 +1,160 @@
+"""Reads of the roster, each scoped to the user asking (the scope rule)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from .models import Branch, MassesRater, Member, PartyGroup, User
+from .roles import Roles, get_roles
+
+
+def _member_scope(roles: Roles) -> Q | None:
+    """The Q a member row must match to be visible; None means everything."""
+    if roles.is_admin:
+        return None
+    scope = Q(pk__in=[])
+    if roles.member is not None:
+        scope |= Q(pk=roles.member.pk)
+    if roles.led_group_ids:
+        scope |= Q(group_id__in=roles.led_group_ids)
+    if roles.committee_branch_id is not None:
+        scope |= Q(branch_id=roles.committee_branch_id)
+    return scope
+
+
+def member_list_for_user(*, user: User) -> QuerySet[Member]:
+    roles = get_roles(user)
+    qs = Member.objects.select_related("branch", "group")
+    scope = _member_scope(roles)
+    return qs if scope is None else qs.filter(scope)
+
+
+def member_get_for_user(*, user: User, pk: int) -> Member:
+    """The member if the user may see it; 404 otherwise (never someone else's data)."""
+    try:
+        return member_list_for_user(user=user).select_related("user").get(pk=pk)
+    except (Member.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def member_can_edit(*, roles: Roles, member: Member) -> bool:
+    if roles.is_admin:
+        return True
+    return roles.is_secretary and member.branch_id == roles.secretary_branch_id
+
+
+def member_get_for_edit(*, user: User, pk: int) -> Member:
+    member = member_get_for_user(user=user, pk=pk)
+    if not member_can_edit(roles=get_roles(user), member=member):
+        raise PermissionDenied
+    return member
+
+
+def branch_list_for_user(*, user: User) -> QuerySet[Branch]:
+    roles = get_roles(user)
+    if roles.is_admin:
+        return Branch.objects.all()
+    ids = set()
+    if roles.member is not None:
+        ids.add(roles.member.branch_id)
+    if roles.masses_rater is not None:
+        ids.add(roles.masses_rater.branch_id)
+    return Branch.objects.filter(pk__in=ids)
+
+
+def group_list_for_user(*, user: User) -> QuerySet[PartyGroup]:
+    roles = get_roles(user)
+    qs = PartyGroup.objects.select_related("branch", "leader")
+    if roles.is_admin:
+        return qs
+    scope = Q(pk__in=roles.led_group_ids)
+    if roles.committee_branch_id is not None:
+        scope |= Q(branch_id=roles.committee_branch_id)
+    if roles.member is not None and roles.member.group_id:
+        scope |= Q(pk=roles.member.group_id)
+    return qs.filter(scope)
+
+
+@dataclass(frozen=True)
+class RosterCounts:
+    total: int = 0
+    full: int = 0
+    probationary: int = 0
+    without_group: int = 0
+    inactive: int = 0
+    with_account: int = 0
+
+
+_COUNT_AGGREGATES = {
+    "total": Count("pk", filter=Q(is_active=True)),
+    "full": Count("pk", filter=Q(is_active=True, party_status=Member.PartyStatus.FULL)),
+    "probationary": Count("pk", filter=Q(is_active=True, party_status=Member.PartyStatus.PROBATIONARY)),
+    "without_group": Count("pk", filter=Q(is_active=True, group__isnull=True)),
+    "inactive": Count("pk", filter=Q(is_active=False)),
+    "with_account": Count("pk", filter=Q(is_active=True, user__isnull=False)),
+}
+
+
+def roster_counts(*, members: QuerySet[Member]) -> RosterCounts:
+    """Head counts of a member queryset in one aggregate query."""
+    return RosterCounts(**members.order_by().aggregate(**_COUNT_AGGREGATES))
+
+
+def group_counts(*, branch_id: int) -> QuerySet[PartyGroup]:
+    """The branch's groups with their active and probationary head counts."""
+    return (
+        PartyGroup.objects.filter(branch_id=branch_id)
+        .select_related("leader")
+        .annotate(
+            active_count=Count("members", filter=Q(members__is_active=True)),
+            probationary_count=Count(
+                "members",
+                filter=Q(members__is_active=True, members__party_status=Member.PartyStatus.PROBATIONARY),
+            ),
+        )
+    )
+
+
+def branch_counts() -> QuerySet[Branch]:
+    """Every branch with its head counts, for the administrator (one GROUP BY)."""
+    return Branch.objects.annotate(
+        active_count=Count("members", filter=Q(members__is_active=True)),
+        probationary_count=Count(
+            "members", filter=Q(members__is_active=True, members__party_status=Member.PartyStatus.PROBATIONARY)
+        ),
+        group_count=Coalesce(
+            Subquery(
+                PartyGroup.objects.filter(branch=OuterRef("pk"))
+                .order_by()
+                .values("branch")
+                .annotate(n=Count("pk"))
+                .values("n")
+            ),
+            0,
+        ),
+    )
+
+
+def company_counts() -> dict[str, int]:
+    return {
+        "branches": Branch.objects.count(),
+        "groups": PartyGroup.objects.count(),
+        "masses_raters": MassesRater.objects.filter(is_active=True).count(),
+    }
+
+
+def masses_rater_ratees(*, rater: MassesRater) -> QuerySet[Member]:
+    return rater.ratees.filter(is_active=True).select_related("branch", "group")
+
+
+def member_history_for_user(*, user: User, pk: int):
+    """A member's roster history, newest first; administrators only."""
+    if not get_roles(user).is_admin:
+        raise PermissionDenied
+    member = member_get_for_user(user=user, pk=pk)
+    return member, member.history.select_related("history_user", "branch", "group").order_by("-history_date")

@@ -1,0 +1,213 @@
+"""Every write to the roster: member edits, login accounts, roster import."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from partybuild.lib.xlsx import WorkbookError, read_sheet
+
+from .models import Member, User
+from .resources import COLUMNS, REQUIRED_COLUMNS, MemberResource
+from .roles import get_roles
+from .selectors import member_can_edit
+
+ROSTER_SHEET = "花名册"
+
+
+class ConcurrentEditError(Exception):
+    """Someone else saved the record after this form was opened."""
+
+    message = gettext_lazy(
+        "Someone else changed this record after you opened it. Your changes were not saved; "
+        "reload the page to see the current values."
+    )
+
+
+def _check_can_edit(*, actor: User, member: Member) -> None:
+    if not member_can_edit(roles=get_roles(actor), member=member):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def member_create(*, actor: User, data: dict[str, Any]) -> Member:
+    roles = get_roles(actor)
+    member = Member(**data)
+    if not roles.is_admin:
+        if not roles.is_secretary:
+            raise PermissionDenied
+        # A secretary adds members to their own branch only.
+        member.branch_id = roles.secretary_branch_id
+        member.committee_role = Member.CommitteeRole.NONE
+    member.full_clean()
+    member._history_user = actor
+    member.save()
+    return member
+
+
+@transaction.atomic
+def member_update(*, actor: User, member_id: int, version: int, data: dict[str, Any]) -> Member:
+    """Save an edit made on a form read at ``version``; refuse if the row moved on."""
+    member = Member.objects.select_for_update().get(pk=member_id)
+    _check_can_edit(actor=actor, member=member)
+    if member.version != version:
+        raise ConcurrentEditError
+    roles = get_roles(actor)
+    if not roles.is_admin:
+        data = {k: v for k, v in data.items() if k not in {"branch", "committee_role"}}
+    for name, value in data.items():
+        setattr(member, name, value)
+    member.full_clean()
+    member.version += 1
+    member._history_user = actor
+    member.save()
+    return member
+
+
+@transaction.atomic
+def member_set_login(*, actor: User, member_id: int, password: str) -> User:
+    """Give a member a login (username = employee number) or reset its password."""
+    member = Member.objects.select_for_update().select_related("user").get(pk=member_id)
+    _check_can_edit(actor=actor, member=member)
+    user = member.user or User(username=member.employee_no)
+    user.email = member.email
+    validate_password(password, user)
+    if user.pk is None and User.objects.filter(username=member.employee_no).exists():
+        raise ValidationError({"password": _("A login named %(name)s already exists.") % {"name": member.employee_no}})
+    user.set_password(password)
+    user.is_active = True
+    user.save()
+    if member.user_id != user.pk:
+        member.user = user
+        member._history_user = actor
+        member.save(update_fields=["user", "updated_at"])
+    return user
+
+
+# ---------------------------------------------------------------------------
+# Roster import
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # the row number as Excel shows it (the header is row 1)
+    column: str  # the column header, or "" when the whole row is at fault
+    message: str
+
+
+@dataclass
+class RosterImportReport:
+    dry_run: bool
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    # (row, employee number, name, "new" / "update") of the rows that change something
+    changes: list[tuple[int, str, str, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def total(self) -> int:
+        return self.new + self.updated + self.unchanged
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _messages(error: Exception) -> list[str]:
+    if isinstance(error, ValidationError):
+        return [str(m) for m in error.messages]
+    return [str(error)]
+
+
+def roster_import(*, file: IO[bytes], actor: User | None = None, dry_run: bool = False) -> RosterImportReport:
+    """Import a roster workbook, all or nothing.
+
+    Any bad row means nothing is written; the report lists every bad row with
+    its Excel row number, column and reason. Rows equal to the database are
+    left alone, so importing the same file twice changes nothing.
+    """
+    if actor is not None and not get_roles(actor).is_admin:
+        raise PermissionDenied
+    report = RosterImportReport(dry_run=dry_run)
+    try:
+        dataset = read_sheet(file, sheet=None)
+    except WorkbookError as exc:
+        report.errors.append(RowError(row=0, column="", message=str(exc)))
+        return report
+    missing = [COLUMNS[key] for key in REQUIRED_COLUMNS if COLUMNS[key] not in dataset.headers]
+    if missing:
+        report.errors.append(
+            RowError(
+                row=1,
+                column="",
+                message=_("The sheet lacks the columns: %(columns)s.") % {"columns": "、".join(missing)},
+            )
+        )
+        return report
+    row_numbers = dataset.row_numbers
+    resource = MemberResource()
+    column_of = {name: f.column_name for name, f in resource.fields.items()}
+    column_of.update(COLUMNS)
+
+    try:
+        with transaction.atomic():
+            result = resource.import_data(
+                dataset, dry_run=dry_run, use_transactions=True, raise_errors=False, user=actor
+            )
+            for error in result.base_errors:
+                report.errors.extend(RowError(row=0, column="", message=m) for m in _messages(error.error))
+            for invalid in result.invalid_rows:
+                excel_row = row_numbers[invalid.number - 1]
+                for name, messages in invalid.error_dict.items():
+                    column = column_of.get(name, "")
+                    report.errors.extend(RowError(row=excel_row, column=column, message=str(m)) for m in messages)
+            for number, errors in result.row_errors():
+                for error in errors:
+                    report.errors.extend(
+                        RowError(row=row_numbers[number - 1], column="", message=m) for m in _messages(error.error)
+                    )
+            employee_header, name_header = COLUMNS["employee_no"], COLUMNS["name"]
+            for index, (row_result, values) in enumerate(zip(result.rows, dataset.dict, strict=True)):
+                kind = row_result.import_type
+                if kind == row_result.IMPORT_TYPE_NEW:
+                    report.new += 1
+                elif kind == row_result.IMPORT_TYPE_UPDATE:
+                    report.updated += 1
+                elif kind == row_result.IMPORT_TYPE_SKIP:
+                    report.unchanged += 1
+                    continue
+                else:
+                    continue
+                report.changes.append(
+                    (
+                        row_numbers[index],
+                        str(values.get(employee_header) or ""),
+                        str(values.get(name_header) or ""),
+                        kind,
+                    )
+                )
+            if dry_run or report.errors:
+                raise _Rollback
+    except _Rollback:
+        pass
+    report.errors.sort(key=lambda e: (e.row, e.column))
+    return report
+
+
+def roster_export(*, members) -> bytes:
+    """The members as a roster workbook that imports back unchanged."""
+    resource = MemberResource()
+    dataset = resource.export(queryset=members.select_related("branch", "group").order_by("employee_no"))
+    dataset.title = ROSTER_SHEET
+    return dataset.export("xlsx")

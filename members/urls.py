@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "members"
+
+urlpatterns = [
+    path("", views.member_list, name="list"),
+    path("new/", views.member_create, name="create"),
+    path("organisation/", views.organisation, name="organisation"),
+    path("import/", views.roster_import, name="import"),
+    path("import/confirm/", views.roster_import_confirm, name="import_confirm"),
+    path("export/", views.roster_export, name="export"),
+    path("<int:pk>/", views.member_detail, name="detail"),
+    path("<int:pk>/edit/", views.member_edit, name="edit"),
+    path("<int:pk>/login/", views.member_login, name="login"),
+    path("<int:pk>/history/", views.member_history, name="history"),
+]

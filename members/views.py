@@ -1,0 +1,276 @@
+from __future__ import annotations
+
+import io
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import selectors, services
+from .filters import MemberFilter
+from .forms import MEMBER_FIELDS, LoginForm, MemberForm, RosterUploadForm
+from .roles import get_roles
+
+PAGE_SIZE = 25
+IMPORT_DIR = Path(settings.VAR_DIR) / "imports"
+
+
+def paginate(request: HttpRequest, queryset, per_page: int = PAGE_SIZE):
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    roles = get_roles(request.user)
+    context: dict = {"roles": roles}
+    if roles.is_admin:
+        context["company"] = selectors.company_counts()
+        context["company_roster"] = selectors.roster_counts(members=selectors.member_list_for_user(user=request.user))
+        context["branches"] = paginate(request, selectors.branch_counts(), per_page=20)
+    if roles.committee_branch_id is not None:
+        branch_members = selectors.member_list_for_user(user=request.user).filter(branch_id=roles.committee_branch_id)
+        context["branch_roster"] = selectors.roster_counts(members=branch_members)
+        context["branch_groups"] = selectors.group_counts(branch_id=roles.committee_branch_id)
+    if roles.is_group_leader:
+        context["led_groups"] = selectors.group_list_for_user(user=request.user).filter(pk__in=roles.led_group_ids)
+        context["group_roster"] = selectors.roster_counts(
+            members=selectors.member_list_for_user(user=request.user).filter(group_id__in=roles.led_group_ids)
+        )
+    if roles.is_masses_rater:
+        context["ratees"] = selectors.masses_rater_ratees(rater=roles.masses_rater)
+    if roles.is_member:
+        member = roles.member
+        context["party_years"] = _years_between(member.joined_on, timezone.localdate())
+    return render(request, "members/home.html", context)
+
+
+def _years_between(start, end) -> int:
+    return end.year - start.year - ((end.month, end.day) < (start.month, start.day))
+
+
+@login_required
+def member_list(request: HttpRequest) -> HttpResponse:
+    roles = get_roles(request.user)
+    if not roles.can_view_roster:
+        raise PermissionDenied
+    members = selectors.member_list_for_user(user=request.user)
+    member_filter = MemberFilter(
+        request.GET,
+        queryset=members,
+        branches=selectors.branch_list_for_user(user=request.user),
+        groups=selectors.group_list_for_user(user=request.user),
+    )
+    page = paginate(request, member_filter.qs.order_by("branch__sort_order", "employee_no"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "members/member_list.html",
+        {
+            "filter": member_filter,
+            "page": page,
+            "query": query.urlencode(),
+            "counts": selectors.roster_counts(members=member_filter.qs),
+            "roles": roles,
+        },
+    )
+
+
+@login_required
+def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    member = selectors.member_get_for_user(user=request.user, pk=pk)
+    roles = get_roles(request.user)
+    return render(
+        request,
+        "members/member_detail.html",
+        {
+            "member": member,
+            "can_edit": selectors.member_can_edit(roles=roles, member=member),
+            "is_self": roles.member is not None and roles.member.pk == member.pk,
+            "roles": roles,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_create(request: HttpRequest) -> HttpResponse:
+    roles = get_roles(request.user)
+    if not roles.can_edit_roster:
+        raise PermissionDenied
+    form = MemberForm(request.POST or None, roles=roles)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k in MEMBER_FIELDS}
+        try:
+            member = services.member_create(actor=request.user, data=data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("%(name)s was added to the roster.") % {"name": member.name})
+            return redirect("members:detail", pk=member.pk)
+    return render(request, "members/member_form.html", {"form": form, "member": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    member = selectors.member_get_for_edit(user=request.user, pk=pk)
+    roles = get_roles(request.user)
+    form = MemberForm(request.POST or None, instance=member, roles=roles)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k in MEMBER_FIELDS}
+        version = form.cleaned_data.get("version") or 0
+        try:
+            member = services.member_update(actor=request.user, member_id=pk, version=version, data=data)
+        except services.ConcurrentEditError as exc:
+            form.add_error(None, exc.message)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The record of %(name)s was saved.") % {"name": member.name})
+            return redirect("members:detail", pk=member.pk)
+    return render(request, "members/member_form.html", {"form": form, "member": member})
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_login(request: HttpRequest, pk: int) -> HttpResponse:
+    member = selectors.member_get_for_edit(user=request.user, pk=pk)
+    form = LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.member_set_login(
+                actor=request.user, member_id=member.pk, password=form.cleaned_data["password1"]
+            )
+        except ValidationError as exc:
+            form.add_error("password1", exc.messages)
+        else:
+            messages.success(
+                request,
+                _("%(name)s can now log in as %(username)s with the new password.")
+                % {"name": member.name, "username": user.username},
+            )
+            return redirect("members:detail", pk=member.pk)
+    return render(request, "members/member_login.html", {"form": form, "member": member})
+
+
+@login_required
+def member_history(request: HttpRequest, pk: int) -> HttpResponse:
+    member, history = selectors.member_history_for_user(user=request.user, pk=pk)
+    page = paginate(request, history)
+    records = list(page.object_list)
+    if records:
+        # Each record is compared with the one before it; the page's oldest needs
+        # one more row, fetched once rather than once per record.
+        records.append(history.filter(history_date__lt=records[-1].history_date).first())
+    field_names = {f.name: f.verbose_name for f in member._meta.fields}
+    rows = []
+    for record, previous in zip(records, records[1:], strict=False):
+        changes = []
+        if previous is not None:
+            delta = record.diff_against(previous)
+            changes = [(field_names.get(c.field, c.field), c.old, c.new) for c in delta.changes]
+        rows.append({"record": record, "changes": changes})
+    return render(request, "members/member_history.html", {"member": member, "page": page, "rows": rows})
+
+
+@login_required
+def roster_export(request: HttpRequest) -> HttpResponse:
+    roles = get_roles(request.user)
+    if not (roles.is_admin or roles.is_committee):
+        raise PermissionDenied
+    content = services.roster_export(members=selectors.member_list_for_user(user=request.user))
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="roster-{stamp}.xlsx"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def roster_import(request: HttpRequest) -> HttpResponse:
+    """Upload, then preview: the file is checked in a dry run and kept for the confirm step."""
+    if not get_roles(request.user).is_admin:
+        raise PermissionDenied
+    form = RosterUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        content = form.cleaned_data["file"].read()
+        report = services.roster_import(file=io.BytesIO(content), actor=request.user, dry_run=True)
+        token = ""
+        if report.ok and (report.new or report.updated):
+            token = uuid.uuid4().hex
+            IMPORT_DIR.mkdir(parents=True, exist_ok=True)
+            (IMPORT_DIR / f"{token}.xlsx").write_bytes(content)
+            request.session["roster_import_token"] = token
+        return render(
+            request,
+            "members/roster_import_preview.html",
+            {"report": report, "token": token, "filename": form.cleaned_data["file"].name},
+        )
+    return render(request, "members/roster_import.html", {"form": form})
+
+
+@login_required
+@require_POST
+def roster_import_confirm(request: HttpRequest) -> HttpResponse:
+    if not get_roles(request.user).is_admin:
+        raise PermissionDenied
+    token = request.POST.get("token", "")
+    if not token or token != request.session.get("roster_import_token"):
+        messages.error(request, _("The preview has expired; upload the file again."))
+        return redirect("members:import")
+    path = IMPORT_DIR / f"{token}.xlsx"
+    try:
+        content = path.read_bytes()
+    except FileNotFoundError:
+        messages.error(request, _("The preview has expired; upload the file again."))
+        return redirect("members:import")
+    report = services.roster_import(file=io.BytesIO(content), actor=request.user, dry_run=False)
+    path.unlink(missing_ok=True)
+    request.session.pop("roster_import_token", None)
+    if not report.ok:
+        # The database changed between preview and confirm; show why nothing was written.
+        return render(request, "members/roster_import_preview.html", {"report": report, "token": ""})
+    messages.success(
+        request,
+        _("Roster imported: %(new)d added, %(updated)d updated, %(unchanged)d unchanged.")
+        % {"new": report.new, "updated": report.updated, "unchanged": report.unchanged},
+    )
+    return redirect("members:list")
+
+
+@login_required
+def organisation(request: HttpRequest) -> HttpResponse:
+    """Branches and their groups with head counts, within the user's scope."""
+    roles = get_roles(request.user)
+    if not roles.can_view_roster:
+        raise PermissionDenied
+    if roles.is_admin:
+        branches = paginate(request, selectors.branch_counts(), per_page=20)
+        return render(request, "members/organisation.html", {"branches": branches, "roles": roles})
+    branch_id = roles.member.branch_id
+    groups = selectors.group_counts(branch_id=branch_id)
+    if not roles.is_committee:
+        groups = groups.filter(pk__in=roles.led_group_ids)
+    return render(
+        request,
+        "members/organisation.html",
+        {"branch": roles.member.branch, "groups": groups, "roles": roles},
+    )

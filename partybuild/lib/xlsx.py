@@ -1,0 +1,68 @@
+"""Reading uploaded Excel workbooks into tablib datasets, with clear refusals.
+
+openpyxl reads in read-only mode so a large roster streams instead of loading
+whole; formulas give their cached values (what Excel showed), merged cells give
+their top-left value once and blanks elsewhere.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from typing import IO
+
+import tablib
+from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+
+class WorkbookError(Exception):
+    """The upload is not a workbook we can read; the message says why, for the user."""
+
+
+def read_sheet(file: IO[bytes], *, sheet: str | None = None) -> tablib.Dataset:
+    """The named sheet (or the first) as a dataset: first row headers, empty rows dropped.
+
+    ``dataset.row_numbers[i]`` is the Excel row number of data row ``i``.
+    """
+    try:
+        book = load_workbook(file, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError) as exc:
+        raise WorkbookError(_("The file is not an Excel workbook (.xlsx).")) from exc
+    try:
+        if sheet is not None:
+            if sheet not in book.sheetnames:
+                raise WorkbookError(_("The workbook has no sheet named “%(sheet)s”.") % {"sheet": sheet})
+            ws = book[sheet]
+        else:
+            ws = book.worksheets[0]
+        rows = ws.iter_rows(values_only=True)
+        try:
+            header_row = next(rows)
+        except StopIteration:
+            raise WorkbookError(_("The sheet is empty.")) from None
+        headers = [str(h).strip() if h is not None else "" for h in header_row]
+        while headers and not headers[-1]:
+            headers.pop()
+        if not any(headers):
+            raise WorkbookError(_("The first row must hold the column headers."))
+        repeated = sorted({h for h in headers if h and headers.count(h) > 1})
+        if repeated:
+            raise WorkbookError(_("The column headers repeat: %(columns)s.") % {"columns": "、".join(repeated)})
+        width = len(headers)
+        data = tablib.Dataset(headers=headers)
+        # The Excel row number of each kept row, so errors point at what the user sees.
+        data.row_numbers = []
+        for number, values in enumerate(rows, start=2):
+            values = list(values[:width]) + [None] * (width - len(values))
+            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+                continue
+            data.append(values)
+            data.row_numbers.append(number)
+        return data
+    except WorkbookError:
+        raise
+    except Exception as exc:  # a corrupt sheet inside a valid zip
+        raise WorkbookError(_("The file is not an Excel workbook (.xlsx).")) from exc
+    finally:
+        book.close()
