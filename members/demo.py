@@ -17,6 +17,7 @@ from simple_history.utils import bulk_create_with_history
 from .models import Branch, MassesRater, Member, PartyGroup, User
 
 DEMO_PASSWORD = "partybuild-demo"  # noqa: S105 - documented demo logins
+DEMO_LOGINS = ("admin", "secretary1", "secretary2", "leader1", "member1", "member2", "masses1")
 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕"

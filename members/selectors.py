@@ -109,6 +109,7 @@ def group_counts(*, branch_id: int) -> QuerySet[PartyGroup]:
     """The branch's groups with their active and probationary head counts."""
     return (
         PartyGroup.objects.filter(branch_id=branch_id)
+        .order_by("sort_order", "name")
         .select_related("leader")
         .annotate(
             active_count=Count("members", filter=Q(members__is_active=True)),
@@ -122,7 +123,7 @@ def group_counts(*, branch_id: int) -> QuerySet[PartyGroup]:
 
 def branch_counts() -> QuerySet[Branch]:
     """Every branch with its head counts, for the administrator (one GROUP BY)."""
-    return Branch.objects.annotate(
+    return Branch.objects.order_by("sort_order", "name").annotate(
         active_count=Count("members", filter=Q(members__is_active=True)),
         probationary_count=Count(
             "members", filter=Q(members__is_active=True, members__party_status=Member.PartyStatus.PROBATIONARY)

@@ -1,0 +1,115 @@
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from members import demo
+from members.models import Branch, MassesRater, Member, PartyGroup, User
+from members.tests.xlsx import roster_row, workbook
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args):
+    out, err = io.StringIO(), io.StringIO()
+    call_command(*args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def test_import_roster_command_imports_a_good_file(org, tmp_path):
+    path = tmp_path / "roster.xlsx"
+    path.write_bytes(workbook([roster_row()]).getvalue())
+    out, _ = run("import_roster", str(path))
+    assert Member.objects.filter(employee_no="N0001").exists()
+    out, _ = run("import_roster", str(path))
+    assert Member.objects.filter(employee_no="N0001").count() == 1
+
+
+def test_import_roster_command_prints_each_bad_row_and_fails(org, tmp_path):
+    path = tmp_path / "roster.xlsx"
+    path.write_bytes(workbook([roster_row(), roster_row(工号="N0002", 党支部="不存在")]).getvalue())
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_roster", str(path), stdout=io.StringIO(), stderr=err)
+    assert "党支部" in err.getvalue() and "不存在" in err.getvalue()
+    assert not Member.objects.filter(employee_no__in=["N0001", "N0002"]).exists()
+
+
+def test_import_roster_dry_run_writes_nothing(org, tmp_path):
+    path = tmp_path / "roster.xlsx"
+    path.write_bytes(workbook([roster_row()]).getvalue())
+    run("import_roster", str(path), "--dry-run")
+    assert not Member.objects.filter(employee_no="N0001").exists()
+
+
+def test_import_roster_missing_file_is_a_clear_error(db):
+    with pytest.raises(CommandError):
+        call_command("import_roster", "/nonexistent/roster.xlsx")
+
+
+def test_export_then_import_is_a_no_op(org, tmp_path):
+    path = tmp_path / "out.xlsx"
+    run("export_roster", "--out", str(path))
+    before = list(Member.objects.order_by("pk").values())
+    run("import_roster", str(path))
+    assert list(Member.objects.order_by("pk").values()) == before
+
+
+def snapshot():
+    return (
+        list(Branch.objects.order_by("sort_order").values_list("name", flat=True)),
+        list(
+            PartyGroup.objects.order_by("branch__sort_order", "sort_order").values_list("name", "leader__employee_no")
+        ),
+        list(Member.objects.order_by("employee_no").values_list("employee_no", "name", "joined_on", "group__name")),
+        sorted(MassesRater.ratees.through.objects.values_list("massesrater__employee_no", "member__employee_no")),
+    )
+
+
+def test_seed_demo_is_deterministic(db):
+    run("seed_demo", "--members", "60", "--seed", "7")
+    first = snapshot()
+    run("seed_demo", "--members", "60", "--seed", "7", "--reset")
+    assert snapshot() == first
+    run("seed_demo", "--members", "60", "--seed", "8", "--reset")
+    assert snapshot() != first
+
+
+def test_seed_demo_creates_one_login_per_role(db):
+    out, _ = run("seed_demo")
+    from members.roles import get_roles
+
+    roles = {name: get_roles(User.objects.get(username=name)) for name in demo.DEMO_LOGINS}
+    assert roles["admin"].is_admin
+    assert roles["secretary1"].is_secretary and roles["secretary2"].is_secretary
+    assert roles["secretary1"].member.branch != roles["secretary2"].member.branch
+    assert roles["leader1"].is_group_leader
+    assert roles["member1"].names == ["member"] and roles["member2"].names == ["member"]
+    assert roles["member1"].member.group_id in roles["leader1"].led_group_ids
+    assert roles["masses1"].names == ["masses"]
+    assert roles["member1"].member in roles["masses1"].masses_rater.ratees.all()
+    for name in demo.DEMO_LOGINS:
+        assert User.objects.get(username=name).check_password(demo.DEMO_PASSWORD)
+        assert name in out
+
+
+def test_seed_demo_has_a_branch_without_groups(db):
+    run("seed_demo")
+    assert Branch.objects.filter(groups__isnull=True).exists()
+    assert Branch.objects.filter(groups__isnull=False).distinct().count() >= 2
+
+
+def test_seed_demo_refuses_to_overwrite_without_reset(db):
+    run("seed_demo")
+    with pytest.raises(CommandError):
+        call_command("seed_demo", stdout=io.StringIO())
+    out, _ = run("seed_demo", "--if-empty")
+    assert Member.objects.count() == 90
+
+
+def test_seed_demo_at_scale_uses_bulk_inserts(db, django_assert_max_num_queries):
+    # SQLite caps parameters per statement, so batches are small there; what matters
+    # is that no row costs a query of its own.
+    with django_assert_max_num_queries(300):
+        run("seed_demo", "--members", "3000")
+    assert Member.objects.count() == 3000
