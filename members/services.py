@@ -73,7 +73,7 @@ def member_update(*, actor: User, member_id: int, version: int, data: dict[str, 
 @transaction.atomic
 def member_set_login(*, actor: User, member_id: int, password: str) -> User:
     """Give a member a login (username = employee number) or reset its password."""
-    member = Member.objects.select_for_update().select_related("user").get(pk=member_id)
+    member = Member.objects.select_for_update(of=("self",)).select_related("user").get(pk=member_id)
     _check_can_edit(actor=actor, member=member)
     user = member.user or User(username=member.employee_no)
     user.email = member.email
