@@ -175,19 +175,7 @@ def member_login(request: HttpRequest, pk: int) -> HttpResponse:
 def member_history(request: HttpRequest, pk: int) -> HttpResponse:
     member, history = selectors.member_history_for_user(user=request.user, pk=pk)
     page = paginate(request, history)
-    records = list(page.object_list)
-    if records:
-        # Each record is compared with the one before it; the page's oldest needs
-        # one more row, fetched once rather than once per record.
-        records.append(history.filter(history_date__lt=records[-1].history_date).first())
-    field_names = {f.name: f.verbose_name for f in member._meta.fields}
-    rows = []
-    for record, previous in zip(records, records[1:], strict=False):
-        changes = []
-        if previous is not None:
-            delta = record.diff_against(previous)
-            changes = [(field_names.get(c.field, c.field), c.old, c.new) for c in delta.changes]
-        rows.append({"record": record, "changes": changes})
+    rows = selectors.history_rows(records=list(page.object_list), history=history)
     return render(request, "members/member_history.html", {"member": member, "page": page, "rows": rows})
 
 

@@ -266,8 +266,25 @@ def test_history_is_for_administrators(client_for, org):
     response = client_for(org.admin).get(reverse("members:history", args=[org.member.pk]))
     assert response.status_code == 200
     latest = response.context["rows"][0]
-    assert latest["record"].history_user == org.secretary.user
-    assert any(new == "x" for _, _, new in latest["changes"])
+    assert latest.record.history_user == org.secretary.user
+    assert any(new == "x" for _, _, new in latest.changes)
+
+
+def test_history_shows_names_not_ids(client_for, org):
+    response = client_for(org.admin).post(
+        reverse("members:edit", args=[org.member.pk]),
+        edit_data(org.member, group=org.group_a2.pk, gender="F", branch=org.branch_a.pk, committee_role=""),
+    )
+    assert response.status_code == 302
+    response = client_for(org.admin).get(reverse("members:history", args=[org.member.pk]))
+    changes = {old: new for _, old, new in response.context["rows"][0].changes}
+    assert changes["第一党小组"] == "第二党小组"
+    assert "F" not in changes.values()
+
+
+def test_admin_roster_import_page_renders(client_for, org):
+    assert client_for(org.admin).get("/admin/members/member/import/").status_code == 200
+    assert client_for(org.admin).get("/admin/members/member/").status_code == 200
 
 
 def test_open_a_login_through_the_form(client_for, org):
