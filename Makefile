@@ -33,9 +33,9 @@ format: venv
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-## messages: refresh the translation catalogues (needs gettext) and compile them
+## messages: refresh the catalogues (needs gettext), fill zh_Hant from zh_Hans with OpenCC, compile them
 messages: venv
-	$(PY) manage.py makemessages -l zh_Hans -l zh_Hant -l en --no-obsolete --ignore=.venv --ignore=staticfiles
+	$(PY) manage.py makemessages -l zh_Hans -l zh_Hant --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=var
 	$(PY) scripts/fill_hant.py
 	$(PY) manage.py compilemessages --ignore=.venv
 
