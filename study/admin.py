@@ -1,0 +1,94 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    Attendance,
+    Criticism,
+    CriticismMeeting,
+    QuarterlyReport,
+    RectificationItem,
+    ReportProblem,
+    ReportTransition,
+    SelfCriticism,
+    StudySession,
+    Talk,
+)
+
+
+class AttendanceInline(admin.TabularInline):
+    model = Attendance
+    raw_id_fields = ("member",)
+    extra = 0
+
+
+@admin.register(StudySession)
+class StudySessionAdmin(SimpleHistoryAdmin):
+    list_display = ("title", "kind", "branch", "starts_at", "audience", "attendance_taken_at")
+    list_filter = ("kind", "content_tag", "branch")
+    search_fields = ("title",)
+    raw_id_fields = ("group", "assigned_members")
+    inlines = [AttendanceInline]
+    list_select_related = ("branch",)
+
+
+class ReportProblemInline(admin.TabularInline):
+    model = ReportProblem
+    fk_name = "report"
+    raw_id_fields = ("carried_from",)
+    extra = 0
+
+
+class ReportTransitionInline(admin.TabularInline):
+    model = ReportTransition
+    fields = ("created_at", "actor", "action", "from_status", "to_status", "comment", "sections")
+    readonly_fields = fields
+    can_delete = False
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(QuarterlyReport)
+class QuarterlyReportAdmin(SimpleHistoryAdmin):
+    list_display = ("member", "quarter", "branch", "group", "status", "grade")
+    list_filter = ("quarter", "status", "grade", "branch")
+    search_fields = ("member__name", "member__employee_no")
+    raw_id_fields = ("member", "group")
+    readonly_fields = ("status", "version")
+    inlines = [ReportProblemInline, ReportTransitionInline]
+    list_select_related = ("member", "branch", "group")
+
+
+@admin.register(Talk)
+class TalkAdmin(SimpleHistoryAdmin):
+    list_display = ("member", "branch", "source", "status", "due_on", "talked_on")
+    list_filter = ("status", "source", "branch")
+    raw_id_fields = ("member", "report")
+    list_select_related = ("member", "branch")
+
+
+class SelfCriticismInline(admin.StackedInline):
+    model = SelfCriticism
+    raw_id_fields = ("member",)
+    extra = 0
+
+
+class CriticismInline(admin.StackedInline):
+    model = Criticism
+    raw_id_fields = ("from_member", "to_member")
+    extra = 0
+
+
+class RectificationItemInline(admin.TabularInline):
+    model = RectificationItem
+    raw_id_fields = ("owner",)
+    extra = 0
+
+
+@admin.register(CriticismMeeting)
+class CriticismMeetingAdmin(SimpleHistoryAdmin):
+    list_display = ("title", "kind", "branch", "held_on")
+    list_filter = ("kind", "branch")
+    raw_id_fields = ("participants",)
+    inlines = [SelfCriticismInline, CriticismInline, RectificationItemInline]

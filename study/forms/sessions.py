@@ -1,0 +1,57 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Member, PartyGroup
+
+from ..models import Attendance, StudySession
+
+
+class SessionForm(forms.ModelForm):
+    assigned_members = forms.ModelMultipleChoiceField(
+        label=_("Members assigned individually"),
+        queryset=Member.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("For remedial re-study, or to add people to the audience."),
+    )
+
+    class Meta:
+        model = StudySession
+        fields = [
+            "kind",
+            "title",
+            "content_tag",
+            "content",
+            "requirements",
+            "starts_at",
+            "duration_minutes",
+            "location",
+            "audience",
+            "group",
+        ]
+        widgets = {
+            "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "content": forms.Textarea(attrs={"rows": 4}),
+            "requirements": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, branch_id: int, group_ids: set[int] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        groups = PartyGroup.objects.filter(branch_id=branch_id)
+        if group_ids is not None:
+            groups = groups.filter(pk__in=group_ids)
+        self.fields["group"].queryset = groups
+        self.fields["assigned_members"].queryset = Member.objects.filter(branch_id=branch_id, is_active=True)
+        if self.instance.pk:
+            self.fields["assigned_members"].initial = list(self.instance.assigned_members.values_list("pk", flat=True))
+        self.fields["duration_minutes"].min_value = 10
+        self.fields["duration_minutes"].max_value = 600
+
+
+class AttendanceRowForm(forms.Form):
+    member_id = forms.IntegerField(widget=forms.HiddenInput)
+    status = forms.ChoiceField(choices=Attendance.Status.choices, widget=forms.RadioSelect)
+    reason = forms.CharField(required=False, max_length=200)
+
+
+AttendanceFormSet = forms.formset_factory(AttendanceRowForm, extra=0, max_num=5000, validate_max=True)

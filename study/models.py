@@ -1,0 +1,352 @@
+"""Platform 1 — Party-spirit training: study sessions and attendance, quarterly
+Party-spirit reports and their review, individual talks, criticism meetings."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from members.models import Branch, Member, PartyGroup
+
+# ---------------------------------------------------------------------------
+# Study sessions
+
+
+class StudySession(models.Model):
+    """One study meeting with its four rigid constraints: time, content, people, requirements."""
+
+    class Kind(models.TextChoices):
+        ASSEMBLY = "assembly", _("Member assembly (collective study)")
+        GROUP_MEETING = "group", _("Party group meeting (study in groups)")
+        LECTURE = "lecture", _("Special Party lecture (focused study)")
+        RESTUDY = "restudy", _("Remedial re-study")
+
+    class ContentTag(models.TextChoices):
+        PRESCRIBED = "prescribed", _("Prescribed content")
+        HIGHER = "higher", _("Required by higher levels")
+        CONSTITUTION = "constitution", _("Party Constitution")
+
+    class Audience(models.TextChoices):
+        BRANCH = "branch", _("The whole branch")
+        GROUP = "group", _("One Party group")
+        ASSIGNED = "assigned", _("Assigned members only")
+
+    branch = models.ForeignKey(
+        Branch, on_delete=models.PROTECT, related_name="study_sessions", verbose_name=_("branch")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    title = models.CharField(_("topic"), max_length=200)
+    content_tag = models.CharField(_("content type"), max_length=16, choices=ContentTag.choices)
+    content = models.TextField(_("content"), help_text=_("What is studied: documents, speeches, chapters."))
+    requirements = models.TextField(
+        _("requirements"), blank=True, help_text=_("What members must do: read beforehand, take notes, speak…")
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    duration_minutes = models.PositiveIntegerField(_("duration (minutes)"), default=90)
+    location = models.CharField(_("place"), max_length=200, blank=True)
+    audience = models.CharField(_("who must attend"), max_length=16, choices=Audience.choices, default=Audience.BRANCH)
+    group = models.ForeignKey(
+        PartyGroup,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="study_sessions",
+        verbose_name=_("Party group"),
+    )
+    assigned_members = models.ManyToManyField(
+        Member, blank=True, related_name="assigned_sessions", verbose_name=_("members assigned")
+    )
+    attendance_taken_at = models.DateTimeField(_("attendance taken at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-starts_at"]
+        indexes = [models.Index(fields=["branch", "starts_at"], name="session_branch_start_idx")]
+        verbose_name = _("study session")
+        verbose_name_plural = _("study sessions")
+
+    def __str__(self) -> str:
+        return f"{self.starts_at:%Y-%m-%d} {self.title}"
+
+
+class Attendance(models.Model):
+    class Status(models.TextChoices):
+        PRESENT = "present", _("Present")
+        EXCUSED = "excused", _("Excused")
+        ABSENT = "absent", _("Absent")
+
+    session = models.ForeignKey(StudySession, on_delete=models.CASCADE, related_name="attendance")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="attendance")
+    status = models.CharField(_("attendance"), max_length=8, choices=Status.choices)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["session", "member"], name="attendance_once_per_session")]
+        indexes = [models.Index(fields=["member", "status"], name="attendance_member_idx")]
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+
+
+# ---------------------------------------------------------------------------
+# Quarterly Party-spirit report
+
+
+class QuarterlyReport(models.Model):
+    """党性教育报告单 with its 党性分析评价表: one per member per quarter."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        WITH_GROUP = "with_group", _("With the group")
+        WITH_BRANCH = "with_branch", _("With the branch")
+        RETURNED = "returned", _("Returned")
+        APPROVED = "approved", _("Approved")
+
+    class Section(models.TextChoices):
+        STUDIED = "studied", _("1. What I studied")
+        INSIGHTS = "insights", _("2. What I took from it")
+        ORG_LIFE = "org_life", _("3. Organisational life")
+        ANALYSIS = "analysis", _("4. Party-spirit analysis")
+        PROBLEMS = "problems", _("5. Problems and rectification")
+
+    class Grade(models.TextChoices):
+        EXCELLENT = "excellent", _("Excellent")
+        QUALIFIED = "qualified", _("Qualified")
+        BASIC = "basic", _("Basically qualified")
+        UNQUALIFIED = "unqualified", _("Unqualified")
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="reports", verbose_name=_("member"))
+    quarter = models.CharField(_("quarter"), max_length=6)
+    # Where the member stood when the report was started: the report stays with
+    # that branch and group even if the member moves later.
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="reports", verbose_name=_("branch"))
+    group = models.ForeignKey(
+        PartyGroup, on_delete=models.SET_NULL, null=True, blank=True, related_name="reports", verbose_name=_("group")
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+
+    studied_notes = models.TextField(_("other study"), blank=True)
+    insights = models.TextField(_("what I took from it"), blank=True)
+    org_life_notes = models.TextField(_("organisational life"), blank=True)
+    analysis = models.TextField(_("Party-spirit analysis"), blank=True)
+
+    returned_sections = models.JSONField(_("sections to redo"), default=list, blank=True)
+    group_opinion = models.TextField(_("group opinion"), blank=True)
+    grade = models.CharField(_("grade"), max_length=12, choices=Grade.choices, blank=True)
+    truly_studied = models.BooleanField(_("truly studied"), null=True)
+    truly_checked = models.BooleanField(_("truly checked"), null=True)
+    truly_rectified = models.BooleanField(_("truly rectified"), null=True)
+    evaluation = models.TextField(_("branch evaluation"), blank=True)
+
+    version = models.PositiveIntegerField(default=1)
+    submitted_at = models.DateTimeField(_("first submitted at"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-quarter", "member__employee_no"]
+        constraints = [models.UniqueConstraint(fields=["member", "quarter"], name="report_once_per_quarter")]
+        indexes = [
+            models.Index(fields=["branch", "quarter", "status"], name="report_branch_quarter_idx"),
+            models.Index(fields=["group", "status"], name="report_group_status_idx"),
+        ]
+        verbose_name = _("quarterly Party-spirit report")
+        verbose_name_plural = _("quarterly Party-spirit reports")
+
+    def __str__(self) -> str:
+        return f"{self.member.name} {self.quarter}"
+
+    def section_open(self, section: str) -> bool:
+        """Whether the member may edit the section now."""
+        if self.status == self.Status.DRAFT:
+            return True
+        return self.status == self.Status.RETURNED and section in self.returned_sections
+
+
+class ReportProblem(models.Model):
+    """A problem found, its cause, the rectification measure and how far it got."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Not started")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+
+    report = models.ForeignKey(QuarterlyReport, on_delete=models.CASCADE, related_name="problems")
+    problem = models.TextField(_("problem found"))
+    cause = models.TextField(_("cause"), blank=True)
+    measure = models.TextField(_("rectification measure"), blank=True)
+    status = models.CharField(_("completion"), max_length=12, choices=Status.choices, default=Status.OPEN)
+    carried_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("carried over from")
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("problem and rectification")
+        verbose_name_plural = _("problems and rectification")
+
+
+class ReportTransition(models.Model):
+    """One move of a report through its workflow: who, when, from, to, why."""
+
+    report = models.ForeignKey(QuarterlyReport, on_delete=models.CASCADE, related_name="transitions")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=16)
+    from_status = models.CharField(max_length=12, choices=QuarterlyReport.Status.choices)
+    to_status = models.CharField(max_length=12, choices=QuarterlyReport.Status.choices)
+    comment = models.TextField(blank=True)
+    sections = models.JSONField(default=list, blank=True)
+    restudy_session = models.ForeignKey(
+        StudySession, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    talk = models.ForeignKey("Talk", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+
+# ---------------------------------------------------------------------------
+# Individual talks
+
+
+class Talk(models.Model):
+    """个别谈话: a talk with a member, open until it is recorded."""
+
+    class Source(models.TextChoices):
+        REPORT_RETURN = "report_return", _("Returned report")
+        ASSESSMENT = "assessment", _("Assessment result")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        RECORDED = "recorded", _("Recorded")
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="talks", verbose_name=_("member"))
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="talks", verbose_name=_("branch"))
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    report = models.ForeignKey(QuarterlyReport, on_delete=models.SET_NULL, null=True, blank=True, related_name="talks")
+    due_on = models.DateField(_("due by"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    talked_on = models.DateField(_("date of the talk"), null=True, blank=True)
+    talked_by = models.CharField(_("who talked"), max_length=100, blank=True)
+    problems = models.TextField(_("problems pointed out"), blank=True)
+    response = models.TextField(_("member's response"), blank=True)
+    plan = models.TextField(_("improvement plan"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    recorded_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["status", "due_on", "pk"]
+        indexes = [models.Index(fields=["branch", "status"], name="talk_branch_status_idx")]
+        verbose_name = _("talk")
+        verbose_name_plural = _("talks")
+
+    def __str__(self) -> str:
+        return f"{self.member.name} · {self.get_source_display()}"
+
+
+# ---------------------------------------------------------------------------
+# Criticism meetings
+
+
+class CriticismMeeting(models.Model):
+    class Kind(models.TextChoices):
+        DEMOCRATIC_LIFE = "democratic", _("Democratic life meeting (leadership)")
+        ORGANISATIONAL_LIFE = "organisational", _("Organisational life meeting (branch)")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    branch = models.ForeignKey(
+        Branch, on_delete=models.PROTECT, related_name="criticism_meetings", verbose_name=_("branch")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    held_on = models.DateField(_("held on"))
+    location = models.CharField(_("place"), max_length=200, blank=True)
+    topic = models.TextField(_("theme"), blank=True)
+    participants = models.ManyToManyField(Member, related_name="criticism_meetings", verbose_name=_("participants"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords(m2m_fields=[participants])
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+        verbose_name = _("criticism meeting")
+        verbose_name_plural = _("criticism meetings")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SelfCriticism(models.Model):
+    meeting = models.ForeignKey(CriticismMeeting, on_delete=models.CASCADE, related_name="self_criticisms")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+", verbose_name=_("member"))
+    content = models.TextField(_("self-criticism"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "member"], name="one_self_criticism_per_member")]
+
+
+class Criticism(models.Model):
+    meeting = models.ForeignKey(CriticismMeeting, on_delete=models.CASCADE, related_name="criticisms")
+    from_member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+", verbose_name=_("from"))
+    to_member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+", verbose_name=_("to"))
+    matter = models.TextField(_("the matter"))
+    evidence = models.TextField(_("evidence"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pk"]
+
+
+class RectificationItem(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Not started")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+
+    meeting = models.ForeignKey(CriticismMeeting, on_delete=models.CASCADE, related_name="rectifications")
+    owner = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="rectifications", verbose_name=_("owner"))
+    description = models.TextField(_("rectification item"))
+    deadline = models.DateField(_("deadline"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.OPEN)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["deadline", "pk"]
+
+
+class RectificationUpdate(models.Model):
+    """Follow-up on a rectification item: what was done, and the status after it."""
+
+    item = models.ForeignKey(RectificationItem, on_delete=models.CASCADE, related_name="updates")
+    note = models.TextField(_("follow-up"))
+    status = models.CharField(_("status"), max_length=12, choices=RectificationItem.Status.choices)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]

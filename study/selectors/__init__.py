@@ -1,0 +1,1 @@
+"""Every read of the study app, scoped to the user asking."""

@@ -1,0 +1,209 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
+from django.utils.translation import gettext_lazy
+
+from members.models import Member, User
+from members.roles import Roles, get_roles
+from partybuild.lib.quarters import Quarter
+
+from ..models import Attendance, QuarterlyReport, StudySession, Talk
+
+Status = QuarterlyReport.Status
+NOT_STARTED = "not_started"
+BOARD_STATES = [NOT_STARTED, Status.DRAFT, Status.WITH_GROUP, Status.WITH_BRANCH, Status.RETURNED, Status.APPROVED]
+STATE_LABELS = {NOT_STARTED: gettext_lazy("Not started"), **dict(Status.choices)}
+
+
+def _report_scope(roles: Roles) -> Q | None:
+    """A member sees their own reports; a group leader those submitted to their group;
+    the branch committee the branch's; an administrator all (None)."""
+    if roles.is_admin:
+        return None
+    scope = Q(pk__in=[])
+    if roles.member is not None:
+        scope |= Q(member_id=roles.member.pk)
+    if roles.led_group_ids:
+        scope |= Q(group_id__in=roles.led_group_ids) & ~Q(status=Status.DRAFT)
+    if roles.committee_branch_id is not None:
+        scope |= Q(branch_id=roles.committee_branch_id)
+    return scope
+
+
+def report_list_for_user(*, user: User) -> QuerySet[QuarterlyReport]:
+    qs = QuarterlyReport.objects.select_related("member", "branch", "group")
+    scope = _report_scope(get_roles(user))
+    return qs if scope is None else qs.filter(scope)
+
+
+def report_get_for_user(*, user: User, pk: int) -> QuarterlyReport:
+    try:
+        return report_list_for_user(user=user).get(pk=pk)
+    except (QuarterlyReport.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def reports_waiting_for_group(*, user: User) -> QuerySet[QuarterlyReport]:
+    roles = get_roles(user)
+    return (
+        report_list_for_user(user=user)
+        .filter(group_id__in=roles.led_group_ids, status=Status.WITH_GROUP)
+        .order_by("updated_at")
+    )
+
+
+def reports_waiting_for_branch(*, user: User) -> QuarterlyReport:
+    roles = get_roles(user)
+    if roles.committee_branch_id is None:
+        return QuarterlyReport.objects.none()
+    return (
+        report_list_for_user(user=user)
+        .filter(branch_id=roles.committee_branch_id, status=Status.WITH_BRANCH)
+        .order_by("updated_at")
+    )
+
+
+@dataclass(frozen=True)
+class BoardCounts:
+    total: int
+    by_state: dict[str, int]
+
+    @property
+    def approved_percent(self) -> int:
+        return round(100 * self.by_state.get(Status.APPROVED, 0) / self.total) if self.total else 0
+
+
+def review_board(*, branch_id: int, quarter: Quarter) -> QuerySet[Member]:
+    """Every active member of the branch with their report's id and state for the quarter
+    (state "not_started" when there is none), in one query."""
+    report = QuarterlyReport.objects.filter(member=OuterRef("pk"), quarter=quarter.code)
+    return (
+        Member.objects.filter(branch_id=branch_id, is_active=True)
+        .select_related("group")
+        .annotate(
+            report_id=Subquery(report.values("pk")[:1]),
+            report_state=Subquery(report.values("status")[:1]),
+            report_updated=Subquery(report.values("updated_at")[:1]),
+        )
+        .order_by("group__sort_order", "employee_no")
+    )
+
+
+def review_board_counts(*, branch_id: int, quarter: Quarter) -> BoardCounts:
+    total = Member.objects.filter(branch_id=branch_id, is_active=True).count()
+    rows = (
+        QuarterlyReport.objects.filter(branch_id=branch_id, quarter=quarter.code, member__is_active=True)
+        .order_by()
+        .values("status")
+        .annotate(n=Count("pk"))
+    )
+    by_state = {state: 0 for state in BOARD_STATES}
+    for row in rows:
+        by_state[row["status"]] = row["n"]
+    by_state[NOT_STARTED] = max(total - sum(by_state.values()), 0)
+    return BoardCounts(total=total, by_state=by_state)
+
+
+def filter_board(members: QuerySet[Member], *, state: str | None, group_id: int | None) -> QuerySet[Member]:
+    if group_id:
+        members = members.filter(group_id=group_id)
+    if state == NOT_STARTED:
+        members = members.filter(report_id__isnull=True)
+    elif state in Status.values:
+        members = members.filter(report_state=state)
+    return members
+
+
+def quarter_status_rows(*, quarter: Quarter, branch_name: str | None = None) -> list[dict]:
+    """Per branch: how many members are in each board state for the quarter (two GROUP BYs)."""
+    from members.models import Branch
+
+    branches = Branch.objects.order_by("sort_order", "name")
+    if branch_name:
+        branches = branches.filter(name=branch_name)
+    totals = dict(
+        Member.objects.filter(is_active=True, branch__in=branches)
+        .order_by()
+        .values_list("branch_id")
+        .annotate(n=Count("pk"))
+    )
+    counts: dict[int, dict[str, int]] = {}
+    for branch_id, status, n in (
+        QuarterlyReport.objects.filter(quarter=quarter.code, branch__in=branches, member__is_active=True)
+        .order_by()
+        .values_list("branch_id", "status")
+        .annotate(n=Count("pk"))
+    ):
+        counts.setdefault(branch_id, {})[status] = n
+    rows = []
+    for branch in branches:
+        states = {state: counts.get(branch.pk, {}).get(state, 0) for state in Status.values}
+        total = totals.get(branch.pk, 0)
+        rows.append(
+            {"branch": branch.name, "total": total, NOT_STARTED: max(total - sum(states.values()), 0), **states}
+        )
+    return rows
+
+
+# ---------------------------------------------------------------------------
+# What the report shows automatically
+
+
+@dataclass(frozen=True)
+class AttendanceSummary:
+    expected: int
+    present: int
+    excused: int
+    absent: int
+
+    @property
+    def rate(self) -> int | None:
+        return round(100 * self.present / self.expected) if self.expected else None
+
+
+def attendance_summary(*, member_id: int, quarter: Quarter) -> AttendanceSummary:
+    start, end = quarter.bounds()
+    counts = (
+        Attendance.objects.filter(member_id=member_id, session__starts_at__gte=start, session__starts_at__lt=end)
+        .order_by()
+        .aggregate(
+            expected=Count("pk"),
+            present=Count("pk", filter=Q(status=Attendance.Status.PRESENT)),
+            excused=Count("pk", filter=Q(status=Attendance.Status.EXCUSED)),
+            absent=Count("pk", filter=Q(status=Attendance.Status.ABSENT)),
+        )
+    )
+    return AttendanceSummary(**counts)
+
+
+def sessions_attended(*, member_id: int, quarter: Quarter) -> QuerySet[StudySession]:
+    start, end = quarter.bounds()
+    return StudySession.objects.filter(
+        attendance__member_id=member_id,
+        attendance__status=Attendance.Status.PRESENT,
+        starts_at__gte=start,
+        starts_at__lt=end,
+    ).order_by("starts_at")
+
+
+def talk_list_for_user(*, user: User) -> QuerySet[Talk]:
+    roles = get_roles(user)
+    qs = Talk.objects.select_related("member", "branch", "report")
+    if roles.is_admin:
+        return qs
+    scope = Q(pk__in=[])
+    if roles.committee_branch_id is not None:
+        scope |= Q(branch_id=roles.committee_branch_id)
+    if roles.member is not None:
+        scope |= Q(member_id=roles.member.pk)
+    return qs.filter(scope)
+
+
+def talk_get_for_user(*, user: User, pk: int) -> Talk:
+    try:
+        return talk_list_for_user(user=user).get(pk=pk)
+    except (Talk.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

@@ -1,0 +1,13 @@
+"""Every write of the study app, one module per subject.
+
+Each service checks who is acting and the current state, locks the row it
+changes, saves, and records who did it.
+"""
+
+
+class StudyError(Exception):
+    """A move that is not allowed now; the message says why, for the user."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message

@@ -1,0 +1,138 @@
+"""Study sessions: planning them and taking attendance."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from members.models import Member, User
+from members.roles import get_roles
+
+from ..models import Attendance, StudySession
+
+
+def session_can_manage(*, actor: User, branch_id: int, group_id: int | None = None) -> bool:
+    """Administrators, the branch committee, and a group leader for their own group's meetings."""
+    roles = get_roles(actor)
+    if roles.is_admin or roles.committee_branch_id == branch_id:
+        return True
+    return group_id is not None and group_id in roles.led_group_ids
+
+
+def _validate(session: StudySession) -> None:
+    errors = {}
+    if session.audience == StudySession.Audience.GROUP:
+        if session.group_id is None:
+            errors["group"] = _("Choose the Party group that must attend.")
+        elif session.group.branch_id != session.branch_id:
+            errors["group"] = _("The Party group does not belong to the session's branch.")
+    elif session.group_id is not None and session.audience != StudySession.Audience.GROUP:
+        session.group = None
+    if session.kind == StudySession.Kind.GROUP_MEETING and session.audience != StudySession.Audience.GROUP:
+        errors["audience"] = _("A Party group meeting is attended by one Party group.")
+    if errors:
+        raise ValidationError(errors)
+    session.full_clean()
+
+
+@transaction.atomic
+def session_create(*, actor: User, data: dict[str, Any], assigned: list[Member] | None = None) -> StudySession:
+    session = StudySession(created_by=actor, **data)
+    if not session_can_manage(actor=actor, branch_id=session.branch_id, group_id=session.group_id):
+        raise PermissionDenied
+    _validate(session)
+    session._history_user = actor
+    session.save()
+    if assigned:
+        _check_assigned(session, assigned)
+        session.assigned_members.set(assigned)
+    return session
+
+
+@transaction.atomic
+def session_update(
+    *, actor: User, session_id: int, data: dict[str, Any], assigned: list[Member] | None = None
+) -> StudySession:
+    session = StudySession.objects.select_for_update().get(pk=session_id)
+    if not session_can_manage(actor=actor, branch_id=session.branch_id, group_id=session.group_id):
+        raise PermissionDenied
+    data = {k: v for k, v in data.items() if k != "branch"}
+    for name, value in data.items():
+        setattr(session, name, value)
+    if not session_can_manage(actor=actor, branch_id=session.branch_id, group_id=session.group_id):
+        raise PermissionDenied
+    _validate(session)
+    session._history_user = actor
+    session.save()
+    if assigned is not None:
+        _check_assigned(session, assigned)
+        session.assigned_members.set(assigned)
+    return session
+
+
+def _check_assigned(session: StudySession, assigned: list[Member]) -> None:
+    if any(m.branch_id != session.branch_id for m in assigned):
+        raise ValidationError({"assigned_members": _("Only members of the session's branch can be assigned.")})
+
+
+def expected_attendees(session: StudySession):
+    """The members who must attend: the audience plus anyone assigned individually."""
+    audience = Member.objects.none()
+    if session.audience == StudySession.Audience.BRANCH:
+        audience = Member.objects.filter(branch_id=session.branch_id, is_active=True)
+    elif session.audience == StudySession.Audience.GROUP:
+        audience = Member.objects.filter(group_id=session.group_id, is_active=True)
+    assigned_ids = session.assigned_members.values("pk")
+    return (Member.objects.filter(pk__in=audience.values("pk")) | Member.objects.filter(pk__in=assigned_ids)).order_by(
+        "group__sort_order", "employee_no"
+    )
+
+
+@transaction.atomic
+def attendance_record(*, actor: User, session_id: int, marks: dict[int, tuple[str, str]]) -> int:
+    """Record attendance for the whole list at once: member id -> (status, reason).
+
+    Every expected member must be marked; absence and leave need a reason.
+    Rows are upserted, so recording again corrects the earlier marks.
+    """
+    session = StudySession.objects.select_for_update().get(pk=session_id)
+    if not session_can_manage(actor=actor, branch_id=session.branch_id, group_id=session.group_id):
+        raise PermissionDenied
+    if session.starts_at > timezone.now():
+        raise ValidationError(_("Attendance can be taken once the session has started."))
+    expected = set(expected_attendees(session).values_list("pk", flat=True))
+    unknown = set(marks) - expected
+    if unknown:
+        raise ValidationError(_("Some members marked are not expected at this session."))
+    missing = expected - set(marks)
+    if missing:
+        raise ValidationError(_("Mark every member on the list: %(n)d are not marked.") % {"n": len(missing)})
+    errors = []
+    for status, reason in marks.values():
+        if status not in Attendance.Status.values:
+            errors.append(_("Choose present, excused or absent."))
+        elif status != Attendance.Status.PRESENT and not reason.strip():
+            errors.append(_("Give the reason for each member who is excused or absent."))
+    if errors:
+        raise ValidationError(sorted(set(errors)))
+    existing = {a.member_id: a for a in Attendance.objects.filter(session=session)}
+    new, changed = [], []
+    for member_id, (status, reason) in marks.items():
+        reason = reason.strip() if status != Attendance.Status.PRESENT else ""
+        row = existing.get(member_id)
+        if row is None:
+            new.append(Attendance(session=session, member_id=member_id, status=status, reason=reason))
+        elif (row.status, row.reason) != (status, reason):
+            row.status, row.reason = status, reason
+            changed.append(row)
+    Attendance.objects.bulk_create(new)
+    Attendance.objects.bulk_update(changed, ["status", "reason"])
+    Attendance.objects.filter(session=session).exclude(member_id__in=expected).delete()
+    session.attendance_taken_at = timezone.now()
+    session._history_user = actor
+    session.save(update_fields=["attendance_taken_at"])
+    return len(new) + len(changed)

@@ -1,0 +1,365 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from members import selectors as member_selectors
+from members.roles import get_roles
+from members.views import paginate
+from partybuild.lib.quarters import Quarter, recent_quarters
+
+from ..forms.reports import ApproveForm, ForwardForm, ProblemFormSet, ReportTextsForm, ReturnForm
+from ..models import QuarterlyReport
+from ..selectors import reports as selectors
+from ..services import StudyError
+from ..services import reports as services
+
+
+def _quarter_or_404(code: str) -> Quarter:
+    try:
+        return Quarter.parse(code)
+    except ValueError:
+        raise Http404 from None
+
+
+def _quarter_from(request: HttpRequest) -> Quarter:
+    try:
+        return Quarter.parse(request.GET.get("quarter", ""))
+    except ValueError:
+        return Quarter.current()
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@login_required
+def report_list(request: HttpRequest) -> HttpResponse:
+    """The member's own reports, newest quarter first, with this quarter's at the top."""
+    roles = get_roles(request.user)
+    if roles.member is None:
+        raise PermissionDenied
+    reports = {r.quarter: r for r in selectors.report_list_for_user(user=request.user).filter(member=roles.member)}
+    quarters = recent_quarters(8)
+    rows = [(q, reports.get(q.code)) for q in quarters]
+    older = [r for code, r in sorted(reports.items(), reverse=True) if code < quarters[-1].code]
+    return render(request, "study/report_list.html", {"rows": rows, "older": older, "current": quarters[0]})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_mine(request: HttpRequest, quarter: str) -> HttpResponse:
+    """Open the member's report for a quarter; starting one is a POST."""
+    q = _quarter_or_404(quarter)
+    roles = get_roles(request.user)
+    if roles.member is None:
+        raise PermissionDenied
+    existing = QuarterlyReport.objects.filter(member=roles.member, quarter=q.code).first()
+    if existing is not None:
+        return redirect("study:report_detail", pk=existing.pk)
+    if request.method == "POST":
+        try:
+            report = services.report_start(actor=request.user, quarter=q)
+        except StudyError as exc:
+            messages.error(request, exc.message)
+            return redirect("study:report_list")
+        return redirect("study:report_edit", pk=report.pk)
+    return render(request, "study/report_start.html", {"quarter": q, "future": q > Quarter.current()})
+
+
+def _detail_context(request: HttpRequest, report: QuarterlyReport, **forms) -> dict:
+    quarter = Quarter.parse(report.quarter)
+    actions = services.allowed_actions(actor=request.user, report=report)
+    by_branch = "return_branch" in actions
+    context = {
+        "report": report,
+        "quarter": quarter,
+        "actions": actions,
+        "is_author": report.member.user_id == request.user.pk,
+        "problems": list(report.problems.select_related("carried_from__report")),
+        "sessions": list(selectors.sessions_attended(member_id=report.member_id, quarter=quarter)),
+        "attendance": selectors.attendance_summary(member_id=report.member_id, quarter=quarter),
+        "transitions": list(report.transitions.select_related("actor__member", "restudy_session", "talk")),
+        "sections": QuarterlyReport.Section,
+    }
+    if "forward" in actions:
+        context["forward_form"] = forms.get("forward_form") or ForwardForm()
+    if "return_group" in actions or by_branch:
+        context["return_form"] = forms.get("return_form") or ReturnForm(report=report, by_branch=by_branch)
+    if "approve" in actions:
+        context["approve_form"] = forms.get("approve_form") or ApproveForm(report=report)
+    return context
+
+
+@login_required
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.report_get_for_user(user=request.user, pk=pk)
+    return render(request, "study/report_detail.html", _detail_context(request, report))
+
+
+@login_required
+def report_print(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.report_get_for_user(user=request.user, pk=pk)
+    return render(request, "study/report_print.html", _detail_context(request, report))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.report_get_for_user(user=request.user, pk=pk)
+    if report.member.user_id != request.user.pk:
+        raise PermissionDenied
+    if report.status not in (QuarterlyReport.Status.DRAFT, QuarterlyReport.Status.RETURNED):
+        messages.info(request, _("This report is with the group or the branch and cannot be edited now."))
+        return redirect("study:report_detail", pk=report.pk)
+    problems_open = report.section_open(QuarterlyReport.Section.PROBLEMS)
+    initial_problems = [
+        {"id": p.pk, "problem": p.problem, "cause": p.cause, "measure": p.measure, "status": p.status}
+        for p in report.problems.all()
+    ]
+    form = ReportTextsForm(request.POST or None, report=report)
+    formset = ProblemFormSet(request.POST or None, initial=initial_problems, prefix="problems")
+    if not problems_open:
+        formset.extra = 0
+        for f in formset.forms:
+            for field in f.fields.values():
+                field.disabled = True
+    if request.method == "POST" and form.is_valid() and (not problems_open or formset.is_valid()):
+        texts = {name: form.cleaned_data[name] for name in ReportTextsForm.SECTION_OF if not form.fields[name].disabled}
+        problems = None
+        if problems_open:
+            problems = [
+                services.ProblemInput(
+                    id=f.cleaned_data.get("id"),
+                    problem=f.cleaned_data["problem"],
+                    cause=f.cleaned_data.get("cause", ""),
+                    measure=f.cleaned_data.get("measure", ""),
+                    status=f.cleaned_data["status"],
+                )
+                for f in formset.forms
+                if f.has_changed() or f.cleaned_data.get("id")
+                if f.cleaned_data and not f.cleaned_data.get("DELETE")
+            ]
+        try:
+            report = services.report_save(
+                actor=request.user,
+                report_id=report.pk,
+                version=form.cleaned_data["version"],
+                texts=texts,
+                problems=problems,
+            )
+            if "submit" in request.POST:
+                report = services.report_submit(actor=request.user, report_id=report.pk)
+                messages.success(request, _("Your report was submitted."))
+                return redirect("study:report_detail", pk=report.pk)
+        except services.ConcurrentEditError as exc:
+            form.add_error(None, exc.message)
+        except StudyError as exc:
+            form.add_error(None, exc.message)
+        except ValidationError as exc:
+            # Saved, but not complete enough to hand in: say what is missing.
+            messages.warning(request, _("Your changes were saved, but the report is not ready to submit."))
+            for message in exc.messages:
+                messages.error(request, message)
+            return redirect("study:report_edit", pk=report.pk)
+        else:
+            messages.success(request, _("Your report was saved."))
+            return redirect("study:report_edit", pk=report.pk)
+    quarter = Quarter.parse(report.quarter)
+    return render(
+        request,
+        "study/report_edit.html",
+        {
+            "report": report,
+            "form": form,
+            "formset": formset,
+            "problems_open": problems_open,
+            "quarter": quarter,
+            "sessions": list(selectors.sessions_attended(member_id=report.member_id, quarter=quarter)),
+            "attendance": selectors.attendance_summary(member_id=report.member_id, quarter=quarter),
+            "returned": report.status == QuarterlyReport.Status.RETURNED,
+            "last_return": report.transitions.filter(to_status=QuarterlyReport.Status.RETURNED).last(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.report_get_for_user(user=request.user, pk=pk)
+    try:
+        services.report_submit(actor=request.user, report_id=report.pk)
+    except StudyError as exc:
+        messages.error(request, exc.message)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("study:report_edit", pk=report.pk)
+    else:
+        messages.success(request, _("Your report was submitted."))
+    return redirect("study:report_detail", pk=report.pk)
+
+
+@login_required
+@require_POST
+def report_forward(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.report_get_for_user(user=request.user, pk=pk)
+    form = ForwardForm(request.POST)
+    if form.is_valid():
+        try:
+            services.report_forward(actor=request.user, report_id=report.pk, opinion=form.cleaned_data["opinion"])
+        except StudyError as exc:
+            messages.error(request, exc.message)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The report was forwarded to the branch."))
+            return redirect("study:report_waiting")
+    if not form.errors:
+        return redirect("study:report_detail", pk=report.pk)
+    return render(request, "study/report_detail.html", _detail_context(request, report, forward_form=form))
+
+
+@login_required
+@require_POST
+def report_return(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.report_get_for_user(user=request.user, pk=pk)
+    by_branch = report.status == QuarterlyReport.Status.WITH_BRANCH
+    form = ReturnForm(request.POST, report=report, by_branch=by_branch)
+    if form.is_valid():
+        session = form.cleaned_data.get("restudy_session")
+        try:
+            services.report_return(
+                actor=request.user,
+                report_id=report.pk,
+                sections=form.cleaned_data["sections"],
+                comment=form.cleaned_data["comment"],
+                restudy_session_id=session.pk if session else None,
+                open_talk=form.cleaned_data.get("open_talk", False),
+            )
+        except StudyError as exc:
+            messages.error(request, exc.message)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The report was returned to %(name)s.") % {"name": report.member.name})
+            return redirect("study:report_detail", pk=report.pk)
+    if not form.errors:
+        return redirect("study:report_detail", pk=report.pk)
+    return render(request, "study/report_detail.html", _detail_context(request, report, return_form=form))
+
+
+@login_required
+@require_POST
+def report_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.report_get_for_user(user=request.user, pk=pk)
+    form = ApproveForm(request.POST, report=report)
+    if form.is_valid():
+        data = form.cleaned_data
+        session = data.get("restudy_session")
+        try:
+            report = services.report_approve(
+                actor=request.user,
+                report_id=report.pk,
+                grade=data["grade"],
+                truly_studied=data["truly_studied"],
+                truly_checked=data["truly_checked"],
+                truly_rectified=data["truly_rectified"],
+                evaluation=data["evaluation"],
+                sections=data.get("sections") or [],
+                restudy_session_id=session.pk if session else None,
+                open_talk=data.get("open_talk", False),
+            )
+        except StudyError as exc:
+            messages.error(request, exc.message)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            if report.status == QuarterlyReport.Status.APPROVED:
+                messages.success(request, _("The report was approved."))
+            else:
+                messages.warning(request, _("Graded unqualified: the report was returned to the member."))
+            return redirect("study:report_detail", pk=report.pk)
+    if not form.errors:
+        return redirect("study:report_detail", pk=report.pk)
+    return render(request, "study/report_detail.html", _detail_context(request, report, approve_form=form))
+
+
+@login_required
+def report_waiting(request: HttpRequest) -> HttpResponse:
+    """The group leader's queue: reports submitted to their group and not yet handled."""
+    roles = get_roles(request.user)
+    if not roles.is_group_leader:
+        raise PermissionDenied
+    page = paginate(request, selectors.reports_waiting_for_group(user=request.user))
+    recent = (
+        selectors.report_list_for_user(user=request.user)
+        .filter(group_id__in=roles.led_group_ids)
+        .exclude(status=QuarterlyReport.Status.WITH_GROUP)
+        .order_by("-updated_at")[:10]
+    )
+    return render(request, "study/report_waiting.html", {"page": page, "recent": recent})
+
+
+@login_required
+def review_board(request: HttpRequest) -> HttpResponse:
+    """The branch's reports for a quarter: every member in one state, with counts."""
+    roles = get_roles(request.user)
+    branches = None
+    if roles.is_admin:
+        branches = member_selectors.branch_list_for_user(user=request.user)
+        try:
+            branch = branches.get(pk=request.GET.get("branch"))
+        except (ValueError, TypeError, branches.model.DoesNotExist):
+            branch = branches.first()
+        if branch is None:
+            return render(request, "study/review_board.html", {"branch": None, "branches": branches})
+    elif roles.committee_branch_id is not None:
+        branch = roles.member.branch
+    else:
+        raise PermissionDenied
+    quarter = _quarter_from(request)
+    state = request.GET.get("state") or None
+    if state not in selectors.BOARD_STATES:
+        state = None
+    try:
+        group_id = int(request.GET.get("group") or 0) or None
+    except ValueError:
+        group_id = None
+    members = selectors.filter_board(
+        selectors.review_board(branch_id=branch.pk, quarter=quarter), state=state, group_id=group_id
+    )
+    page = paginate(request, members, per_page=50)
+    for member in page.object_list:
+        member.state = member.report_state or selectors.NOT_STARTED
+        member.state_label = selectors.STATE_LABELS[member.state]
+    counts = selectors.review_board_counts(branch_id=branch.pk, quarter=quarter)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "study/review_board.html",
+        {
+            "branch": branch,
+            "branches": branches,
+            "quarter": quarter,
+            "quarters": recent_quarters(8),
+            "counts": counts,
+            "count_rows": [(key, selectors.STATE_LABELS[key], counts.by_state[key]) for key in selectors.BOARD_STATES],
+            "groups": member_selectors.group_counts(branch_id=branch.pk),
+            "state": state,
+            "group_id": group_id,
+            "page": page,
+            "query": query.urlencode(),
+            "states": [(key, selectors.STATE_LABELS[key]) for key in selectors.BOARD_STATES],
+        },
+    )

@@ -1,0 +1,249 @@
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from members import selectors as member_selectors
+from members.roles import get_roles
+from members.views import paginate
+from partybuild.lib.quarters import Quarter, recent_quarters
+
+from ..forms.sessions import AttendanceFormSet, SessionForm
+from ..models import Attendance, StudySession
+from ..selectors import sessions as selectors
+from ..services import sessions as services
+
+SESSION_FIELDS = SessionForm.Meta.fields
+
+
+def _manage_branch(request: HttpRequest) -> tuple[int, set[int] | None]:
+    """The branch a new session belongs to, and the groups the user may pick (None: any)."""
+    roles = get_roles(request.user)
+    if roles.is_admin:
+        branch_id = request.GET.get("branch") or request.POST.get("branch")
+        branches = member_selectors.branch_list_for_user(user=request.user)
+        branch = branches.filter(pk=branch_id).first() if str(branch_id or "").isdigit() else None
+        branch = branch or branches.first()
+        if branch is None:
+            raise PermissionDenied
+        return branch.pk, None
+    if roles.committee_branch_id is not None:
+        return roles.committee_branch_id, None
+    if roles.is_group_leader:
+        return roles.member.branch_id, set(roles.led_group_ids)
+    raise PermissionDenied
+
+
+@login_required
+def session_list(request: HttpRequest) -> HttpResponse:
+    roles = get_roles(request.user)
+    sessions = selectors.with_attendance_counts(selectors.session_list_for_user(user=request.user))
+    quarter_code = request.GET.get("quarter", "")
+    quarter = None
+    if quarter_code:
+        try:
+            quarter = Quarter.parse(quarter_code)
+        except ValueError:
+            messages.error(request, _("“%(code)s” is not a quarter; write it like 2026Q4.") % {"code": quarter_code})
+    if quarter:
+        sessions = selectors.in_quarter(sessions, quarter)
+    kind = request.GET.get("kind", "")
+    if kind in StudySession.Kind.values:
+        sessions = sessions.filter(kind=kind)
+    page = paginate(request, sessions.order_by("-starts_at"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    can_create = roles.is_admin or roles.is_committee or roles.is_group_leader
+    return render(
+        request,
+        "study/session_list.html",
+        {
+            "page": page,
+            "query": query.urlencode(),
+            "quarter": quarter,
+            "quarters": recent_quarters(8),
+            "kind": kind,
+            "kinds": StudySession.Kind.choices,
+            "can_create": can_create,
+            "now": timezone.now(),
+        },
+    )
+
+
+def _assigned(form) -> list:
+    return list(form.cleaned_data.get("assigned_members") or [])
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_create(request: HttpRequest) -> HttpResponse:
+    branch_id, group_ids = _manage_branch(request)
+    initial = {
+        "starts_at": timezone.localtime().replace(minute=0, second=0, microsecond=0) + datetime.timedelta(days=7)
+    }
+    if request.GET.get("kind") in StudySession.Kind.values:
+        initial["kind"] = request.GET["kind"]
+    if group_ids is not None:
+        initial.update(kind=StudySession.Kind.GROUP_MEETING, audience=StudySession.Audience.GROUP)
+    form = SessionForm(request.POST or None, branch_id=branch_id, group_ids=group_ids, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = {k: form.cleaned_data[k] for k in SESSION_FIELDS}
+        try:
+            session = services.session_create(
+                actor=request.user, data={**data, "branch_id": branch_id}, assigned=_assigned(form)
+            )
+        except ValidationError as exc:
+            _errors(form, exc)
+        else:
+            messages.success(request, _("The study session was planned."))
+            return redirect("study:session_detail", pk=session.pk)
+    branches = member_selectors.branch_list_for_user(user=request.user) if get_roles(request.user).is_admin else None
+    return render(
+        request,
+        "study/session_form.html",
+        {"form": form, "session": None, "branches": branches, "branch_id": branch_id},
+    )
+
+
+def _errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _get_managed(request: HttpRequest, pk: int) -> StudySession:
+    session = selectors.session_get_for_user(user=request.user, pk=pk)
+    if not services.session_can_manage(actor=request.user, branch_id=session.branch_id, group_id=session.group_id):
+        raise PermissionDenied
+    return session
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _get_managed(request, pk)
+    roles = get_roles(request.user)
+    group_ids = None if (roles.is_admin or roles.committee_branch_id == session.branch_id) else set(roles.led_group_ids)
+    form = SessionForm(request.POST or None, instance=session, branch_id=session.branch_id, group_ids=group_ids)
+    if request.method == "POST" and form.is_valid():
+        data = {k: form.cleaned_data[k] for k in SESSION_FIELDS}
+        try:
+            session = services.session_update(
+                actor=request.user, session_id=session.pk, data=data, assigned=_assigned(form)
+            )
+        except ValidationError as exc:
+            _errors(form, exc)
+        else:
+            messages.success(request, _("The study session was saved."))
+            return redirect("study:session_detail", pk=session.pk)
+    return render(request, "study/session_form.html", {"form": form, "session": session})
+
+
+@login_required
+def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    session = selectors.session_get_for_user(user=request.user, pk=pk)
+    can_manage = services.session_can_manage(actor=request.user, branch_id=session.branch_id, group_id=session.group_id)
+    attendance = Attendance.objects.filter(session=session).select_related("member", "member__group")
+    roles = get_roles(request.user)
+    if not can_manage and roles.committee_branch_id != session.branch_id and not roles.is_admin:
+        # Members see only their own mark, not the whole list.
+        attendance = attendance.filter(member=roles.member)
+    rows = list(attendance.order_by("member__group__sort_order", "member__employee_no"))
+    summary = {status: 0 for status in Attendance.Status.values}
+    for row in rows:
+        summary[row.status] += 1
+    return render(
+        request,
+        "study/session_detail.html",
+        {
+            "session": session,
+            "can_manage": can_manage,
+            "rows": rows,
+            "summary": summary,
+            "expected_count": services.expected_attendees(session).count(),
+            "assigned": list(session.assigned_members.all()),
+            "started": session.starts_at <= timezone.now(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take attendance for the whole list on one page."""
+    session = _get_managed(request, pk)
+    expected = list(services.expected_attendees(session).select_related("group"))
+    marks = {a.member_id: a for a in Attendance.objects.filter(session=session)}
+    initial = [
+        {
+            "member_id": m.pk,
+            "status": marks[m.pk].status if m.pk in marks else Attendance.Status.PRESENT,
+            "reason": marks[m.pk].reason if m.pk in marks else "",
+        }
+        for m in expected
+    ]
+    formset = AttendanceFormSet(request.POST or None, initial=initial, prefix="att")
+    if request.method == "POST" and formset.is_valid():
+        data = {f.cleaned_data["member_id"]: (f.cleaned_data["status"], f.cleaned_data["reason"]) for f in formset}
+        try:
+            count = services.attendance_record(actor=request.user, session_id=session.pk, marks=data)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Attendance saved (%(n)d marks changed).") % {"n": count})
+            return redirect("study:session_detail", pk=session.pk)
+    rows = list(zip(expected, formset.forms, strict=False))
+    return render(
+        request,
+        "study/session_attendance.html",
+        {"session": session, "formset": formset, "rows": rows, "started": session.starts_at <= timezone.now()},
+    )
+
+
+@login_required
+def study_record(request: HttpRequest, member_pk: int | None = None) -> HttpResponse:
+    """A member's study record: attendance per quarter of a year and the sessions attended."""
+    roles = get_roles(request.user)
+    if member_pk is None:
+        if roles.member is None:
+            raise PermissionDenied
+        member = roles.member
+    else:
+        member = member_selectors.member_get_for_user(user=request.user, pk=member_pk)
+    try:
+        year = int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        year = timezone.localdate().year
+    year = min(max(year, 2000), timezone.localdate().year + 1)
+    quarters = selectors.study_record(member_id=member.pk, year=year)
+    totals = {key: sum(q[key] for q in quarters) for key in ("expected", "present", "excused", "absent")}
+    totals["rate"] = round(100 * totals["present"] / totals["expected"]) if totals["expected"] else None
+    start, end = Quarter(year, 1).bounds()[0], Quarter(year, 4).bounds()[1]
+    attended = (
+        Attendance.objects.filter(member=member, session__starts_at__gte=start, session__starts_at__lt=end)
+        .select_related("session")
+        .order_by("-session__starts_at")
+    )
+    return render(
+        request,
+        "study/study_record.html",
+        {
+            "member": member,
+            "year": year,
+            "years": list(range(timezone.localdate().year, timezone.localdate().year - 5, -1)),
+            "quarters": quarters,
+            "totals": totals,
+            "attended": attended,
+        },
+    )

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from members.views import paginate
+
+from ..forms.talks import TalkRecordForm
+from ..models import Talk
+from ..selectors import reports as selectors
+from ..services import StudyError
+from ..services import talks as services
+
+
+@login_required
+def talk_list(request: HttpRequest) -> HttpResponse:
+    talks = selectors.talk_list_for_user(user=request.user)
+    status = request.GET.get("status", "open")
+    if status in Talk.Status.values:
+        talks = talks.filter(status=status)
+    page = paginate(request, talks.order_by("due_on", "pk") if status == "open" else talks.order_by("-pk"))
+    return render(
+        request,
+        "study/talk_list.html",
+        {"page": page, "status": status, "query": f"status={status}", "today": timezone.localdate()},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def talk_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A talk, and for the branch committee the form that records it."""
+    talk = selectors.talk_get_for_user(user=request.user, pk=pk)
+    can_record = talk.status == Talk.Status.OPEN and services.talk_can_record(actor=request.user, talk=talk)
+    form = None
+    if can_record:
+        form = TalkRecordForm(request.POST or None, initial={"talked_on": timezone.localdate()})
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.talk_record(actor=request.user, talk_id=talk.pk, **form.cleaned_data)
+            except StudyError as exc:
+                messages.error(request, exc.message)
+            except ValidationError as exc:
+                for field, errors in exc.error_dict.items():
+                    form.add_error(field, errors)
+            else:
+                messages.success(request, _("The talk was recorded."))
+                return redirect("study:talk_detail", pk=talk.pk)
+    return render(request, "study/talk_detail.html", {"talk": talk, "form": form, "today": timezone.localdate()})
