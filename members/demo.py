@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from .models import Branch, MassesRater, Member, PartyGroup, User
@@ -216,7 +217,7 @@ def build(*, members: int = 90, seed: int = 2026, today: datetime.date | None = 
     for branch, size in zip(branches, sizes, strict=True):
         count = max(3, size // 8)
         first = len(raters)
-        for _ in range(count):
+        for _i in range(count):
             rater_no += 1
             raters.append(MassesRater(employee_no=f"M{rater_no:06d}", name=_name(rng), branch=branch))
         for position in range(size):
@@ -244,14 +245,15 @@ def build(*, members: int = 90, seed: int = 2026, today: datetime.date | None = 
         is_staff=True,
         is_superuser=True,
     )
+    first, second = branches[0].name, branches[1].name
     summary.logins = {
-        "admin": "administrator (company Party committee)",
-        "secretary1": f"secretary of {branches[0].name}",
-        "secretary2": f"secretary of {branches[1].name}",
-        "leader1": f"group leader in {branches[0].name}",
-        "member1": f"member of {branches[0].name}",
-        "member2": f"member of {branches[1].name}",
-        "masses1": f"masses rater in {branches[0].name}",
+        "admin": _("administrator (company Party committee)"),
+        "secretary1": _("secretary of %(branch)s") % {"branch": first},
+        "secretary2": _("secretary of %(branch)s") % {"branch": second},
+        "leader1": _("group leader in %(branch)s") % {"branch": first},
+        "member1": _("member of %(branch)s") % {"branch": first},
+        "member2": _("member of %(branch)s") % {"branch": second},
+        "masses1": _("masses rater in %(branch)s") % {"branch": first},
     }
     return summary
 

@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 
 from members import demo
 from members.models import Branch, Member
+from study import demo as study_demo
 
 MIN_MEMBERS = 30
 
@@ -28,8 +29,10 @@ class Command(BaseCommand):
             raise CommandError(_("The database already has a roster. Use --reset to replace it with the demo data."))
         with transaction.atomic():
             if reset:
+                study_demo.reset()
                 demo.reset()
             summary = demo.build(members=members, seed=seed)
+            study = study_demo.build(seed=seed)
         self.stdout.write(
             self.style.SUCCESS(
                 _(
@@ -43,6 +46,13 @@ class Command(BaseCommand):
                     "masses": summary.masses_raters,
                 }
             )
+        )
+        self.stdout.write(
+            _(
+                "Party-spirit training: %(sessions)d study sessions, %(reports)d quarterly reports in every state, "
+                "%(talks)d talks, %(meetings)d criticism meeting."
+            )
+            % study
         )
         self.stdout.write(_("Demo logins (password %(password)s):") % {"password": demo.DEMO_PASSWORD})
         for username, who in summary.logins.items():

@@ -1,0 +1,298 @@
+"""Demo data for Platform 1: past study sessions with attendance, this quarter's
+reports in every state (with their history), last quarter's approved reports
+whose open measures carry over, talks from returned reports, and one
+criticism meeting. Everything is inserted in bulk."""
+
+from __future__ import annotations
+
+import datetime
+import random
+from collections import defaultdict
+
+from django.db import transaction
+from django.utils import timezone
+
+from members.models import Member, PartyGroup
+from partybuild.lib.quarters import Quarter
+
+from .models import (
+    Attendance,
+    CriticismMeeting,
+    QuarterlyReport,
+    ReportProblem,
+    ReportTransition,
+    StudySession,
+    Talk,
+)
+
+S = QuarterlyReport.Status
+# The states this quarter's reports cycle through, "not started" being no report.
+CYCLE = [None, S.DRAFT, S.WITH_GROUP, S.WITH_BRANCH, S.RETURNED, S.APPROVED]
+
+TOPICS = [
+    ("学习党章第一章“党员”", StudySession.ContentTag.CONSTITUTION),
+    ("学习上级党委关于安全生产的部署", StudySession.ContentTag.HIGHER),
+    ("学习新时代党员标准", StudySession.ContentTag.PRESCRIBED),
+    ("学习《中国共产党纪律处分条例》", StudySession.ContentTag.PRESCRIBED),
+    ("学习上级关于高质量发展的要求", StudySession.ContentTag.HIGHER),
+    ("重温入党誓词，学习党章总纲", StudySession.ContentTag.CONSTITUTION),
+]
+INSIGHTS = [
+    "通过学习，进一步认识到党员必须在岗位上发挥先锋模范作用，做到最重的工作党员完成。",
+    "学习后更加明确了“应该做什么、主动做什么、不能做什么”，增强了角色意识和先锋意识。",
+    "对照党章要求，认识到自己在理论学习上还不够系统，今后要把学习融入日常。",
+]
+ANALYSES = [
+    "对照新时代党员标准，自己在思想上能够与党组织保持一致，但在主动担当方面还有差距。",
+    "工作中能够完成任务，但创新意识不强，联系群众不够经常，需要在实践中加强党性锻炼。",
+    "作风上能够严格要求自己，但有时存在“过得去”的思想，标准还需提高。",
+]
+PROBLEMS = [
+    ("理论学习不够系统深入", "工作任务重，学习时间安排不够", "每周固定学习两小时，每月写一篇学习体会"),
+    ("联系群众不够经常", "主动意识不强", "每月与联系点员工谈心不少于两次"),
+    ("创新意识不强", "习惯按老办法做事", "本季度提出一条合理化建议"),
+]
+
+
+def _past_time(quarter: Quarter, day_offset: int, now: datetime.datetime) -> datetime.datetime | None:
+    """A 14:30 start inside the quarter, or None when that moment has not come yet."""
+    tz = timezone.get_current_timezone()
+    day = quarter.first_day + datetime.timedelta(days=day_offset)
+    moment = datetime.datetime.combine(day, datetime.time(14, 30), tzinfo=tz)
+    return moment if moment < now else None
+
+
+@transaction.atomic
+def build(*, seed: int = 2026, today: datetime.date | None = None) -> dict[str, int]:
+    rng = random.Random(seed * 31 + 7)
+    now = timezone.now()
+    today = today or timezone.localdate()
+    current = Quarter.of(today)
+    previous = current.previous()
+
+    members = list(
+        Member.objects.filter(is_active=True)
+        .order_by("branch__sort_order", "employee_no")
+        .values("pk", "branch_id", "group_id", "user_id", "committee_role")
+    )
+    by_branch: dict[int, list[dict]] = defaultdict(list)
+    by_group: dict[int, list[dict]] = defaultdict(list)
+    for m in members:
+        by_branch[m["branch_id"]].append(m)
+        if m["group_id"]:
+            by_group[m["group_id"]].append(m)
+    user_of = {m["pk"]: m["user_id"] for m in members}
+    leader_user = {g: user_of.get(leader) for g, leader in PartyGroup.objects.values_list("pk", "leader_id") if leader}
+    groups_of: dict[int, list[int]] = defaultdict(list)
+    for g, branch_id in PartyGroup.objects.order_by("sort_order").values_list("pk", "branch_id"):
+        groups_of[branch_id].append(g)
+    secretary_user = {
+        b: next((m["user_id"] for m in ms if m["committee_role"] == Member.CommitteeRole.SECRETARY), None)
+        for b, ms in by_branch.items()
+    }
+
+    # Sessions: last quarter and this quarter so far, plus one upcoming re-study per branch.
+    sessions: list[StudySession] = []
+    audience_of: list[list[dict]] = []
+    for branch_id, branch_members in by_branch.items():
+        for quarter in (previous, current):
+            plan = [
+                (StudySession.Kind.ASSEMBLY, 10, None),
+                (StudySession.Kind.LECTURE, 40, None),
+                (StudySession.Kind.ASSEMBLY, 70, None),
+            ] + [(StudySession.Kind.GROUP_MEETING, 25, g) for g in groups_of[branch_id]]
+            for kind, offset, group_id in plan:
+                starts_at = _past_time(quarter, offset, now)
+                if starts_at is None:
+                    continue
+                title, tag = TOPICS[rng.randrange(len(TOPICS))]
+                sessions.append(
+                    StudySession(
+                        branch_id=branch_id,
+                        kind=kind,
+                        title=title,
+                        content_tag=tag,
+                        content=f"{title}，结合岗位实际开展讨论。",
+                        requirements="提前自学原文，会上每人发言，会后撰写学习体会。",
+                        starts_at=starts_at,
+                        duration_minutes=90,
+                        location="党员活动室",
+                        audience=StudySession.Audience.GROUP if group_id else StudySession.Audience.BRANCH,
+                        group_id=group_id,
+                        attendance_taken_at=starts_at + datetime.timedelta(hours=2),
+                        created_by_id=secretary_user.get(branch_id),
+                    )
+                )
+                audience_of.append(by_group[group_id] if group_id else branch_members)
+        upcoming = timezone.localtime(now).replace(hour=9, minute=0, second=0, microsecond=0)
+        sessions.append(
+            StudySession(
+                branch_id=branch_id,
+                kind=StudySession.Kind.RESTUDY,
+                title="集中重学：党性分析的方法与要求",
+                content_tag=StudySession.ContentTag.PRESCRIBED,
+                content="重学党性分析的要求，对照标准重新查找问题。",
+                requirements="报告单被退回的党员参加。",
+                starts_at=upcoming + datetime.timedelta(days=10),
+                location="党员活动室",
+                audience=StudySession.Audience.ASSIGNED,
+                created_by_id=secretary_user.get(branch_id),
+            )
+        )
+        audience_of.append([])
+    StudySession.objects.bulk_create(sessions, batch_size=2000)
+    attendance = []
+    for session, audience in zip(sessions, audience_of, strict=True):
+        for m in audience:
+            roll = rng.random()
+            if roll < 0.9:
+                attendance.append(Attendance(session=session, member_id=m["pk"], status=Attendance.Status.PRESENT))
+            elif roll < 0.96:
+                attendance.append(
+                    Attendance(session=session, member_id=m["pk"], status=Attendance.Status.EXCUSED, reason="出差")
+                )
+            else:
+                attendance.append(
+                    Attendance(session=session, member_id=m["pk"], status=Attendance.Status.ABSENT, reason="值班未请假")
+                )
+    Attendance.objects.bulk_create(attendance, batch_size=5000)
+    restudy_of = {s.branch_id: s for s in sessions if s.kind == StudySession.Kind.RESTUDY}
+
+    # Reports: last quarter approved for everyone; this quarter cycling through every state.
+    reports: list[QuarterlyReport] = []
+    paths: list[list[tuple[str, str, str, int | None]]] = []
+    member1 = Member.objects.filter(user__username="member1").values_list("pk", flat=True).first()
+    for index, m in enumerate(members):
+        leader = leader_user.get(m["group_id"])
+        secretary = secretary_user.get(m["branch_id"])
+        for quarter in (previous, current):
+            state = S.APPROVED if quarter == previous else CYCLE[index % len(CYCLE)]
+            if quarter == current and m["pk"] == member1:
+                state = None  # member1 writes this quarter's report in the demo walk-through
+            if state is None:
+                continue
+            if state == S.WITH_GROUP and leader is None:
+                state = S.WITH_BRANCH
+            insight, analysis = rng.choice(INSIGHTS), rng.choice(ANALYSES)
+            report = QuarterlyReport(
+                member_id=m["pk"],
+                quarter=quarter.code,
+                branch_id=m["branch_id"],
+                group_id=m["group_id"],
+                status=state,
+                insights=insight,
+                analysis=analysis,
+                org_life_notes="按时参加支部党员大会和党小组会，积极发言。",
+            )
+            path: list[tuple[str, str, str, int | None]] = []
+            if state != S.DRAFT:
+                first = S.WITH_GROUP if leader else S.WITH_BRANCH
+                path.append(("submit", S.DRAFT, first, m["user_id"]))
+                report.submitted_at = now
+                if leader and state != S.WITH_GROUP:
+                    path.append(("forward", S.WITH_GROUP, S.WITH_BRANCH, leader))
+                    report.group_opinion = "小组讨论认为报告内容实在，同意报支部。"
+            if state == S.RETURNED:
+                path.append(("return_branch", S.WITH_BRANCH, S.RETURNED, secretary))
+                report.returned_sections = [QuarterlyReport.Section.ANALYSIS, QuarterlyReport.Section.PROBLEMS]
+            if state == S.APPROVED:
+                path.append(("approve", S.WITH_BRANCH, S.APPROVED, secretary))
+                report.grade = rng.choice(
+                    [QuarterlyReport.Grade.EXCELLENT, QuarterlyReport.Grade.QUALIFIED, QuarterlyReport.Grade.QUALIFIED]
+                )
+                report.truly_studied = report.truly_checked = True
+                report.truly_rectified = rng.random() < 0.8
+                report.evaluation = "学习认真，查摆问题具体，整改措施可行。"
+                report.approved_at = now
+            report.version = 1 + len(path)
+            reports.append(report)
+            paths.append(path)
+    QuarterlyReport.objects.bulk_create(reports, batch_size=2000)
+
+    problems, transitions, talks = [], [], []
+    returned_seen = 0
+    for report, path in zip(reports, paths, strict=True):
+        text = PROBLEMS[report.member_id % len(PROBLEMS)]
+        done = report.quarter == previous.code and report.member_id % 3 != 0
+        problems.append(
+            ReportProblem(
+                report=report,
+                problem=text[0],
+                cause=text[1],
+                measure=text[2],
+                status=ReportProblem.Status.DONE if done else ReportProblem.Status.IN_PROGRESS,
+            )
+        )
+        for action, from_status, to_status, actor in path:
+            if actor is None:
+                continue
+            comment = ""
+            if action == "forward":
+                comment = report.group_opinion
+            elif action == "approve":
+                comment = report.evaluation
+            elif action == "return_branch":
+                comment = "党性分析不够深刻，问题查找不具体，请重新分析并完善整改措施。"
+            transitions.append(
+                ReportTransition(
+                    report=report,
+                    actor_id=actor,
+                    action=action,
+                    from_status=from_status,
+                    to_status=to_status,
+                    comment=comment,
+                    sections=report.returned_sections if action == "return_branch" else [],
+                )
+            )
+        if report.status == S.RETURNED:
+            returned_seen += 1
+        if report.status == S.RETURNED and returned_seen % 2 == 1:
+            talks.append(
+                Talk(
+                    member_id=report.member_id,
+                    branch_id=report.branch_id,
+                    source=Talk.Source.REPORT_RETURN,
+                    report=report,
+                    reason="报告单党性分析不深刻，需个别谈话帮助提高认识。",
+                    due_on=today + datetime.timedelta(days=7 if returned_seen % 4 == 1 else -3),
+                )
+            )
+    ReportProblem.objects.bulk_create(problems, batch_size=5000)
+    ReportTransition.objects.bulk_create(transitions, batch_size=5000)
+    Talk.objects.bulk_create(talks, batch_size=2000)
+    # Members whose reports were returned are assigned to the branch's re-study session.
+    through = StudySession.assigned_members.through
+    through.objects.bulk_create(
+        [
+            through(studysession_id=restudy_of[r.branch_id].pk, member_id=r.member_id)
+            for r in reports
+            if r.status == S.RETURNED and r.branch_id in restudy_of
+        ],
+        batch_size=5000,
+    )
+
+    meetings = 0
+    first_branch = next(iter(by_branch), None)
+    if first_branch is not None:
+        from .demo_meetings import build_meeting
+
+        branch = Member.objects.get(pk=by_branch[first_branch][0]["pk"]).branch
+        participants = list(Member.objects.filter(branch_id=first_branch, is_active=True).order_by("employee_no")[:8])
+        build_meeting(branch=branch, members=participants, today=today, rng=rng)
+        meetings = 1
+    return {
+        "sessions": len(sessions),
+        "attendance": len(attendance),
+        "reports": len(reports),
+        "talks": len(talks),
+        "meetings": meetings,
+    }
+
+
+def reset() -> None:
+    """Remove every study record (before the roster it points at)."""
+    with transaction.atomic():
+        CriticismMeeting.objects.all().delete()
+        Talk.objects.all().delete()
+        QuarterlyReport.objects.all().delete()
+        StudySession.objects.all().delete()

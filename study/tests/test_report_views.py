@@ -1,0 +1,285 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from members.tests.factories import MemberFactory
+from partybuild.lib.quarters import Quarter
+from study.models import QuarterlyReport, ReportTransition
+from study.tests.factories import QuarterlyReportFactory, ReportProblemFactory
+
+pytestmark = pytest.mark.django_db
+S = QuarterlyReport.Status
+
+
+def report_in(org, status, member=None, **kwargs):
+    report = QuarterlyReportFactory(member=member or org.member, status=status, **kwargs)
+    ReportProblemFactory(report=report)
+    return report
+
+
+@pytest.mark.parametrize(
+    "who, status, code",
+    [
+        ("member", S.DRAFT, 200),
+        ("groupmate", S.WITH_GROUP, 404),
+        ("leader", S.DRAFT, 404),  # a draft is not yet submitted to the group
+        ("leader", S.WITH_GROUP, 200),
+        ("secretary", S.DRAFT, 200),
+        ("committee", S.WITH_BRANCH, 200),
+        ("other_secretary", S.WITH_BRANCH, 404),
+        ("member_b", S.APPROVED, 404),
+        ("masses", S.APPROVED, 404),
+        ("admin", S.APPROVED, 200),
+    ],
+)
+def test_report_page_applies_the_scope_rule(client_for, org, who, status, code):
+    report = report_in(org, status)
+    user = org.admin if who == "admin" else getattr(org, who)
+    for name in ("study:report_detail", "study:report_print"):
+        assert client_for(user).get(reverse(name, args=[report.pk])).status_code == code
+
+
+def test_member_walks_the_report_through_the_web(client_for, org):
+    client = client_for(org.member)
+    quarter = Quarter.current().code
+    response = client.get(reverse("study:report_mine", args=[quarter]))
+    assert response.status_code == 200
+    response = client.post(reverse("study:report_mine", args=[quarter]))
+    report = QuarterlyReport.objects.get(member=org.member, quarter=quarter)
+    assert response["Location"] == reverse("study:report_edit", args=[report.pk])
+    data = {
+        "version": report.version,
+        "studied_notes": "自学党史",
+        "insights": "体会很深",
+        "org_life_notes": "",
+        "analysis": "查找差距",
+        "problems-TOTAL_FORMS": "1",
+        "problems-INITIAL_FORMS": "0",
+        "problems-MIN_NUM_FORMS": "0",
+        "problems-MAX_NUM_FORMS": "1000",
+        "problems-0-problem": "学习不系统",
+        "problems-0-cause": "时间少",
+        "problems-0-measure": "每周学习",
+        "problems-0-status": "open",
+        "submit": "1",
+    }
+    response = client.post(reverse("study:report_edit", args=[report.pk]), data)
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.status == S.WITH_GROUP
+    assert report.problems.get().problem == "学习不系统"
+
+
+def test_saving_an_incomplete_report_keeps_it_as_a_draft_and_says_why(client_for, org):
+    report = QuarterlyReportFactory(member=org.member, insights="", analysis="")
+    data = {
+        "version": report.version,
+        "insights": "只写了体会",
+        "problems-TOTAL_FORMS": "0",
+        "problems-INITIAL_FORMS": "0",
+        "submit": "1",
+    }
+    response = client_for(org.member).post(reverse("study:report_edit", args=[report.pk]), data, follow=True)
+    report.refresh_from_db()
+    assert report.status == S.DRAFT and report.insights == "只写了体会"
+    messages = [str(m) for m in response.context["messages"]]
+    assert len(messages) >= 3
+
+
+def test_stale_edit_page_is_refused(client_for, org):
+    report = report_in(org, S.DRAFT)
+    client = client_for(org.member)
+    data = {
+        "version": report.version,
+        "insights": "第一次",
+        "analysis": "a",
+        "problems-TOTAL_FORMS": "0",
+        "problems-INITIAL_FORMS": "0",
+    }
+    client.post(reverse("study:report_edit", args=[report.pk]), data)
+    response = client.post(reverse("study:report_edit", args=[report.pk]), {**data, "insights": "第二次"})
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    report.refresh_from_db()
+    assert report.insights == "第一次"
+
+
+def test_problem_form_errors_are_shown_and_nothing_is_saved(client_for, org):
+    report = report_in(org, S.DRAFT)
+    data = {
+        "version": report.version,
+        "insights": "改了",
+        "analysis": "a",
+        "problems-TOTAL_FORMS": "1",
+        "problems-INITIAL_FORMS": "0",
+        "problems-0-problem": "",
+        "problems-0-measure": "只有措施",
+        "problems-0-status": "open",
+    }
+    response = client_for(org.member).post(reverse("study:report_edit", args=[report.pk]), data)
+    assert response.status_code == 200
+    assert response.context["formset"].errors[0]["problem"]
+    report.refresh_from_db()
+    assert report.insights == "深刻体会"
+
+
+def test_another_member_cannot_open_the_edit_page(client_for, org):
+    report = report_in(org, S.DRAFT)
+    assert client_for(org.groupmate).get(reverse("study:report_edit", args=[report.pk])).status_code == 404
+    assert client_for(org.secretary).get(reverse("study:report_edit", args=[report.pk])).status_code == 403
+
+
+def test_leader_forwards_from_the_page(client_for, org):
+    report = report_in(org, S.WITH_GROUP)
+    client = client_for(org.leader)
+    page = client.get(reverse("study:report_detail", args=[report.pk]))
+    assert "forward_form" in page.context and "approve_form" not in page.context
+    response = client.post(reverse("study:report_forward", args=[report.pk]), {"opinion": "同意上报"})
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.status == S.WITH_BRANCH
+
+
+def test_forward_without_opinion_shows_the_error(client_for, org):
+    report = report_in(org, S.WITH_GROUP)
+    response = client_for(org.leader).post(reverse("study:report_forward", args=[report.pk]), {"opinion": ""})
+    assert response.status_code == 200
+    assert "opinion" in response.context["forward_form"].errors
+
+
+def test_member_forwarding_by_post_is_refused_with_a_message(client_for, org):
+    report = report_in(org, S.WITH_GROUP)
+    response = client_for(org.member).post(
+        reverse("study:report_forward", args=[report.pk]), {"opinion": "自己转"}, follow=True
+    )
+    assert any("党小组长" in str(m) or "group" in str(m) for m in response.context["messages"])
+    report.refresh_from_db()
+    assert report.status == S.WITH_GROUP
+
+
+def test_approving_a_draft_by_post_changes_nothing(client_for, org):
+    report = report_in(org, S.DRAFT)
+    response = client_for(org.secretary).post(
+        reverse("study:report_approve", args=[report.pk]),
+        {
+            "grade": "excellent",
+            "truly_studied": "yes",
+            "truly_checked": "yes",
+            "truly_rectified": "yes",
+            "evaluation": "好",
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert list(response.context["messages"])
+    report.refresh_from_db()
+    assert report.status == S.DRAFT and report.grade == ""
+
+
+def test_secretary_of_another_branch_cannot_act(client_for, org):
+    report = report_in(org, S.WITH_BRANCH)
+    response = client_for(org.other_secretary).post(
+        reverse("study:report_return", args=[report.pk]), {"sections": ["insights"], "comment": "x"}
+    )
+    assert response.status_code == 404
+    report.refresh_from_db()
+    assert report.status == S.WITH_BRANCH
+
+
+def test_secretary_returns_with_restudy_from_the_page(client_for, org):
+    from study.models import StudySession
+    from study.tests.factories import StudySessionFactory
+
+    report = report_in(org, S.WITH_BRANCH)
+    session = StudySessionFactory(branch=org.branch_a, kind=StudySession.Kind.RESTUDY, attendance_taken_at=None)
+    response = client_for(org.secretary).post(
+        reverse("study:report_return", args=[report.pk]),
+        {"sections": ["insights", "analysis"], "comment": "不够深入", "restudy_session": session.pk},
+    )
+    assert response.status_code == 302
+    transition = ReportTransition.objects.get(report=report)
+    assert transition.sections == ["insights", "analysis"] and transition.restudy_session == session
+
+
+def test_return_with_no_section_chosen_names_the_field(client_for, org):
+    report = report_in(org, S.WITH_BRANCH)
+    response = client_for(org.secretary).post(reverse("study:report_return", args=[report.pk]), {"comment": "x"})
+    assert "sections" in response.context["return_form"].errors
+
+
+def test_waiting_queue_lists_the_group_reports(client_for, org):
+    waiting = report_in(org, S.WITH_GROUP)
+    report_in(org, S.WITH_BRANCH, member=org.groupmate)
+    response = client_for(org.leader).get(reverse("study:report_waiting"))
+    assert [r.pk for r in response.context["page"].object_list] == [waiting.pk]
+    assert client_for(org.member).get(reverse("study:report_waiting")).status_code == 403
+
+
+def test_review_board_counts_every_state(client_for, org):
+    report_in(org, S.DRAFT, member=org.member)
+    report_in(org, S.WITH_GROUP, member=org.groupmate)
+    report_in(org, S.APPROVED, member=org.member_a2)
+    response = client_for(org.secretary).get(reverse("study:review_board"))
+    counts = response.context["counts"]
+    assert counts.total == 6
+    assert counts.by_state == {
+        "not_started": 3,
+        "draft": 1,
+        "with_group": 1,
+        "with_branch": 0,
+        "returned": 0,
+        "approved": 1,
+    }
+    assert counts.approved_percent == 17
+    states = {m.name: m.state for m in response.context["page"].object_list}
+    assert states["党员甲"] == "draft" and states["书记甲"] == "not_started"
+    filtered = client_for(org.secretary).get(reverse("study:review_board"), {"state": "not_started"})
+    assert {m.name for m in filtered.context["page"].object_list} == {"书记甲", "支委甲", "组长甲"}
+
+
+def test_review_board_is_for_the_committee_and_administrators(client_for, org):
+    assert client_for(org.leader).get(reverse("study:review_board")).status_code == 403
+    assert client_for(org.member).get(reverse("study:review_board")).status_code == 403
+    response = client_for(org.admin).get(reverse("study:review_board"), {"branch": org.branch_b.pk})
+    assert response.context["branch"] == org.branch_b
+
+
+def test_review_board_ignores_bad_parameters(client_for, org):
+    client = client_for(org.secretary)
+    for params in ({"quarter": "2026Q9"}, {"state": "bogus"}, {"group": "x"}, {"page": "-1"}):
+        assert client.get(reverse("study:review_board"), params).status_code == 200
+
+
+def test_review_board_queries_do_not_grow_with_the_branch(client_for, org):
+    client = client_for(org.secretary)
+    with CaptureQueriesContext(connection) as small:
+        client.get(reverse("study:review_board"))
+    for member in MemberFactory.create_batch(30, branch=org.branch_a, group=org.group_a2):
+        report_in(org, S.WITH_BRANCH, member=member)
+    with CaptureQueriesContext(connection) as large:
+        client.get(reverse("study:review_board"))
+    assert len(large) == len(small) <= 20
+
+
+def test_report_page_queries_are_bounded(client_for, org):
+    report = report_in(org, S.WITH_BRANCH)
+    client = client_for(org.secretary)
+    with CaptureQueriesContext(connection) as small:
+        client.get(reverse("study:report_detail", args=[report.pk]))
+    for _ in range(10):
+        ReportProblemFactory(report=report)
+    with CaptureQueriesContext(connection) as large:
+        client.get(reverse("study:report_detail", args=[report.pk]))
+    assert len(large) == len(small) <= 20
+
+
+def test_bad_quarter_code_is_not_found(client_for, org):
+    assert client_for(org.member).get(reverse("study:report_mine", args=["2026Q7"])).status_code == 404
+
+
+def test_report_text_is_escaped_for_the_secretary(client_for, org):
+    report = report_in(org, S.WITH_BRANCH, insights="<script>alert(1)</script>")
+    html = client_for(org.secretary).get(reverse("study:report_detail", args=[report.pk])).content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html

@@ -1,0 +1,218 @@
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from partybuild.lib.quarters import Quarter
+from study.models import Attendance, StudySession
+from study.selectors.reports import attendance_summary, sessions_attended
+from study.services import sessions as services
+from study.tests.factories import StudySessionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def session_data(org, **changes):
+    data = {
+        "branch_id": org.branch_a.pk,
+        "kind": StudySession.Kind.ASSEMBLY,
+        "title": "学习党章",
+        "content_tag": StudySession.ContentTag.CONSTITUTION,
+        "content": "党章第一章",
+        "requirements": "做笔记",
+        "starts_at": timezone.now() - datetime.timedelta(hours=3),
+        "duration_minutes": 90,
+        "location": "活动室",
+        "audience": StudySession.Audience.BRANCH,
+        "group": None,
+    }
+    data.update(changes)
+    return data
+
+
+def test_secretary_plans_a_branch_session(org):
+    session = services.session_create(actor=org.secretary.user, data=session_data(org))
+    assert services.expected_attendees(session).count() == 6
+
+
+def test_group_leader_plans_a_group_meeting_for_their_group_only(org):
+    data = session_data(
+        org, kind=StudySession.Kind.GROUP_MEETING, audience=StudySession.Audience.GROUP, group=org.group_a1
+    )
+    session = services.session_create(actor=org.leader.user, data=data)
+    assert set(services.expected_attendees(session)) == {org.secretary, org.leader, org.member, org.groupmate}
+    with pytest.raises(PermissionDenied):
+        services.session_create(actor=org.leader.user, data={**data, "group": org.group_a2})
+
+
+def test_plain_member_cannot_plan(org):
+    with pytest.raises(PermissionDenied):
+        services.session_create(actor=org.member.user, data=session_data(org))
+
+
+def test_secretary_of_another_branch_cannot_plan_here(org):
+    with pytest.raises(PermissionDenied):
+        services.session_create(actor=org.other_secretary.user, data=session_data(org))
+
+
+def test_group_meeting_needs_a_group_of_the_branch(org):
+    with pytest.raises(ValidationError):
+        services.session_create(
+            actor=org.secretary.user,
+            data=session_data(org, kind=StudySession.Kind.GROUP_MEETING, audience=StudySession.Audience.BRANCH),
+        )
+    with pytest.raises(ValidationError):
+        services.session_create(
+            actor=org.secretary.user, data=session_data(org, audience=StudySession.Audience.GROUP, group=org.group_b1)
+        )
+
+
+def test_restudy_for_assigned_members(org):
+    session = services.session_create(
+        actor=org.secretary.user,
+        data=session_data(org, kind=StudySession.Kind.RESTUDY, audience=StudySession.Audience.ASSIGNED),
+        assigned=[org.member],
+    )
+    assert list(services.expected_attendees(session)) == [org.member]
+    with pytest.raises(ValidationError):
+        services.session_update(actor=org.secretary.user, session_id=session.pk, data={}, assigned=[org.member_b])
+
+
+def marks_for(session, **overrides):
+    marks = {m.pk: ("present", "") for m in services.expected_attendees(session)}
+    marks.update(overrides)
+    return marks
+
+
+def test_attendance_for_the_whole_list(org):
+    session = services.session_create(actor=org.secretary.user, data=session_data(org))
+    marks = marks_for(session, **{str(org.member.pk): ("absent", "")})
+    marks = marks_for(session)
+    marks[org.member.pk] = ("absent", "值班")
+    marks[org.groupmate.pk] = ("excused", "出差")
+    services.attendance_record(actor=org.secretary.user, session_id=session.pk, marks=marks)
+    assert Attendance.objects.filter(session=session).count() == 6
+    summary = attendance_summary(member_id=org.member.pk, quarter=Quarter.current())
+    assert (summary.expected, summary.present, summary.absent, summary.rate) == (1, 0, 1, 0)
+    # Recording again corrects the earlier marks instead of duplicating them.
+    marks[org.member.pk] = ("present", "")
+    services.attendance_record(actor=org.secretary.user, session_id=session.pk, marks=marks)
+    assert Attendance.objects.get(session=session, member=org.member).status == "present"
+    assert list(sessions_attended(member_id=org.member.pk, quarter=Quarter.current())) == [session]
+
+
+def test_attendance_needs_every_member_and_reasons(org):
+    session = services.session_create(actor=org.secretary.user, data=session_data(org))
+    marks = marks_for(session)
+    del marks[org.member.pk]
+    with pytest.raises(ValidationError):
+        services.attendance_record(actor=org.secretary.user, session_id=session.pk, marks=marks)
+    marks = marks_for(session)
+    marks[org.member.pk] = ("absent", "  ")
+    with pytest.raises(ValidationError):
+        services.attendance_record(actor=org.secretary.user, session_id=session.pk, marks=marks)
+    marks = marks_for(session)
+    marks[org.member_b.pk] = ("present", "")
+    with pytest.raises(ValidationError):
+        services.attendance_record(actor=org.secretary.user, session_id=session.pk, marks=marks)
+    assert not Attendance.objects.filter(session=session).exists()
+
+
+def test_attendance_cannot_be_taken_before_the_session(org):
+    session = services.session_create(
+        actor=org.secretary.user, data=session_data(org, starts_at=timezone.now() + datetime.timedelta(days=2))
+    )
+    with pytest.raises(ValidationError):
+        services.attendance_record(actor=org.secretary.user, session_id=session.pk, marks=marks_for(session))
+
+
+def test_member_cannot_take_attendance(org):
+    session = StudySessionFactory(branch=org.branch_a)
+    with pytest.raises(PermissionDenied):
+        services.attendance_record(actor=org.member.user, session_id=session.pk, marks={})
+
+
+# --- views ---------------------------------------------------------------------------
+
+
+def test_session_pages_apply_the_scope_rule(client_for, org):
+    branch_session = StudySessionFactory(branch=org.branch_a)
+    group_a2_meeting = StudySessionFactory(
+        branch=org.branch_a, audience=StudySession.Audience.GROUP, group=org.group_a2, kind="group"
+    )
+    other = StudySessionFactory(branch=org.branch_b)
+    member = client_for(org.member)
+    assert member.get(reverse("study:session_detail", args=[branch_session.pk])).status_code == 200
+    assert member.get(reverse("study:session_detail", args=[group_a2_meeting.pk])).status_code == 404
+    assert member.get(reverse("study:session_detail", args=[other.pk])).status_code == 404
+    assert member.get(reverse("study:session_attendance", args=[branch_session.pk])).status_code == 403
+    secretary = client_for(org.secretary)
+    assert secretary.get(reverse("study:session_detail", args=[other.pk])).status_code == 404
+    assert secretary.get(reverse("study:session_attendance", args=[other.pk])).status_code == 404
+
+
+def test_secretary_takes_attendance_on_one_page(client_for, org):
+    session = StudySessionFactory(branch=org.branch_a)
+    client = client_for(org.secretary)
+    page = client.get(reverse("study:session_attendance", args=[session.pk]))
+    rows = page.context["rows"]
+    assert len(rows) == 6
+    data = {"att-TOTAL_FORMS": "6", "att-INITIAL_FORMS": "6"}
+    for i, (member, _form) in enumerate(rows):
+        data[f"att-{i}-member_id"] = member.pk
+        data[f"att-{i}-status"] = "absent" if member == org.member else "present"
+        data[f"att-{i}-reason"] = "病假" if member == org.member else ""
+    response = client.post(reverse("study:session_attendance", args=[session.pk]), data)
+    assert response.status_code == 302
+    assert Attendance.objects.get(session=session, member=org.member).reason == "病假"
+
+
+def test_secretary_plans_a_session_through_the_form(client_for, org):
+    response = client_for(org.secretary).post(
+        reverse("study:session_create"),
+        {
+            "kind": "lecture",
+            "title": "专题党课",
+            "content_tag": "higher",
+            "content": "上级精神",
+            "requirements": "",
+            "starts_at": "2026-12-01T14:30",
+            "duration_minutes": "90",
+            "location": "",
+            "audience": "branch",
+        },
+    )
+    assert response.status_code == 302
+    assert StudySession.objects.get(title="专题党课").branch == org.branch_a
+
+
+def test_bad_session_input_names_the_fields(client_for, org):
+    response = client_for(org.secretary).post(
+        reverse("study:session_create"),
+        {"kind": "party", "title": "", "starts_at": "tomorrow", "duration_minutes": "-5", "audience": "branch"},
+    )
+    assert response.status_code == 200
+    assert {"kind", "title", "starts_at", "duration_minutes", "content_tag", "content"} <= set(
+        response.context["form"].errors
+    )
+
+
+def test_study_record_per_quarter(client_for, org):
+    session = StudySessionFactory(branch=org.branch_a)
+    Attendance.objects.create(session=session, member=org.member, status="present")
+    response = client_for(org.member).get(reverse("study:my_record"))
+    totals = response.context["totals"]
+    assert (totals["expected"], totals["present"], totals["rate"]) == (1, 1, 100)
+    assert client_for(org.member).get(reverse("study:member_record", args=[org.groupmate.pk])).status_code == 404
+    assert client_for(org.secretary).get(reverse("study:member_record", args=[org.member.pk])).status_code == 200
+
+
+def test_session_list_filters(client_for, org):
+    StudySessionFactory(branch=org.branch_a, kind="lecture", title="党课甲")
+    StudySessionFactory(branch=org.branch_a, kind="assembly", title="大会乙")
+    response = client_for(org.secretary).get(reverse("study:session_list"), {"kind": "lecture"})
+    assert [s.title for s in response.context["page"].object_list] == ["党课甲"]
+    response = client_for(org.secretary).get(reverse("study:session_list"), {"quarter": "bad"})
+    assert response.status_code == 200

@@ -1,0 +1,81 @@
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from study.models import Talk
+from study.services import StudyError
+from study.services import talks as services
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def talk(org):
+    return Talk.objects.create(member=org.member, branch=org.branch_a, source=Talk.Source.OTHER, reason="谈心")
+
+
+def record(actor, talk, **changes):
+    data = {
+        "talked_on": timezone.localdate(),
+        "talked_by": "书记甲",
+        "problems": "学习不够",
+        "response": "接受",
+        "plan": "加强学习",
+    }
+    data.update(changes)
+    return services.talk_record(actor=actor, talk_id=talk.pk, **data)
+
+
+def test_secretary_records_a_talk(org, talk):
+    record(org.secretary.user, talk)
+    talk.refresh_from_db()
+    assert talk.status == Talk.Status.RECORDED and talk.recorded_by == org.secretary.user
+
+
+def test_a_recorded_talk_cannot_be_recorded_again(org, talk):
+    record(org.secretary.user, talk)
+    with pytest.raises(StudyError):
+        record(org.secretary.user, talk, plan="改写")
+
+
+@pytest.mark.parametrize("who", ["member", "leader", "other_secretary"])
+def test_wrong_role_cannot_record(org, talk, who):
+    with pytest.raises(PermissionDenied):
+        record(getattr(org, who).user, talk)
+
+
+def test_talk_record_needs_its_fields(org, talk):
+    with pytest.raises(ValidationError) as exc:
+        record(
+            org.secretary.user,
+            talk,
+            talked_by="",
+            plan="",
+            talked_on=timezone.localdate() + datetime.timedelta(days=1),
+        )
+    assert set(exc.value.message_dict) == {"talked_by", "plan", "talked_on"}
+    talk.refresh_from_db()
+    assert talk.status == Talk.Status.OPEN
+
+
+def test_talk_pages_follow_the_scope_rule(client_for, org, talk):
+    assert client_for(org.member).get(reverse("study:talk_detail", args=[talk.pk])).status_code == 200
+    assert client_for(org.groupmate).get(reverse("study:talk_detail", args=[talk.pk])).status_code == 404
+    assert client_for(org.other_secretary).get(reverse("study:talk_detail", args=[talk.pk])).status_code == 404
+    response = client_for(org.member).get(reverse("study:talk_detail", args=[talk.pk]))
+    assert response.context["form"] is None
+
+
+def test_secretary_records_through_the_page(client_for, org, talk):
+    response = client_for(org.secretary).post(
+        reverse("study:talk_detail", args=[talk.pk]),
+        {"talked_on": "2026-01-05", "talked_by": "书记甲", "problems": "p", "response": "", "plan": "q"},
+    )
+    assert response.status_code == 302
+    talk.refresh_from_db()
+    assert talk.status == Talk.Status.RECORDED
+    open_list = client_for(org.secretary).get(reverse("study:talk_list"))
+    assert list(open_list.context["page"].object_list) == []
