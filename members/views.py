@@ -28,10 +28,9 @@ def paginate(request: HttpRequest, queryset, per_page: int = PAGE_SIZE):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    roles = get_roles(request.user)
-    context: dict = {"roles": roles}
+def home_context(request: HttpRequest, roles) -> dict:
+    """The roster's part of the home page: head counts for each role's scope."""
+    context: dict = {}
     if roles.is_admin:
         context["company"] = selectors.company_counts()
         context["company_roster"] = selectors.roster_counts(members=selectors.member_list_for_user(user=request.user))
@@ -50,7 +49,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if roles.is_member:
         member = roles.member
         context["party_years"] = _years_between(member.joined_on, timezone.localdate())
-    return render(request, "members/home.html", context)
+    return context
 
 
 def _years_between(start, end) -> int:
