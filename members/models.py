@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
@@ -93,7 +94,7 @@ class Member(models.Model):
         verbose_name=_("login account"),
     )
     employee_no = models.CharField(_("employee number"), max_length=32, unique=True)
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     party_status = models.CharField(
@@ -172,7 +173,7 @@ class MassesRater(models.Model):
         verbose_name=_("login account"),
     )
     employee_no = models.CharField(_("employee number"), max_length=32, unique=True)
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="masses_raters", verbose_name=_("branch"))
     ratees = models.ManyToManyField(Member, related_name="masses_raters", blank=True, verbose_name=_("members rated"))
     is_active = models.BooleanField(_("active"), default=True)

@@ -4,6 +4,7 @@ Party-spirit reports and their review, individual talks, criticism meetings."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from members.models import Branch, Member, PartyGroup
@@ -231,8 +232,8 @@ class Talk(models.Model):
         OTHER = "other", _("Other")
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        RECORDED = "recorded", _("Recorded")
+        OPEN = "open", pgettext_lazy("talk", "Open")
+        RECORDED = "recorded", pgettext_lazy("talk", "Recorded")
 
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="talks", verbose_name=_("member"))
     branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="talks", verbose_name=_("branch"))
@@ -310,8 +311,10 @@ class SelfCriticism(models.Model):
 
 class Criticism(models.Model):
     meeting = models.ForeignKey(CriticismMeeting, on_delete=models.CASCADE, related_name="criticisms")
-    from_member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+", verbose_name=_("from"))
-    to_member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+", verbose_name=_("to"))
+    from_member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+", verbose_name=_("critic"))
+    to_member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="+", verbose_name=_("member criticised")
+    )
     matter = models.TextField(_("the matter"))
     evidence = models.TextField(_("evidence"), blank=True)
 
