@@ -1,0 +1,308 @@
+"""Criticism meetings: list, record, and the meeting page with its self-criticisms,
+criticisms and rectification items. Every page first finds the meeting through the
+scoped selector, so a meeting outside the user's scope answers 404."""
+
+from __future__ import annotations
+
+import copy
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from members import selectors as member_selectors
+from members.roles import get_roles
+from members.views import paginate
+
+from ..forms.meetings import (
+    BranchChoiceForm,
+    CriticismForm,
+    FollowUpForm,
+    MeetingFilterForm,
+    MeetingForm,
+    RectificationItemForm,
+    SelfCriticismForm,
+)
+from ..models import CriticismMeeting, SelfCriticism
+from ..selectors import meetings as selectors
+from ..services import StudyError
+from ..services import meetings as services
+
+MEETING_FIELDS = ["kind", "title", "held_on", "location", "topic", "participants"]
+
+
+def _add_errors(form: Form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _can_manage(request: HttpRequest, meeting: CriticismMeeting) -> bool:
+    return services.meeting_can_manage(actor=request.user, branch_id=meeting.branch_id)
+
+
+def _own_member(request: HttpRequest):
+    return get_roles(request.user).member
+
+
+@login_required
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    roles = get_roles(request.user)
+    if not (roles.is_admin or roles.is_member):
+        # A masses rater rates members and does nothing else.
+        raise PermissionDenied
+    today = timezone.localdate()
+    meetings = selectors.meeting_list_for_user(user=request.user)
+    filters = MeetingFilterForm(request.GET, years=selectors.meeting_years(meetings))
+    filters.is_valid()  # a bad value in one filter leaves the other one working
+    if kind := filters.cleaned_data.get("kind"):
+        meetings = meetings.filter(kind=kind)
+    if year := filters.cleaned_data.get("year"):
+        meetings = meetings.filter(held_on__year=year)
+    page = paginate(request, selectors.meeting_list_with_counts(meetings, today=today).order_by("-held_on", "-pk"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "study/meeting_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "query": query.urlencode(),
+            "can_create": roles.is_admin or roles.is_committee,
+            "my_items": selectors.rectification_items_open_for_user(user=request.user, today=today)[:20],
+            "branch_items": selectors.rectification_items_open_for_branch(user=request.user, today=today)[:20],
+            "today": today,
+        },
+    )
+
+
+def _branch_for_new_meeting(request: HttpRequest):
+    """The branch a new meeting is recorded for, or None when an administrator must still pick one."""
+    roles = get_roles(request.user)
+    if roles.is_admin:
+        branch_id = request.GET.get("branch", "")
+        if not branch_id.isdigit():
+            return None
+        branch = member_selectors.branch_list_for_user(user=request.user).filter(pk=branch_id).first()
+        if branch is None:
+            raise Http404
+        return branch
+    if roles.committee_branch_id is not None:
+        return roles.member.branch
+    raise PermissionDenied
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_create(request: HttpRequest) -> HttpResponse:
+    branch = _branch_for_new_meeting(request)
+    if branch is None:
+        form = BranchChoiceForm(branches=member_selectors.branch_list_for_user(user=request.user))
+        return render(request, "study/meeting_branch_choice.html", {"form": form})
+    form = MeetingForm(request.POST or None, branch=branch)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in MEETING_FIELDS}
+        try:
+            meeting = services.meeting_create(actor=request.user, branch_id=branch.pk, **data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The meeting “%(title)s” was recorded.") % {"title": meeting.title})
+            return redirect("study:meeting_detail", pk=meeting.pk)
+    return render(request, "study/meeting_form.html", {"form": form, "meeting": None, "branch": branch})
+
+
+@login_required
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = selectors.meeting_get_for_user(user=request.user, pk=pk)
+    today = timezone.localdate()
+    detail = selectors.meeting_detail(meeting=meeting, today=today)
+    me = _own_member(request)
+    manage = _can_manage(request, meeting)
+    participant_ids = {row.member.pk for row in detail.participants}
+    return render(
+        request,
+        "study/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "detail": detail,
+            "can_manage": manage,
+            "me": me,
+            "is_participant": me is not None and me.pk in participant_ids,
+            "today": today,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = selectors.meeting_get_for_user(user=request.user, pk=pk)
+    if not _can_manage(request, meeting):
+        raise PermissionDenied
+    # The form fills its instance while validating; keep the page's own copy intact.
+    form = MeetingForm(
+        request.POST or None,
+        instance=copy.copy(meeting),
+        branch=meeting.branch,
+        version=services.meeting_version(meeting),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in MEETING_FIELDS}
+        try:
+            services.meeting_update(
+                actor=request.user, meeting_id=meeting.pk, version=form.cleaned_data["version"], **data
+            )
+        except StudyError as exc:
+            form.add_error(None, exc.message)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The meeting was saved."))
+            return redirect("study:meeting_detail", pk=meeting.pk)
+    return render(request, "study/meeting_form.html", {"form": form, "meeting": meeting, "branch": meeting.branch})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_self_criticism(request: HttpRequest, pk: int, member_pk: int | None = None) -> HttpResponse:
+    """Write a self-criticism: one's own (no member in the URL) or, for the committee, a participant's."""
+    meeting = selectors.meeting_get_for_user(user=request.user, pk=pk)
+    me = _own_member(request)
+    if member_pk is None:
+        if me is None:
+            raise PermissionDenied
+        member_pk = me.pk
+    member = selectors.meeting_participants(meeting).filter(pk=member_pk).first()
+    if member is None:
+        raise Http404
+    if not (member.pk == getattr(me, "pk", None) or _can_manage(request, meeting)):
+        raise PermissionDenied
+    current = SelfCriticism.objects.filter(meeting=meeting, member=member).first()
+    form = SelfCriticismForm(
+        request.POST or None,
+        initial={"content": current.content if current else "", "version": services.self_criticism_version(current)},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.self_criticism_save(
+                actor=request.user,
+                meeting_id=meeting.pk,
+                member_id=member.pk,
+                content=form.cleaned_data["content"],
+                version=form.cleaned_data["version"] or 0,
+            )
+        except StudyError as exc:
+            form.add_error(None, exc.message)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The self-criticism of %(name)s was saved.") % {"name": member.name})
+            return redirect(f"{_detail_url(meeting)}#self-criticism-{member.pk}")
+    return render(
+        request,
+        "study/meeting_self_criticism.html",
+        {"meeting": meeting, "member": member, "form": form, "existing": current},
+    )
+
+
+def _detail_url(meeting: CriticismMeeting) -> str:
+    return reverse("study:meeting_detail", kwargs={"pk": meeting.pk})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_criticism(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = selectors.meeting_get_for_user(user=request.user, pk=pk)
+    manage = _can_manage(request, meeting)
+    participants = selectors.meeting_participants(meeting)
+    me = _own_member(request)
+    critic = None
+    if not manage:
+        critic = participants.filter(pk=me.pk).first() if me is not None else None
+        if critic is None:
+            raise PermissionDenied
+    form = CriticismForm(request.POST or None, participants=participants, critic=critic)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.criticism_add(
+                actor=request.user,
+                meeting_id=meeting.pk,
+                from_member_id=(critic or data["from_member"]).pk,
+                to_member_id=data["to_member"].pk,
+                matter=data["matter"],
+                evidence=data["evidence"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The criticism was recorded."))
+            if "another" in request.POST:
+                return redirect("study:meeting_criticism", pk=meeting.pk)
+            return redirect(f"{_detail_url(meeting)}#criticisms")
+    return render(request, "study/meeting_criticism.html", {"meeting": meeting, "form": form, "critic": critic})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_item_add(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = selectors.meeting_get_for_user(user=request.user, pk=pk)
+    if not _can_manage(request, meeting):
+        raise PermissionDenied
+    form = RectificationItemForm(request.POST or None, participants=selectors.meeting_participants(meeting))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.rectification_add(
+                actor=request.user,
+                meeting_id=meeting.pk,
+                owner_id=data["owner"].pk,
+                description=data["description"],
+                deadline=data["deadline"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The rectification item was added."))
+            if "another" in request.POST:
+                return redirect("study:meeting_item_add", pk=meeting.pk)
+            return redirect(f"{_detail_url(meeting)}#rectification")
+    return render(request, "study/meeting_item_form.html", {"meeting": meeting, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_item_update(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    """A rectification item with its follow-up history, and the form to add a follow-up."""
+    meeting = selectors.meeting_get_for_user(user=request.user, pk=pk)
+    today = timezone.localdate()
+    item = selectors.rectification_item_get(meeting=meeting, pk=item_pk, today=today)
+    if not services.rectification_can_follow_up(actor=request.user, item=item):
+        raise PermissionDenied
+    form = FollowUpForm(request.POST or None, initial={"status": item.status})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rectification_follow_up(
+                actor=request.user, item_id=item.pk, note=form.cleaned_data["note"], status=form.cleaned_data["status"]
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The follow-up was recorded."))
+            return redirect(f"{_detail_url(meeting)}#item-{item.pk}")
+    return render(
+        request,
+        "study/meeting_item_update.html",
+        {"meeting": meeting, "item": item, "form": form, "today": today},
+    )
