@@ -7,9 +7,11 @@ from .models import Member
 
 class MemberFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Name or employee number"), method="search")
-    branch = django_filters.ModelChoiceFilter(label=_("Branch"), queryset=None)
-    group = django_filters.ModelChoiceFilter(label=_("Party group"), queryset=None)
-    party_status = django_filters.ChoiceFilter(label=_("Party status"), choices=Member.PartyStatus.choices)
+    branch = django_filters.ModelChoiceFilter(label=_("Branch"), queryset=None, empty_label=_("All"))
+    group = django_filters.ModelChoiceFilter(label=_("Party group"), queryset=None, empty_label=_("All"))
+    party_status = django_filters.ChoiceFilter(
+        label=_("Party status"), choices=Member.PartyStatus.choices, empty_label=_("All")
+    )
     is_active = django_filters.ChoiceFilter(
         label=_("On the roll"),
         choices=[("1", _("On the roll")), ("0", _("Off the roll"))],
@@ -26,6 +28,8 @@ class MemberFilter(django_filters.FilterSet):
         self.filters["branch"].queryset = branches
         self.filters["group"].queryset = groups
         self.filters["group"].field.label_from_instance = lambda g: f"{g.branch.name} · {g.name}"
+        for name in ("branch", "group", "party_status", "is_active"):
+            self.form.fields[name].widget.attrs["class"] = "form-select form-select-sm"
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -77,3 +77,17 @@ def test_logout_needs_a_post(client_for, org):
     assert client.get(reverse("logout")).status_code == 405
     assert client.post(reverse("logout")).status_code == 302
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_chinese(client):
+    html = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="zh-hans">' in html
+
+
+@pytest.mark.django_db
+def test_the_chosen_language_sticks(client):
+    client.post(reverse("set_language"), {"language": "zh-hant", "next": "/accounts/login/"})
+    assert '<html lang="zh-hant">' in client.get(reverse("login")).content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/accounts/login/"})
+    assert '<html lang="en">' in client.get(reverse("login")).content.decode()

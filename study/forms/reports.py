@@ -64,7 +64,10 @@ class ProblemForm(forms.Form):
     measure = forms.CharField(
         label=_("Rectification measure"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
     )
-    status = forms.ChoiceField(label=_("Completion"), choices=ReportProblem.Status.choices)
+    # The initial value keeps an untouched blank row from counting as changed.
+    status = forms.ChoiceField(
+        label=_("Completion"), choices=ReportProblem.Status.choices, initial=ReportProblem.Status.OPEN
+    )
 
 
 class BaseProblemFormSet(forms.BaseFormSet):
@@ -82,6 +85,14 @@ ProblemFormSet = forms.formset_factory(
 
 
 class ForwardForm(forms.Form):
+    """Each action form on the report page gets its own id prefix: the return and
+    approve forms share field names, and duplicate ids would tie a label to the
+    other form's checkbox."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "forward-%s")
+        super().__init__(*args, **kwargs)
+
     opinion = forms.CharField(
         label=_("The group's opinion"),
         help_text=_("What the group concluded after discussing the report."),
@@ -103,6 +114,7 @@ class ReturnForm(forms.Form):
     open_talk = forms.BooleanField(label=_("Open an individual talk"), required=False)
 
     def __init__(self, *args, report: QuarterlyReport, by_branch: bool, **kwargs):
+        kwargs.setdefault("auto_id", "return-%s")
         super().__init__(*args, **kwargs)
         if by_branch:
             self.fields["restudy_session"].queryset = restudy_choices(report)
@@ -146,5 +158,6 @@ class ApproveForm(forms.Form):
     open_talk = forms.BooleanField(label=_("If unqualified: open an individual talk"), required=False)
 
     def __init__(self, *args, report: QuarterlyReport, **kwargs):
+        kwargs.setdefault("auto_id", "approve-%s")
         super().__init__(*args, **kwargs)
         self.fields["restudy_session"].queryset = restudy_choices(report)

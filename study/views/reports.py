@@ -128,6 +128,8 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     form = ReportTextsForm(request.POST or None, report=report)
     formset = ProblemFormSet(request.POST or None, initial=initial_problems, prefix="problems")
+    if initial_problems:
+        formset.extra = 0  # the "add a problem" button adds rows; no blank row below existing ones
     if not problems_open:
         formset.extra = 0
         for f in formset.forms:
