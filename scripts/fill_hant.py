@@ -2,7 +2,7 @@
 
 The Simplified Chinese catalogue (locale/zh_Hans) is the one people translate; this
 script writes every msgstr of locale/zh_Hant by converting the Simplified translation
-with OpenCC's plain character conversion ("s2t", no Taiwan phrase substitution).
+with OpenCC's Taiwan-standard character conversion ("s2tw": 為, 群, 眾, 啟, 審核 as Traditional readers write them; no phrase substitution).
 
 Run it after `manage.py makemessages` and before `manage.py compilemessages`
 (`make messages` does all three). It needs the packages in requirements-dev.txt
@@ -53,7 +53,7 @@ def convert(cc: OpenCC, text: str) -> str:
 
 def fill(hans_path: Path = HANS_PO, hant_path: Path = HANT_PO) -> list[str]:
     """Write zh_Hant from zh_Hans; return the msgids that had no Simplified translation."""
-    cc = OpenCC("s2t")
+    cc = OpenCC("s2tw")
     hans = polib.pofile(str(hans_path), wrapwidth=WRAP_WIDTH)
     hant = polib.pofile(str(hant_path), wrapwidth=WRAP_WIDTH)
     source = {key(e): e for e in hans if not e.obsolete}
@@ -97,7 +97,7 @@ def main() -> int:
         for msgid in missing:
             print(f"  {msgid!r}", file=sys.stderr)
         return 1
-    print(f"{rel}: filled from zh_Hans with OpenCC s2t.")
+    print(f"{rel}: filled from zh_Hans with OpenCC s2tw.")
     return 0
 
 

@@ -91,7 +91,7 @@ def test_catalogues_hold_the_same_entries():
 def test_traditional_is_the_conversion_of_simplified():
     """zh_Hant is exactly what scripts/fill_hant.py makes of zh_Hans (run `make messages`)."""
     opencc = pytest.importorskip("opencc")
-    cc = opencc.OpenCC("s2t")
+    cc = opencc.OpenCC("s2tw")
     hans = {(e.msgctxt, e.msgid, e.msgid_plural): translations(e) for e in entries("zh_Hans")}
     stale = [
         entry_id(e)
