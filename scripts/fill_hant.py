@@ -2,7 +2,8 @@
 
 The Simplified Chinese catalogue (locale/zh_Hans) is the one people translate; this
 script writes every msgstr of locale/zh_Hant by converting the Simplified translation
-with OpenCC's Taiwan-standard character conversion ("s2tw": 為, 群, 眾, 啟, 審核 as Traditional readers write them; no phrase substitution).
+with OpenCC's Taiwan-standard character conversion ("s2tw": 為, 群, 眾, 啟, 審核 as
+Traditional readers write them; no phrase substitution).
 
 Run it after `manage.py makemessages` and before `manage.py compilemessages`
 (`make messages` does all three). It needs the packages in requirements-dev.txt
