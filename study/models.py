@@ -3,6 +3,7 @@ Party-spirit reports and their review, individual talks, criticism meetings."""
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -307,6 +308,8 @@ class SelfCriticism(models.Model):
     class Meta:
         ordering = ["pk"]
         constraints = [models.UniqueConstraint(fields=["meeting", "member"], name="one_self_criticism_per_member")]
+        verbose_name = _("self-criticism")
+        verbose_name_plural = _("self-criticisms")
 
 
 class Criticism(models.Model):
@@ -317,11 +320,14 @@ class Criticism(models.Model):
     )
     matter = models.TextField(_("the matter"))
     evidence = models.TextField(_("evidence"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["pk"]
+        verbose_name = _("criticism")
+        verbose_name_plural = _("criticisms")
 
 
 class RectificationItem(models.Model):
@@ -340,6 +346,12 @@ class RectificationItem(models.Model):
 
     class Meta:
         ordering = ["deadline", "pk"]
+        indexes = [
+            models.Index(fields=["owner", "status"], name="rectification_owner_idx"),
+            models.Index(fields=["status", "deadline"], name="rectification_open_idx"),
+        ]
+        verbose_name = _("rectification item")
+        verbose_name_plural = _("rectification items")
 
 
 class RectificationUpdate(models.Model):
