@@ -353,3 +353,26 @@ def test_member_cannot_export(client_for, org):
 def test_member_cannot_reach_the_admin(client_for, org):
     response = client_for(org.secretary).get("/admin/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_every_demo_login_reaches_its_home_page(client, db):
+    from django.core.management import call_command
+
+    from members.demo import DEMO_LOGINS
+    from members.models import User
+
+    call_command("seed_demo", stdout=io.StringIO())
+    panels = {
+        "admin": "home-admin",
+        "secretary1": "home-board",
+        "secretary2": "home-board",
+        "leader1": "home-group-waiting",
+        "member1": "home-my-report",
+        "member2": "home-my-report",
+        "masses1": "home-masses",
+    }
+    for username in DEMO_LOGINS:
+        client.force_login(User.objects.get(username=username))
+        response = client.get(reverse("home"))
+        assert response.status_code == 200, username
+        assert f'data-testid="{panels[username]}"' in response.content.decode(), username
