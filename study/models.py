@@ -241,6 +241,9 @@ class Talk(models.Model):
     source = models.CharField(_("source"), max_length=16, choices=Source.choices)
     reason = models.TextField(_("reason"), blank=True)
     report = models.ForeignKey(QuarterlyReport, on_delete=models.SET_NULL, null=True, blank=True, related_name="talks")
+    # What the talk follows up, such as "assessment:2026": the same subject never
+    # opens a second talk for the member, however often it is published.
+    subject = models.CharField(max_length=40, blank=True, default="")
     due_on = models.DateField(_("due by"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     talked_on = models.DateField(_("date of the talk"), null=True, blank=True)
@@ -259,6 +262,11 @@ class Talk(models.Model):
     class Meta:
         ordering = ["status", "due_on", "pk"]
         indexes = [models.Index(fields=["branch", "status"], name="talk_branch_status_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "subject"], condition=~models.Q(subject=""), name="one_talk_per_member_and_subject"
+            )
+        ]
         verbose_name = _("talk")
         verbose_name_plural = _("talks")
 

@@ -1,0 +1,259 @@
+"""Quantified assessment: rubric, periods with rater-group weights, ratings, results."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from members.models import Branch, MassesRater, Member, PartyGroup
+
+
+class Rubric(models.Model):
+    """The scoring rules: areas and items with their maxima (7 areas, 18 items by default)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    copied_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("copied from")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "name"]
+        verbose_name = _("rubric")
+        verbose_name_plural = _("rubrics")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_frozen(self) -> bool:
+        """A rubric in use by a period that has opened can no longer change."""
+        return self.periods.exclude(state=Period.State.DRAFT).exists()
+
+
+class RubricArea(models.Model):
+    rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="areas")
+    code = models.CharField(_("code"), max_length=4)
+    name = models.CharField(_("area"), max_length=50)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "code"]
+        constraints = [models.UniqueConstraint(fields=["rubric", "code"], name="area_code_unique_in_rubric")]
+        verbose_name = _("rubric area")
+        verbose_name_plural = _("rubric areas")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class RubricItem(models.Model):
+    rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="items")
+    area = models.ForeignKey(RubricArea, on_delete=models.CASCADE, related_name="items", verbose_name=_("area"))
+    code = models.CharField(_("code"), max_length=6)
+    name = models.CharField(_("item"), max_length=100)
+    guidance = models.TextField(_("scoring guidance"), blank=True)
+    max_score = models.DecimalField(_("maximum"), max_digits=4, decimal_places=1)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["rubric", "code"], name="item_code_unique_in_rubric"),
+            models.CheckConstraint(condition=Q(max_score__gt=0), name="item_max_positive"),
+        ]
+        verbose_name = _("rubric item")
+        verbose_name_plural = _("rubric items")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class RaterGroup(models.TextChoices):
+    SELF = "self", _("Self")
+    PEER = "peer", _("Peers")
+    MASSES = "masses", _("Masses")
+    ORG = "org", _("Organisation")
+
+
+# Peer and masses ratings are anonymous; self and organisation ratings are not.
+ANONYMOUS_GROUPS = frozenset({RaterGroup.PEER, RaterGroup.MASSES})
+
+
+class Period(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Being prepared")
+        OPEN = "open", _("Open for rating")
+        CLOSED = "closed", _("Closed")
+        PUBLISHED = "published", _("Published")
+
+    code = models.CharField(_("code"), max_length=16, unique=True, help_text=_("Usually the year, e.g. 2026."))
+    name = models.CharField(_("name"), max_length=100)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
+    rubric = models.ForeignKey(Rubric, on_delete=models.PROTECT, related_name="periods", verbose_name=_("rubric"))
+    weight_self = models.DecimalField(_("weight: self"), max_digits=4, decimal_places=3, default=Decimal("0.1"))
+    weight_peer = models.DecimalField(_("weight: peers"), max_digits=4, decimal_places=3, default=Decimal("0.3"))
+    weight_masses = models.DecimalField(_("weight: masses"), max_digits=4, decimal_places=3, default=Decimal("0.2"))
+    weight_org = models.DecimalField(_("weight: organisation"), max_digits=4, decimal_places=3, default=Decimal("0.4"))
+    computed_at = models.DateTimeField(_("results computed at"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-code"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="period_dates_in_order"),
+        ]
+        verbose_name = _("assessment period")
+        verbose_name_plural = _("assessment periods")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def weights(self) -> dict[str, Decimal]:
+        return {
+            RaterGroup.SELF: self.weight_self,
+            RaterGroup.PEER: self.weight_peer,
+            RaterGroup.MASSES: self.weight_masses,
+            RaterGroup.ORG: self.weight_org,
+        }
+
+
+class Rating(models.Model):
+    """One rater's scores for one member: item code -> score, with their total.
+
+    Who gave a peer or masses rating is kept only so that each rater rates each
+    member once; no page, export or admin list shows it.
+    """
+
+    class Source(models.TextChoices):
+        WEB = "web", _("Web form")
+        LINK = "link", _("One-time link")
+        PAPER = "paper", _("Paper ballot")
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="ratings")
+    ratee = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="ratings_received")
+    rater_group = models.CharField(max_length=8, choices=RaterGroup.choices)
+    rater_member = models.ForeignKey(Member, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    rater_masses = models.ForeignKey(MassesRater, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    # Scores as strings ("8.5") so they come back exactly as entered.
+    scores = models.JSONField(default=dict)
+    total = models.DecimalField(max_digits=5, decimal_places=1)
+    source = models.CharField(max_length=8, choices=Source.choices, default=Source.WEB)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "ratee", "rater_member"],
+                condition=Q(rater_group__in=["self", "peer"]),
+                name="rating_once_per_member_rater",
+            ),
+            models.UniqueConstraint(
+                fields=["period", "ratee", "rater_masses"],
+                condition=Q(rater_group="masses"),
+                name="rating_once_per_masses_rater",
+            ),
+            models.UniqueConstraint(
+                fields=["period", "ratee"], condition=Q(rater_group="org"), name="rating_once_by_organisation"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(rater_group__in=["self", "peer"], rater_member__isnull=False, rater_masses__isnull=True)
+                    | Q(rater_group="masses", rater_masses__isnull=False, rater_member__isnull=True)
+                    | Q(rater_group="org", rater_member__isnull=True, rater_masses__isnull=True)
+                ),
+                name="rating_rater_matches_group",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["period", "ratee", "rater_group"], name="rating_period_ratee_idx"),
+            models.Index(fields=["period", "rater_member"], name="rating_period_rater_idx"),
+        ]
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+
+
+class MassesBallot(models.Model):
+    """A masses rater's personal one-time link (and paper ballot code) for a period."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="ballots")
+    rater = models.ForeignKey(MassesRater, on_delete=models.CASCADE, related_name="ballots")
+    token = models.CharField(max_length=64, unique=True)
+    code = models.CharField(_("ballot code"), max_length=12, unique=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    issued_at = models.DateTimeField(auto_now_add=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["period", "rater"], name="one_ballot_per_rater_and_period")]
+        verbose_name = _("masses ballot")
+        verbose_name_plural = _("masses ballots")
+
+
+class Result(models.Model):
+    """A member's computed result for a period (rebuilt whole by each computation)."""
+
+    class Flag(models.TextChoices):
+        RED = "red", _("Red flag")
+        YELLOW = "yellow", _("Yellow flag")
+        BLUE = "blue", _("Blue flag")
+        GREY = "grey", _("Grey flag")
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="results")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="results")
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="+")
+    group = models.ForeignKey(PartyGroup, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    score_self = models.DecimalField(max_digits=9, decimal_places=4, null=True)
+    score_peer = models.DecimalField(max_digits=9, decimal_places=4, null=True)
+    score_masses = models.DecimalField(max_digits=9, decimal_places=4, null=True)
+    score_org = models.DecimalField(max_digits=9, decimal_places=4, null=True)
+    count_self = models.PositiveIntegerField(default=0)
+    count_peer = models.PositiveIntegerField(default=0)
+    count_masses = models.PositiveIntegerField(default=0)
+    count_org = models.PositiveIntegerField(default=0)
+    total = models.DecimalField(_("total"), max_digits=5, decimal_places=2)
+    rank_branch = models.PositiveIntegerField(_("rank in branch"))
+    rank_company = models.PositiveIntegerField(_("rank in company"))
+    flag = models.CharField(_("flag"), max_length=8, choices=Flag.choices)
+    computed_at = models.DateTimeField()
+
+    # Results are derived data, rebuilt whole by each computation: the period's own
+    # history records who computed and published them, and the ratings keep theirs.
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["period", "member"], name="one_result_per_member")]
+        indexes = [
+            models.Index(fields=["period", "branch", "rank_branch"], name="result_branch_rank_idx"),
+            models.Index(fields=["period", "rank_company"], name="result_company_rank_idx"),
+            models.Index(fields=["period", "group", "rank_branch"], name="result_group_rank_idx"),
+        ]
+        verbose_name = _("result")
+        verbose_name_plural = _("results")
+
+    def score_of(self, group: str):
+        return getattr(self, f"score_{group}")
+
+    def count_of(self, group: str) -> int:
+        return getattr(self, f"count_{group}")

@@ -1,0 +1,262 @@
+"""Ratings: entered on the web form, through a masses rater's one-time link, or
+imported from paper ballots. All go through the same validation."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from members.models import MassesRater, Member, User
+from members.roles import get_roles
+
+from .. import scoring
+from ..eligibility import groups_actor_may_rate_as
+from ..models import MassesBallot, Period, RaterGroup, Rating, RubricItem
+from . import AssessmentError
+
+SCORE_MESSAGES = {
+    "missing": gettext_lazy("%(item)s: give a score."),
+    "not_a_number": gettext_lazy("%(item)s: “%(value)s” is not a number."),
+    "negative": gettext_lazy("%(item)s: a score cannot be below 0."),
+    "above_maximum": gettext_lazy("%(item)s: the most this item allows is %(max)s."),
+    "not_a_half_step": gettext_lazy("%(item)s: scores go in steps of 0.5."),
+}
+
+
+class ConcurrentRatingError(AssessmentError):
+    def __init__(self):
+        super().__init__(
+            gettext_lazy(
+                "This rating was changed by someone else after you opened it. Nothing was saved; "
+                "reload the page to see the current scores."
+            )
+        )
+
+
+def rubric_items(period: Period) -> list[RubricItem]:
+    return list(period.rubric.items.select_related("area").order_by("position", "code"))
+
+
+def clean_scores(items: list[RubricItem], raw: Mapping[str, object]) -> tuple[dict[str, str], Decimal]:
+    """Validate one rating's item scores against the rubric.
+
+    Every item needs a score (a blank is never a zero); each lies in [0, max] in
+    steps of 0.5. Returns the scores as strings and their total, or raises a
+    ValidationError keyed by item code with a message naming the item.
+    """
+    errors: dict[str, str] = {}
+    scores: dict[str, str] = {}
+    known = {item.code for item in items}
+    for code in raw:
+        if code not in known:
+            errors[str(code)] = _("%(code)s is not an item of this rubric.") % {"code": code}
+    for item in items:
+        label = f"{item.code} {item.name}"
+        value = raw.get(item.code)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            errors[item.code] = SCORE_MESSAGES["missing"] % {"item": label}
+            continue
+        try:
+            number = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+            score = scoring.check_item_score(number, item.max_score)
+        except (InvalidOperation, ValueError) as exc:
+            reason = exc.reason if isinstance(exc, scoring.ScoreError) else "not_a_number"
+            errors[item.code] = SCORE_MESSAGES[reason] % {"item": label, "value": value, "max": item.max_score}
+            continue
+        scores[item.code] = str(score)
+    if errors:
+        raise ValidationError(errors)
+    return scores, sum((Decimal(s) for s in scores.values()), Decimal("0.0"))
+
+
+def _open_period(period_id: int) -> Period:
+    period = Period.objects.select_related("rubric").get(pk=period_id)
+    if period.state != Period.State.OPEN:
+        raise AssessmentError(_("Rating is not open for %(period)s.") % {"period": period.name})
+    return period
+
+
+def _existing(period: Period, ratee_id: int, group: str, rater_member_id, rater_masses_id):
+    qs = Rating.objects.select_for_update().filter(period=period, ratee_id=ratee_id, rater_group=group)
+    if group in (RaterGroup.SELF, RaterGroup.PEER):
+        qs = qs.filter(rater_member_id=rater_member_id)
+    elif group == RaterGroup.MASSES:
+        qs = qs.filter(rater_masses_id=rater_masses_id)
+    return qs.first()
+
+
+def _store(
+    *,
+    period: Period,
+    ratee_id: int,
+    group: str,
+    scores: dict[str, str],
+    total: Decimal,
+    rater_member_id: int | None,
+    rater_masses_id: int | None,
+    version: int | None,
+    actor: User | None,
+    source: str,
+    replace_only_once: bool = False,
+) -> Rating:
+    rating = _existing(period, ratee_id, group, rater_member_id, rater_masses_id)
+    if rating is None:
+        rating = Rating(
+            period=period,
+            ratee_id=ratee_id,
+            rater_group=group,
+            rater_member_id=rater_member_id,
+            rater_masses_id=rater_masses_id,
+        )
+    else:
+        if replace_only_once:
+            raise AssessmentError(_("You have already rated this member."))
+        if version is not None and rating.version != version:
+            raise ConcurrentRatingError
+        rating.version += 1
+    rating.scores, rating.total, rating.source, rating.entered_by = scores, total, source, actor
+    rating._history_user = actor
+    try:
+        with transaction.atomic():
+            rating.save()
+    except IntegrityError:
+        # Another request created the same rating a moment ago.
+        raise ConcurrentRatingError from None
+    return rating
+
+
+@transaction.atomic
+def rating_save(
+    *,
+    actor: User,
+    period_id: int,
+    ratee_id: int,
+    rater_group: str,
+    scores: Mapping[str, object],
+    version: int | None = None,
+) -> Rating:
+    """A member, committee member or masses rater (with a login) rates one member."""
+    period = _open_period(period_id)
+    ratee = Member.objects.get(pk=ratee_id)
+    roles = get_roles(actor)
+    if rater_group not in groups_actor_may_rate_as(roles=roles, ratee=ratee):
+        raise AssessmentError(_("You cannot rate this member in that capacity."))
+    clean, total = clean_scores(rubric_items(period), scores)
+    return _store(
+        period=period,
+        ratee_id=ratee.pk,
+        group=rater_group,
+        scores=clean,
+        total=total,
+        rater_member_id=roles.member.pk if rater_group in (RaterGroup.SELF, RaterGroup.PEER) else None,
+        rater_masses_id=roles.masses_rater.pk if rater_group == RaterGroup.MASSES else None,
+        version=version,
+        actor=actor,
+        source=Rating.Source.WEB,
+    )
+
+
+# ---------------------------------------------------------------------------
+# One-time links for masses raters
+
+
+def _new_code() -> str:
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "-".join("".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(2))
+
+
+@transaction.atomic
+def ballot_issue(*, actor: User, period_id: int, rater_id: int, reissue: bool = False) -> MassesBallot:
+    """Give a masses rater their personal link for the period (the branch committee or an
+    administrator). Reissuing replaces the token, so an old printed link stops working."""
+    period = _open_period(period_id)
+    rater = MassesRater.objects.select_related("branch").get(pk=rater_id)
+    roles = get_roles(actor)
+    if not (roles.is_admin or roles.committee_branch_id == rater.branch_id):
+        raise AssessmentError(_("Only the committee of the rater's branch can issue this link."))
+    ballot = MassesBallot.objects.select_for_update().filter(period=period, rater=rater).first()
+    if ballot is not None and not reissue:
+        return ballot
+    if ballot is None:
+        ballot = MassesBallot(period=period, rater=rater)
+    ballot.token = secrets.token_urlsafe(32)
+    while True:
+        code = _new_code()
+        if not MassesBallot.objects.filter(code=code).exists():
+            break
+    ballot.code = code
+    ballot.issued_by = actor
+    ballot.revoked_at = None
+    ballot.save()
+    return ballot
+
+
+@dataclass(frozen=True)
+class BallotState:
+    ballot: MassesBallot
+    period: Period
+    usable: bool
+    reason: str
+
+
+def ballot_state(ballot: MassesBallot) -> BallotState:
+    period = ballot.period
+    if ballot.revoked_at is not None:
+        return BallotState(ballot, period, False, _("This link has been replaced by a new one."))
+    if ballot.used_at is not None:
+        return BallotState(ballot, period, False, _("This link has been used; thank you for rating."))
+    if period.state != Period.State.OPEN:
+        return BallotState(ballot, period, False, _("Rating for %(period)s has closed.") % {"period": period.name})
+    if not ballot.rater.is_active:
+        return BallotState(ballot, period, False, _("This link is no longer valid."))
+    return BallotState(ballot, period, True, "")
+
+
+@transaction.atomic
+def rating_save_by_ballot(*, token: str, ratee_id: int, scores: Mapping[str, object]) -> Rating:
+    """A masses rater rates one of their linked members through the link, once each.
+
+    When the last linked member is rated, the link is used up.
+    """
+    ballot = (
+        MassesBallot.objects.select_for_update().select_related("period__rubric", "rater").filter(token=token).first()
+    )
+    if ballot is None:
+        raise AssessmentError(_("This link is not valid."))
+    state = ballot_state(ballot)
+    if not state.usable:
+        raise AssessmentError(state.reason)
+    ratee_ids = set(ballot.rater.ratees.filter(is_active=True).values_list("pk", flat=True))
+    if ratee_id not in ratee_ids:
+        raise AssessmentError(_("This link does not let you rate that member."))
+    clean, total = clean_scores(rubric_items(ballot.period), scores)
+    rating = _store(
+        period=ballot.period,
+        ratee_id=ratee_id,
+        group=RaterGroup.MASSES,
+        scores=clean,
+        total=total,
+        rater_member_id=None,
+        rater_masses_id=ballot.rater_id,
+        version=None,
+        actor=None,
+        source=Rating.Source.LINK,
+        replace_only_once=True,
+    )
+    rated = set(
+        Rating.objects.filter(
+            period=ballot.period, rater_group=RaterGroup.MASSES, rater_masses=ballot.rater, ratee_id__in=ratee_ids
+        ).values_list("ratee_id", flat=True)
+    )
+    if rated >= ratee_ids:
+        ballot.used_at = timezone.now()
+        ballot.save(update_fields=["used_at"])
+    return rating

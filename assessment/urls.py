@@ -1,0 +1,7 @@
+from django.urls import include, path
+
+app_name = "assessment"
+
+urlpatterns = [
+    path("", include("assessment.urls_ratings")),
+]
