@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from assessment import demo as assessment_demo
 from members import demo
 from members.models import Branch, Member
 from study import demo as study_demo
@@ -29,10 +30,12 @@ class Command(BaseCommand):
             raise CommandError(_("The database already has a roster. Use --reset to replace it with the demo data."))
         with transaction.atomic():
             if reset:
+                assessment_demo.reset()
                 study_demo.reset()
                 demo.reset()
             summary = demo.build(members=members, seed=seed)
             study = study_demo.build(seed=seed)
+            assessment = assessment_demo.build(seed=seed)
         self.stdout.write(
             self.style.SUCCESS(
                 _(
@@ -53,6 +56,13 @@ class Command(BaseCommand):
                 "%(talks)d talks, %(meetings)d criticism meeting."
             )
             % study
+        )
+        self.stdout.write(
+            _(
+                "Evaluation: this year's period is open with %(ratings)d ratings; "
+                "results computed for %(results)d members."
+            )
+            % assessment
         )
         self.stdout.write(_("Demo logins (password %(password)s):") % {"password": demo.DEMO_PASSWORD})
         for username, who in summary.logins.items():

@@ -1,0 +1,131 @@
+"""Demo data for Platform 3: this year's assessment period, open, with the default
+rubric, and ratings from every rater group spread so that every flag colour occurs.
+
+member1's own ratings (self and of peers), masses1's rating of member1 and the
+organisation's rating of member1 are left for the demo walk-through to enter.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db import transaction
+
+from members.models import MassesRater, Member
+
+from .defaults import DEFAULT_RUBRIC_NAME
+from .models import Period, RaterGroup, Rating, Result, Rubric
+from .services.results import compute_rows
+
+MAX_PEERS = 8
+# (share of members, lowest target, highest target): red, yellow, blue, grey all occur.
+BANDS = [(0.25, 90, 98), (0.35, 80, 89.5), (0.25, 70, 79.5), (0.15, 55, 69.5)]
+
+
+def _scores_by_total(items: list[tuple[str, Decimal]]) -> dict[Decimal, dict[str, str]]:
+    """For every total 0, 0.5, … 100: item scores in half steps within the maxima that add up
+    to it, spread in proportion to the maxima (built once; each rating picks one)."""
+    table = {}
+    full = sum(m for _c, m in items)
+    for halves in range(int(full * 2) + 1):
+        total = Decimal(halves) / 2
+        scores = {}
+        for code, maximum in items:
+            share = (maximum * total / full * 2).to_integral_value(rounding="ROUND_FLOOR") / 2
+            scores[code] = min(share, maximum)
+        remaining = total - sum(scores.values())
+        for code, maximum in items:
+            if remaining <= 0:
+                break
+            give = min(maximum - scores[code], remaining)
+            scores[code] += give
+            remaining -= give
+        table[total] = {code: str(score.quantize(Decimal("0.1"))) for code, score in scores.items()}
+    return table
+
+
+def _near(target: float, rng: random.Random, spread: float) -> Decimal:
+    value = min(100.0, max(0.0, target + rng.uniform(-spread, spread)))
+    return Decimal(round(value * 2)) / 2
+
+
+@transaction.atomic
+def build(*, seed: int = 2026, today: datetime.date | None = None) -> dict[str, int]:
+    rng = random.Random(seed * 17 + 3)
+    today = today or datetime.date.today()
+    rubric = Rubric.objects.get(name=DEFAULT_RUBRIC_NAME)
+    period = Period.objects.create(
+        code=str(today.year),
+        name=f"{today.year}年度党员量化考核",
+        starts_on=datetime.date(today.year, 1, 1),
+        ends_on=datetime.date(today.year, 12, 31),
+        state=Period.State.OPEN,
+        rubric=rubric,
+    )
+    items = list(rubric.items.order_by("position").values_list("code", "max_score"))
+    table = _scores_by_total(items)
+
+    members = list(Member.objects.filter(is_active=True).order_by("employee_no").values("pk", "branch_id", "group_id"))
+    member1 = Member.objects.filter(user__username="member1").values_list("pk", flat=True).first()
+    masses1 = MassesRater.objects.filter(user__username="masses1").values_list("pk", flat=True).first()
+    target: dict[int, float] = {}
+    for m in members:
+        roll, floor = rng.random(), 0.0
+        for share, low, high in BANDS:
+            floor += share
+            if roll < floor:
+                target[m["pk"]] = rng.uniform(low, high)
+                break
+        else:
+            target[m["pk"]] = rng.uniform(BANDS[-1][1], BANDS[-1][2])
+    if member1 is not None:
+        target[member1] = 86.0
+
+    circles: dict[tuple[int, int | None], list[int]] = defaultdict(list)
+    for m in members:
+        circles[(m["branch_id"], m["group_id"])].append(m["pk"])
+    links: dict[int, list[int]] = defaultdict(list)
+    for rater_id, ratee_id in MassesRater.ratees.through.objects.values_list("massesrater_id", "member_id"):
+        links[ratee_id].append(rater_id)
+
+    ratings: list[Rating] = []
+
+    def add(ratee: int, group: str, spread: float, *, member: int | None = None, masses: int | None = None) -> None:
+        total = _near(target[ratee], rng, spread)
+        ratings.append(
+            Rating(
+                period=period,
+                ratee_id=ratee,
+                rater_group=group,
+                rater_member_id=member,
+                rater_masses_id=masses,
+                scores=table[total],
+                total=total,
+                source=Rating.Source.WEB,
+            )
+        )
+
+    for m in members:
+        pk = m["pk"]
+        if pk != member1:
+            add(pk, RaterGroup.SELF, 3, member=pk)
+            add(pk, RaterGroup.ORG, 2)
+        circle = [p for p in circles[(m["branch_id"], m["group_id"])] if p != pk and p != member1]
+        for peer in rng.sample(circle, min(MAX_PEERS, len(circle))):
+            add(pk, RaterGroup.PEER, 5, member=peer)
+        for rater in links.get(pk, []):
+            if pk == member1 and rater == masses1:
+                continue
+            add(pk, RaterGroup.MASSES, 6, masses=rater)
+    Rating.objects.bulk_create(ratings, batch_size=5000)
+    results = compute_rows(period, now=datetime.datetime.now(tz=datetime.UTC))
+    Result.objects.bulk_create(results, batch_size=5000)
+    Period.objects.filter(pk=period.pk).update(computed_at=datetime.datetime.now(tz=datetime.UTC))
+    return {"ratings": len(ratings), "results": len(results)}
+
+
+def reset() -> None:
+    Period.objects.all().delete()

@@ -1,0 +1,1 @@
+"""Every read of the assessment app, scoped to the user asking."""

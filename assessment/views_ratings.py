@@ -1,0 +1,273 @@
+"""Rating in the browser: members (self and peers), the branch committee (the
+organisation's rating), masses raters (with a login or through a one-time link),
+and the committee's page that issues and prints those links."""
+
+from __future__ import annotations
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Exists, OuterRef, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from members import selectors as member_selectors
+from members.models import MassesRater, Member
+from members.roles import get_roles
+from members.views import paginate
+
+from .eligibility import groups_actor_may_rate_as
+from .forms_ratings import RatingForm
+from .models import MassesBallot, Period, RaterGroup, Rating
+from .selectors import ratings as selectors
+from .services import AssessmentError
+from .services import ratings as services
+
+GROUP_LABELS = dict(RaterGroup.choices)
+
+
+def _period_or_404(code: str) -> Period:
+    period = Period.objects.select_related("rubric").filter(code=code).first()
+    if period is None:
+        raise Http404
+    return period
+
+
+@login_required
+def rate_home(request: HttpRequest) -> HttpResponse:
+    """Everything the person has to rate in the open period, with what is done."""
+    roles = get_roles(request.user)
+    if not (roles.is_member or roles.is_committee or roles.is_masses_rater):
+        raise PermissionDenied
+    period = selectors.current_period(request.GET.get("period"))
+    context: dict = {"period": period, "roles": roles}
+    if period is None or period.state != Period.State.OPEN:
+        return render(request, "assessment/rate_home.html", context)
+    if roles.is_member:
+        peers = list(selectors.my_peer_tasks(roles=roles, period=period))
+        context["self_rating"] = selectors.my_self_rating(roles=roles, period=period)
+        context["peers"] = peers
+        context["peers_done"] = sum(1 for p in peers if p.rated)
+    if roles.committee_branch_id is not None:
+        tasks = selectors.org_tasks(roles=roles, period=period)
+        state = request.GET.get("org")
+        if state == "todo":
+            tasks = tasks.filter(rated=False)
+        context["org_page"] = paginate(request, tasks, per_page=50)
+        context["org_counts"] = Member.objects.filter(branch_id=roles.committee_branch_id, is_active=True).aggregate(
+            total=Count("pk"),
+            done=Count(
+                "pk",
+                filter=Q(
+                    Exists(Rating.objects.filter(period=period, rater_group=RaterGroup.ORG, ratee=OuterRef("pk")))
+                ),
+            ),
+        )
+        context["org_state"] = state
+    if roles.is_masses_rater:
+        context["masses"] = list(selectors.masses_tasks(rater=roles.masses_rater, period=period))
+    return render(request, "assessment/rate_home.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rate_form(request: HttpRequest, code: str, ratee_pk: int, group: str) -> HttpResponse:
+    period = _period_or_404(code)
+    roles = get_roles(request.user)
+    ratee = Member.objects.select_related("branch", "group").filter(pk=ratee_pk).first()
+    # Someone the person may not rate in this capacity does not exist, as far as they can tell.
+    if ratee is None or group not in groups_actor_may_rate_as(roles=roles, ratee=ratee):
+        raise Http404
+    if period.state != Period.State.OPEN:
+        messages.error(request, _("Rating is not open for %(period)s.") % {"period": period.name})
+        return redirect("assessment:rate_home")
+    existing = selectors.own_rating(roles=roles, period=period, ratee=ratee, group=group)
+    items = services.rubric_items(period)
+    form = RatingForm(
+        request.POST or None,
+        items=items,
+        initial_scores=existing.scores if existing else {},
+        initial={"version": existing.version if existing else None},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rating_save(
+                actor=request.user,
+                period_id=period.pk,
+                ratee_id=ratee.pk,
+                rater_group=group,
+                scores=form.scores(),
+                version=form.cleaned_data.get("version"),
+            )
+        except ValidationError as exc:
+            _attach(form, exc)
+        except AssessmentError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                _("Your %(group)s rating of %(name)s was saved.") % {"group": GROUP_LABELS[group], "name": ratee.name},
+            )
+            return redirect(f"{reverse('assessment:rate_home')}?period={period.code}")
+    return render(
+        request,
+        "assessment/rate_form.html",
+        {"form": form, "period": period, "ratee": ratee, "group": group, "group_label": GROUP_LABELS[group]},
+    )
+
+
+def _attach(form: RatingForm, exc: ValidationError) -> None:
+    for code, errors in exc.error_dict.items():
+        form.add_error(code if code in form.fields else None, errors)
+
+
+# ---------------------------------------------------------------------------
+# The committee's side of the one-time links
+
+
+def _ballot_branch(request: HttpRequest):
+    roles = get_roles(request.user)
+    if roles.is_admin:
+        branches = member_selectors.branch_list_for_user(user=request.user)
+        branch = (
+            branches.filter(pk=request.GET.get("branch") or 0).first()
+            if str(request.GET.get("branch") or "").isdigit()
+            else None
+        )
+        return branch or branches.first(), branches
+    if roles.committee_branch_id is not None:
+        return roles.member.branch, None
+    raise PermissionDenied
+
+
+@login_required
+def ballot_list(request: HttpRequest) -> HttpResponse:
+    """The branch's masses raters and their one-time links for the open period."""
+    branch, branches = _ballot_branch(request)
+    period = selectors.current_period(request.GET.get("period"))
+    context = {"period": period, "branch": branch, "branches": branches}
+    if period is None or branch is None:
+        return render(request, "assessment/ballot_list.html", context)
+    raters = (
+        MassesRater.objects.filter(branch=branch, is_active=True)
+        .annotate(
+            ratee_count=Count("ratees", filter=Q(ratees__is_active=True), distinct=True),
+        )
+        .order_by("employee_no")
+    )
+    page = paginate(request, raters, per_page=50)
+    ballots = {b.rater_id: b for b in MassesBallot.objects.filter(period=period, rater__in=list(page.object_list))}
+    done = dict(
+        Rating.objects.filter(period=period, rater_group=RaterGroup.MASSES, rater_masses__in=list(page.object_list))
+        .order_by()
+        .values_list("rater_masses")
+        .annotate(n=Count("pk"))
+    )
+    rows = [(r, ballots.get(r.pk), done.get(r.pk, 0)) for r in page.object_list]
+    context.update(page=page, rows=rows, query=f"period={period.code}&branch={branch.pk}")
+    return render(request, "assessment/ballot_list.html", context)
+
+
+@login_required
+@require_POST
+def ballot_issue(request: HttpRequest, code: str) -> HttpResponse:
+    period = _period_or_404(code)
+    raw = request.POST.getlist("rater")
+    if not raw or not all(r.isdigit() for r in raw):
+        messages.error(request, _("Choose a masses rater."))
+        return redirect(f"{reverse('assessment:ballot_list')}?period={period.code}")
+    raters = MassesRater.objects.filter(pk__in=[int(r) for r in raw])
+    issued = 0
+    try:
+        for rater in raters:
+            services.ballot_issue(
+                actor=request.user, period_id=period.pk, rater_id=rater.pk, reissue=bool(request.POST.get("reissue"))
+            )
+            issued += 1
+    except AssessmentError as exc:
+        messages.error(request, exc.message)
+    if issued:
+        messages.success(request, _("%(n)d link(s) ready to hand out.") % {"n": issued})
+    branch = raters[0].branch_id if raters else ""
+    return redirect(f"{reverse('assessment:ballot_list')}?period={period.code}&branch={branch}")
+
+
+@login_required
+def ballot_print(request: HttpRequest, code: str) -> HttpResponse:
+    """Printable slips: each rater's name, QR code, link and ballot code."""
+    period = _period_or_404(code)
+    branch, _branches = _ballot_branch(request)
+    ballots = (
+        MassesBallot.objects.filter(period=period, rater__branch=branch, revoked_at__isnull=True, used_at__isnull=True)
+        .select_related("rater")
+        .order_by("rater__employee_no")
+    )
+    slips = []
+    for ballot in ballots:
+        url = request.build_absolute_uri(reverse("assessment:ballot_entry", args=[ballot.token]))
+        svg = segno.make(url, error="m").svg_inline(scale=3, border=2)
+        slips.append({"ballot": ballot, "url": url, "svg": svg})
+    return render(request, "assessment/ballot_print.html", {"period": period, "branch": branch, "slips": slips})
+
+
+# ---------------------------------------------------------------------------
+# The masses rater's side: no login, only the token
+
+
+def _ballot_or_404(token: str) -> MassesBallot:
+    ballot = MassesBallot.objects.select_related("period__rubric", "rater__branch").filter(token=token).first()
+    if ballot is None:
+        raise Http404
+    return ballot
+
+
+def ballot_entry(request: HttpRequest, token: str) -> HttpResponse:
+    ballot = _ballot_or_404(token)
+    state = services.ballot_state(ballot)
+    tasks = list(selectors.masses_tasks(rater=ballot.rater, period=ballot.period)) if state.usable else []
+    return render(
+        request,
+        "assessment/ballot_entry.html",
+        {"ballot": ballot, "state": state, "tasks": tasks, "done": sum(1 for t in tasks if t.rated)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def ballot_rate(request: HttpRequest, token: str, ratee_pk: int) -> HttpResponse:
+    ballot = _ballot_or_404(token)
+    state = services.ballot_state(ballot)
+    if not state.usable:
+        return redirect("assessment:ballot_entry", token=token)
+    ratee = get_object_or_404(ballot.rater.ratees.filter(is_active=True).select_related("branch"), pk=ratee_pk)
+    if Rating.objects.filter(
+        period=ballot.period, rater_group=RaterGroup.MASSES, rater_masses=ballot.rater, ratee=ratee
+    ).exists():
+        messages.info(request, _("You have already rated %(name)s.") % {"name": ratee.name})
+        return redirect("assessment:ballot_entry", token=token)
+    form = RatingForm(request.POST or None, items=services.rubric_items(ballot.period))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rating_save_by_ballot(token=token, ratee_id=ratee.pk, scores=form.scores())
+        except ValidationError as exc:
+            _attach(form, exc)
+        except AssessmentError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Your rating of %(name)s was saved. Thank you.") % {"name": ratee.name})
+            return redirect("assessment:ballot_entry", token=token)
+    return render(
+        request,
+        "assessment/rate_form.html",
+        {
+            "form": form,
+            "period": ballot.period,
+            "ratee": ratee,
+            "group": RaterGroup.MASSES,
+            "group_label": GROUP_LABELS[RaterGroup.MASSES],
+            "ballot": ballot,
+        },
+    )
