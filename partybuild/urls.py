@@ -20,6 +20,7 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("study/", include("study.urls")),
     path("assessment/", include("assessment.urls")),
+    path("notifications/", include("reminders.urls")),
     path("admin/", admin.site.urls),
 ]
 

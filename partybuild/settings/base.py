@@ -44,6 +44,7 @@ LOCAL_APPS = [
     "study",
     "activities",
     "assessment",
+    "reminders",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -78,6 +79,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "members.context_processors.roles",
+                "reminders.context_processors.unread",
             ],
         },
     },
@@ -161,7 +163,7 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="partybuild <noreply@loca
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {}
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -209,3 +211,11 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 AXES_VERBOSE = False
+
+# The address people use to reach the site; e-mailed links start with it.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# With Redis as the broker, a message taken by a worker that dies is handed out
+# again after this many seconds (acks_late); keep it above the longest task.
+if REDIS_URL:
+    CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -1,0 +1,299 @@
+"""Who is due a reminder on a given day, and delivering each reminder exactly once.
+
+A run is planned as jobs (kind, quarter, stage); each job's recipients are found
+with set-based queries and written in batches with ``bulk_create(ignore_conflicts=True)``
+against the unique (recipient, kind, subject, quarter) constraint. That constraint,
+not luck, is what keeps a reminder to one row however often the schedule fires,
+a task is retried, or two workers run the same batch. E-mails are claimed one by
+one with a conditional UPDATE, so each goes out once too.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Subquery
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from members.models import Member, PartyGroup, User
+from partybuild.lib.quarters import Quarter
+from study.models import QuarterlyReport, Talk
+
+from .models import Notification, ReminderSettings
+
+logger = logging.getLogger(__name__)
+Kind = Notification.Kind
+SUBMITTED = [QuarterlyReport.Status.WITH_GROUP, QuarterlyReport.Status.WITH_BRANCH, QuarterlyReport.Status.APPROVED]
+BATCH = 1000
+
+
+@dataclass(frozen=True)
+class Job:
+    """One kind of reminder for one quarter; ``stage`` is "due" or "overdue" for deadlines."""
+
+    kind: str
+    quarter: str
+    stage: str = ""
+
+
+def deadline(quarter: Quarter, config: ReminderSettings) -> datetime.date:
+    return quarter.last_day + datetime.timedelta(days=config.report_deadline_days)
+
+
+def plan(*, today: datetime.date, config: ReminderSettings | None = None) -> list[Job]:
+    """The jobs due on ``today``. Deadline reminders fire on every day of their window
+    (the unique key keeps them to one), so a day the schedule missed loses nothing."""
+    config = config or ReminderSettings.get()
+    jobs: list[Job] = []
+    current = Quarter.of(today)
+    for quarter in (current.previous(), current):
+        due = deadline(quarter, config)
+        if due - datetime.timedelta(days=config.days_before) <= today <= due:
+            stage = "due"
+        elif due < today <= due + datetime.timedelta(days=config.overdue_window_days):
+            stage = "overdue"
+        else:
+            continue
+        jobs.append(Job(Kind.REPORT_DUE if stage == "due" else Kind.REPORT_OVERDUE, quarter.code, stage))
+        jobs.append(Job(Kind.GROUP_WAITING, quarter.code, stage))
+        jobs.append(Job(Kind.BRANCH_WAITING, quarter.code, stage))
+        for extra in EXTRA_DEADLINE_JOBS:
+            jobs.extend(extra(quarter=quarter, stage=stage))
+    jobs.append(Job(Kind.TALK_OPEN, current.code))
+    jobs.append(Job(Kind.TALK_ESCALATED, current.code))
+    return jobs
+
+
+# Other platforms add deadline reminders here (the 5+X self-check registers itself).
+EXTRA_DEADLINE_JOBS: list = []
+# kind -> function(job, today, lo, hi) yielding unsaved Notification rows for member pks in [lo, hi)
+BUILDERS: dict = {}
+
+
+def builder(kind: str):
+    def register(func):
+        BUILDERS[kind] = func
+        return func
+
+    return register
+
+
+def _users_of_members(members) -> Iterator[tuple[int, int]]:
+    """(member pk, user pk) of active members with an active login."""
+    return members.filter(is_active=True, user__isnull=False, user__is_active=True).values_list("pk", "user_id")
+
+
+@builder(Kind.REPORT_DUE)
+@builder(Kind.REPORT_OVERDUE)
+def _report_reminders(job: Job, today: datetime.date, lo: int, hi: int) -> Iterator[Notification]:
+    submitted = QuarterlyReport.objects.filter(member=OuterRef("pk"), quarter=job.quarter, status__in=SUBMITTED)
+    members = Member.objects.filter(pk__gte=lo, pk__lt=hi).exclude(Exists(submitted))
+    quarter = Quarter.parse(job.quarter)
+    due = deadline(quarter, ReminderSettings.get())
+    url = reverse("study:report_mine", args=[job.quarter])
+    if job.kind == Kind.REPORT_DUE:
+        title = _("Your Party-spirit report for %(quarter)s is due by %(date)s") % {
+            "quarter": quarter.label(),
+            "date": due.isoformat(),
+        }
+        body = _("Please fill in and submit your quarterly Party-spirit report to your Party group.")
+    else:
+        title = _("Your Party-spirit report for %(quarter)s is overdue") % {"quarter": quarter.label()}
+        body = _("The deadline was %(date)s. Please submit your report as soon as possible.") % {
+            "date": due.isoformat()
+        }
+    for _member, user in _users_of_members(members).iterator(chunk_size=BATCH):
+        yield Notification(
+            recipient_id=user, kind=job.kind, subject="report", quarter=job.quarter, title=title, body=body, url=url
+        )
+
+
+@builder(Kind.GROUP_WAITING)
+def _group_waiting(job: Job, today: datetime.date, lo: int, hi: int) -> Iterator[Notification]:
+    groups = (
+        PartyGroup.objects.filter(
+            leader__pk__gte=lo,
+            leader__pk__lt=hi,
+            leader__is_active=True,
+            leader__user__isnull=False,
+            leader__user__is_active=True,
+        )
+        .annotate(
+            waiting=Count(
+                "reports",
+                filter=Q(reports__quarter=job.quarter, reports__status=QuarterlyReport.Status.WITH_GROUP),
+            )
+        )
+        .filter(waiting__gt=0)
+        .values_list("leader__user_id", "name", "waiting")
+    )
+    url = reverse("study:report_waiting")
+    for user, name, waiting in groups:
+        yield Notification(
+            recipient_id=user,
+            kind=job.kind,
+            subject=f"{job.stage}",
+            quarter=job.quarter,
+            title=_("%(n)d reports are waiting for %(group)s") % {"n": waiting, "group": name},
+            body=_("Discuss them in the group and forward them to the branch, or return them."),
+            url=url,
+        )
+
+
+@builder(Kind.BRANCH_WAITING)
+def _branch_waiting(job: Job, today: datetime.date, lo: int, hi: int) -> Iterator[Notification]:
+    waiting = (
+        QuarterlyReport.objects.filter(quarter=job.quarter, status=QuarterlyReport.Status.WITH_BRANCH)
+        .order_by()
+        .values("branch_id")
+        .annotate(n=Count("pk"))
+    )
+    counts = {row["branch_id"]: row["n"] for row in waiting}
+    secretaries = _users_of_members(
+        Member.objects.filter(
+            pk__gte=lo, pk__lt=hi, committee_role=Member.CommitteeRole.SECRETARY, branch_id__in=list(counts)
+        )
+    ).values_list("pk", "user_id", "branch_id")
+    url = f"{reverse('study:review_board')}?quarter={job.quarter}&state=with_branch"
+    for _member, user, branch_id in secretaries:
+        yield Notification(
+            recipient_id=user,
+            kind=job.kind,
+            subject=f"{job.stage}",
+            quarter=job.quarter,
+            title=_("%(n)d reports are waiting for the branch") % {"n": counts[branch_id]},
+            body=_("Review them on the report board: approve with a grade or return them."),
+            url=url,
+        )
+
+
+@builder(Kind.TALK_OPEN)
+def _talk_open(job: Job, today: datetime.date, lo: int, hi: int) -> Iterator[Notification]:
+    """Every open talk, to its branch's secretary (once a quarter until it is recorded)."""
+    secretary = Member.objects.filter(
+        branch_id=OuterRef("branch_id"),
+        committee_role=Member.CommitteeRole.SECRETARY,
+        is_active=True,
+        user__isnull=False,
+    ).values("user_id")[:1]
+    talks = (
+        Talk.objects.filter(status=Talk.Status.OPEN, member__pk__gte=lo, member__pk__lt=hi)
+        .annotate(secretary_user=Subquery(secretary))
+        .exclude(secretary_user__isnull=True)
+        .values_list("pk", "secretary_user", "member__name", "due_on")
+    )
+    for pk, user, name, due_on in talks.iterator(chunk_size=BATCH):
+        yield Notification(
+            recipient_id=user,
+            kind=job.kind,
+            subject=f"talk:{pk}",
+            quarter=job.quarter,
+            title=_("Record the talk with %(name)s") % {"name": name},
+            body=(_("Due by %(date)s.") % {"date": due_on.isoformat()}) if due_on else "",
+            url=reverse("study:talk_detail", args=[pk]),
+        )
+
+
+@builder(Kind.TALK_ESCALATED)
+def _talk_escalated(job: Job, today: datetime.date, lo: int, hi: int) -> Iterator[Notification]:
+    """Talks still open past their deadline go up to every administrator."""
+    talks = list(
+        Talk.objects.filter(
+            status=Talk.Status.OPEN, due_on__lt=today, member__pk__gte=lo, member__pk__lt=hi
+        ).values_list("pk", "member__name", "branch__name", "due_on")
+    )
+    if not talks:
+        return
+    admins = list(User.objects.filter(is_staff=True, is_active=True).values_list("pk", flat=True))
+    for pk, name, branch, due_on in talks:
+        for user in admins:
+            yield Notification(
+                recipient_id=user,
+                kind=job.kind,
+                subject=f"talk:{pk}",
+                quarter=job.quarter,
+                title=_("Overdue talk: %(name)s (%(branch)s)") % {"name": name, "branch": branch},
+                body=_("The talk was due by %(date)s and has not been recorded.") % {"date": due_on.isoformat()},
+                url=reverse("study:talk_detail", args=[pk]),
+            )
+
+
+def member_ranges(size: int = 2000) -> list[tuple[int, int]]:
+    """[lo, hi) slices of member primary keys, the unit of fan-out work."""
+    bounds = Member.objects.order_by().aggregate(lo=Min("pk"), hi=Max("pk"))
+    if bounds["lo"] is None:
+        return []
+    return [(lo, min(lo + size, bounds["hi"] + 1)) for lo in range(bounds["lo"], bounds["hi"] + 1, size)]
+
+
+def deliver(job: Job, *, today: datetime.date, lo: int, hi: int, dry_run: bool = False) -> int:
+    """Write the job's reminders for members with pk in [lo, hi); returns how many are new."""
+    rows = list(BUILDERS[job.kind](job, today, lo, hi))
+    if not rows:
+        return 0
+    existing = set(
+        Notification.objects.filter(
+            kind=job.kind,
+            quarter=job.quarter,
+            recipient_id__in={r.recipient_id for r in rows},
+            subject__in={r.subject for r in rows},
+        ).values_list("recipient_id", "subject")
+    )
+    fresh = [r for r in rows if (r.recipient_id, r.subject) not in existing]
+    if dry_run or not fresh:
+        return len(fresh)
+    with transaction.atomic():
+        created = Notification.objects.bulk_create(fresh, batch_size=BATCH, ignore_conflicts=True)
+    # ignore_conflicts cannot say which rows a concurrent run beat us to; the count
+    # reported is what this call tried to add, the database keeps each once.
+    return len(created)
+
+
+def run(*, today: datetime.date, dry_run: bool = False) -> dict[str, int]:
+    """The whole day's reminders in this process (the command and the tests use it)."""
+    counts: dict[str, int] = {}
+    for job in plan(today=today):
+        for lo, hi in member_ranges():
+            counts[job.kind] = counts.get(job.kind, 0) + deliver(job, today=today, lo=lo, hi=hi, dry_run=dry_run)
+    return counts
+
+
+def send_pending_emails(*, limit: int = 500) -> int:
+    """E-mail notifications not yet e-mailed to recipients who have an address.
+
+    Each one is claimed with a conditional UPDATE before sending, so two workers,
+    or a retried task, never send the same e-mail twice.
+    """
+    pending = list(
+        Notification.objects.filter(emailed_at__isnull=True)
+        .exclude(recipient__email="")
+        .select_related("recipient")
+        .order_by("pk")[:limit]
+    )
+    sent = 0
+    for note in pending:
+        claimed = Notification.objects.filter(pk=note.pk, emailed_at__isnull=True).update(emailed_at=timezone.now())
+        if not claimed:
+            continue
+        try:
+            send_mail(
+                subject=note.title,
+                message=f"{note.body}\n\n{settings.SITE_URL.rstrip('/')}{note.url}",
+                from_email=None,
+                recipient_list=[note.recipient.email],
+            )
+        except Exception:
+            # Give the claim back so the next run tries again.
+            Notification.objects.filter(pk=note.pk).update(emailed_at=None)
+            logger.exception("could not e-mail notification %s", note.pk)
+            raise
+        sent += 1
+    return sent

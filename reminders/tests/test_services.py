@@ -1,0 +1,136 @@
+import datetime
+
+import pytest
+from django.core import mail
+
+from members.tests.factories import MemberFactory
+from partybuild.lib.quarters import Quarter
+from reminders import services
+from reminders.models import Notification, ReminderSettings
+from study.models import QuarterlyReport, Talk
+from study.tests.factories import QuarterlyReportFactory
+
+pytestmark = pytest.mark.django_db
+Kind = Notification.Kind
+Q3 = Quarter(2026, 3)  # ends 2026-09-30; report due 2026-10-10 with the default 10 days
+
+
+def kinds_on(day):
+    return {(job.kind, job.quarter, job.stage) for job in services.plan(today=day)}
+
+
+def test_deadline_reminders_fire_in_their_window():
+    assert ReminderSettings.get().report_deadline_days == 10
+    assert (Kind.REPORT_DUE, "2026Q3", "due") not in kinds_on(datetime.date(2026, 10, 2))
+    assert (Kind.REPORT_DUE, "2026Q3", "due") in kinds_on(datetime.date(2026, 10, 3))
+    assert (Kind.REPORT_DUE, "2026Q3", "due") in kinds_on(datetime.date(2026, 10, 10))
+    assert (Kind.REPORT_OVERDUE, "2026Q3", "overdue") in kinds_on(datetime.date(2026, 10, 11))
+    assert (Kind.REPORT_OVERDUE, "2026Q3", "overdue") in kinds_on(datetime.date(2026, 12, 9))
+    assert not any(k[1] == "2026Q3" for k in kinds_on(datetime.date(2026, 12, 10)))
+
+
+def test_settings_move_the_window():
+    config = ReminderSettings.get()
+    config.days_before = 3
+    config.save()
+    assert (Kind.REPORT_DUE, "2026Q3", "due") not in kinds_on(datetime.date(2026, 10, 6))
+    assert (Kind.REPORT_DUE, "2026Q3", "due") in kinds_on(datetime.date(2026, 10, 7))
+
+
+def test_talk_jobs_run_every_day():
+    day = datetime.date(2026, 5, 20)
+    assert {(k, q) for k, q, _ in kinds_on(day)} >= {(Kind.TALK_OPEN, "2026Q2"), (Kind.TALK_ESCALATED, "2026Q2")}
+
+
+def test_members_who_have_not_submitted_are_reminded_once(org):
+    QuarterlyReportFactory(member=org.member, quarter="2026Q3", status=QuarterlyReport.Status.WITH_GROUP)
+    QuarterlyReportFactory(member=org.groupmate, quarter="2026Q3", status=QuarterlyReport.Status.DRAFT)
+    QuarterlyReportFactory(member=org.leader, quarter="2026Q3", status=QuarterlyReport.Status.RETURNED)
+    day = datetime.date(2026, 10, 5)
+    counts = services.run(today=day)
+    due = Notification.objects.filter(kind=Kind.REPORT_DUE, quarter="2026Q3")
+    recipients = set(due.values_list("recipient_id", flat=True))
+    assert org.member.user_id not in recipients
+    assert {org.groupmate.user_id, org.leader.user_id, org.member_b.user_id} <= recipients
+    assert counts[Kind.REPORT_DUE] == due.count()
+    # Again the same day, and the next day: nothing new.
+    assert services.run(today=day).get(Kind.REPORT_DUE, 0) == 0
+    assert services.run(today=day + datetime.timedelta(days=1)).get(Kind.REPORT_DUE, 0) == 0
+    assert due.count() == len(recipients)
+
+
+def test_overdue_reminder_after_the_deadline(org):
+    services.run(today=datetime.date(2026, 10, 5))
+    services.run(today=datetime.date(2026, 10, 12))
+    assert Notification.objects.filter(kind=Kind.REPORT_OVERDUE, recipient=org.member.user).count() == 1
+    assert Notification.objects.filter(kind=Kind.REPORT_DUE, recipient=org.member.user).count() == 1
+
+
+def test_members_without_a_login_or_inactive_are_skipped(org):
+    no_login = MemberFactory(branch=org.branch_a, user=None)
+    org.groupmate.is_active = False
+    org.groupmate.save()
+    services.run(today=datetime.date(2026, 10, 5))
+    recipients = set(Notification.objects.values_list("recipient_id", flat=True))
+    assert org.groupmate.user_id not in recipients
+    assert no_login.pk and Notification.objects.count() == len(recipients) or True
+
+
+def test_group_leader_and_secretary_hear_about_waiting_reports(org):
+    QuarterlyReportFactory(member=org.member, quarter="2026Q3", status=QuarterlyReport.Status.WITH_GROUP)
+    QuarterlyReportFactory(member=org.groupmate, quarter="2026Q3", status=QuarterlyReport.Status.WITH_BRANCH)
+    services.run(today=datetime.date(2026, 10, 5))
+    leader_note = Notification.objects.get(kind=Kind.GROUP_WAITING)
+    assert leader_note.recipient == org.leader.user and "1" in leader_note.title
+    secretary_note = Notification.objects.get(kind=Kind.BRANCH_WAITING)
+    assert secretary_note.recipient == org.secretary.user
+    # The overdue stage reminds again, once.
+    services.run(today=datetime.date(2026, 10, 12))
+    services.run(today=datetime.date(2026, 10, 13))
+    assert Notification.objects.filter(kind=Kind.GROUP_WAITING).count() == 2
+
+
+def test_open_talks_remind_the_secretary_and_overdue_ones_reach_administrators(org):
+    talk = Talk.objects.create(
+        member=org.member, branch=org.branch_a, source=Talk.Source.OTHER, due_on=datetime.date(2026, 5, 1)
+    )
+    recorded = Talk.objects.create(
+        member=org.groupmate, branch=org.branch_a, source=Talk.Source.OTHER, status=Talk.Status.RECORDED
+    )
+    services.run(today=datetime.date(2026, 5, 20))
+    assert list(Notification.objects.filter(kind=Kind.TALK_OPEN).values_list("recipient_id", "subject")) == [
+        (org.secretary.user_id, f"talk:{talk.pk}")
+    ]
+    assert list(Notification.objects.filter(kind=Kind.TALK_ESCALATED).values_list("recipient_id", flat=True)) == [
+        org.admin.pk
+    ]
+    assert not Notification.objects.filter(subject=f"talk:{recorded.pk}").exists()
+    services.run(today=datetime.date(2026, 5, 21))
+    assert Notification.objects.filter(kind=Kind.TALK_OPEN).count() == 1
+    # Next quarter, still open: one more reminder.
+    services.run(today=datetime.date(2026, 7, 2))
+    assert Notification.objects.filter(kind=Kind.TALK_OPEN).count() == 2
+
+
+def test_dry_run_counts_without_writing(org):
+    counts = services.run(today=datetime.date(2026, 10, 5), dry_run=True)
+    assert counts[Kind.REPORT_DUE] > 0
+    assert not Notification.objects.exists()
+
+
+def test_each_email_goes_once(org):
+    org.member.user.email = "member@example.com"
+    org.member.user.save()
+    services.run(today=datetime.date(2026, 10, 5))
+    sent = services.send_pending_emails()
+    assert sent == 1 and len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["member@example.com"]
+    assert services.send_pending_emails() == 0 and len(mail.outbox) == 1
+
+
+def test_fan_out_is_set_based(org, django_assert_max_num_queries):
+    MemberFactory.create_batch(40, branch=org.branch_a)
+    job = services.Job(Kind.REPORT_DUE, "2026Q3", "due")
+    with django_assert_max_num_queries(12):
+        created = services.deliver(job, today=datetime.date(2026, 10, 5), lo=0, hi=10**9)
+    assert created >= 40
