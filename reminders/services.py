@@ -226,8 +226,9 @@ def _talk_escalated(job: Job, today: datetime.date, lo: int, hi: int) -> Iterato
             )
 
 
-def member_ranges(size: int = 2000) -> list[tuple[int, int]]:
+def member_ranges(size: int | None = None) -> list[tuple[int, int]]:
     """[lo, hi) slices of member primary keys, the unit of fan-out work."""
+    size = size or settings.REMINDER_SLICE_MEMBERS
     bounds = Member.objects.order_by().aggregate(lo=Min("pk"), hi=Max("pk"))
     if bounds["lo"] is None:
         return []

@@ -219,3 +219,5 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Reminder fan-out: members per task (each task writes its slice's reminders in batches).
+REMINDER_SLICE_MEMBERS = env.int("REMINDER_SLICE_MEMBERS", default=2000)

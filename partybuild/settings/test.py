@@ -1,5 +1,7 @@
 """The test suite: same stack as dev, fast hashing, mail kept in memory."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -14,3 +16,9 @@ STORAGES = {
 }
 WHITENOISE_AUTOREFRESH = True
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": env("LOG_LEVEL", default="WARNING")}}
+
+# A file, not memory, for SQLite test databases: the Celery worker started by the
+# reminder integration test is another process and must see the same data.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # One file per test process, so concurrent runs never share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3")}  # noqa: F405
