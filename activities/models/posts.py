@@ -52,7 +52,9 @@ class PioneerPost(models.Model):
     standards = models.TextField(
         _("standards and commitments"),
         blank=True,
-        help_text=_("What the post holder undertakes: the strictest rules, the best standards, the most responsibility."),
+        help_text=_(
+            "What the post holder undertakes: the strictest rules, the best standards, the most responsibility."
+        ),
     )
     # Set when the committee ends the designation early: ``ends_on`` then holds the
     # day it ended and this the end first planned.
