@@ -19,6 +19,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("members/", include("members.urls")),
     path("study/", include("study.urls")),
+    path("activities/", include("activities.urls")),
     path("assessment/", include("assessment.urls")),
     path("notifications/", include("reminders.urls")),
     path("admin/", admin.site.urls),

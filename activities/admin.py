@@ -1,0 +1,2 @@
+# Each feature registers its own admin pages; more import lines may be appended.
+from . import admin_a  # noqa: F401

@@ -1,0 +1,223 @@
+"""Forms of themed Party days. They only check the input's shape; the services decide
+who may do what and check it against the day."""
+
+from __future__ import annotations
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Branch, Member, PartyGroup
+
+from .models import PartyDay, PartyDayContribution, PartyDayParticipant
+from .selectors.partydays import PartyDayFilters
+from .services.partydays import PHOTO_MAX_BYTES, PlanInput
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class MembersField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Member) -> str:
+        return f"{obj.name}（{obj.group.name}）" if obj.group_id else obj.name
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Member) -> str:
+        return f"{obj.name}（{obj.group.name}）" if obj.group_id else obj.name
+
+
+class PartyDayForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=PartyDay.Kind.choices, widget=forms.RadioSelect(attrs={"class": "form-check-input"})
+    )
+    theme = forms.CharField(label=_("Theme"), max_length=200)
+    held_on = forms.DateField(label=_("Date"), widget=DateInput())
+    place = forms.CharField(label=_("Place"), max_length=200)
+    destination_kind = forms.ChoiceField(
+        label=_("Kind of destination"),
+        required=False,
+        choices=[("", "—"), *PartyDay.Destination.choices],
+        help_text=_("Open days: walk into a benchmark team, the production front line, or a sister unit."),
+    )
+    destination = forms.CharField(
+        label=_("Destination"),
+        required=False,
+        max_length=200,
+        help_text=_("The team, site or unit visited."),
+    )
+    planned_roles = forms.MultipleChoiceField(
+        label=_("Roles to take"),
+        required=False,
+        choices=PartyDay.Role.choices,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        help_text=_("Experiential days: the roles members take for the day, to think from another's place."),
+    )
+    plan = forms.CharField(
+        label=_("Programme"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What happens during the day, e.g. the order of reports and talks, or the route of the visit."),
+    )
+    participants = MembersField(
+        label=_("Participants"),
+        queryset=Member.objects.none(),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, members: QuerySet[Member], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participants"].queryset = members
+
+    def plan_input(self) -> PlanInput:
+        data = self.cleaned_data
+        return PlanInput(
+            kind=data["kind"],
+            theme=data["theme"],
+            held_on=data["held_on"],
+            place=data["place"],
+            destination_kind=data.get("destination_kind") or "",
+            destination=data.get("destination") or "",
+            planned_roles=tuple(data.get("planned_roles") or ()),
+            plan=data.get("plan") or "",
+        )
+
+
+class ParticipantRowForm(forms.Form):
+    member_id = forms.IntegerField(widget=forms.HiddenInput)
+    attendance = forms.ChoiceField(
+        label=_("Attendance"),
+        required=False,
+        choices=PartyDayParticipant.Attendance.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=200)
+    role = forms.ChoiceField(label=_("Role taken"), required=False, choices=[("", "—"), *PartyDay.Role.choices])
+    role_detail = forms.CharField(label=_("Role in detail"), required=False, max_length=100)
+
+
+ParticipantFormSet = forms.formset_factory(ParticipantRowForm, extra=0, max_num=5000, validate_max=True)
+
+
+class RecordForm(forms.Form):
+    """The parts of the participants page outside the list: the day's summary and the version."""
+
+    summary = forms.CharField(
+        label=_("Summary of the day"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What the day achieved: what members saw, heard and resolved to do."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for cancelling"), widget=forms.Textarea(attrs={"rows": 2}))
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ContributionForm(forms.Form):
+    member = MemberChoiceField(label=_("Member"), queryset=Member.objects.none())
+    kind = forms.ChoiceField(label=_("What was held"), choices=PartyDayContribution.Kind.choices)
+    generation = forms.ChoiceField(
+        label=_("Generation"),
+        required=False,
+        choices=[("", "—"), *PartyDayContribution.Generation.choices],
+        help_text=_("For stories: the old, the middle-aged and the young each tell how they grew."),
+    )
+    talked_with = forms.CharField(
+        label=_("Talked with"), required=False, max_length=100, help_text=_("For heart-to-heart talks.")
+    )
+    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, members: QuerySet[Member], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = members
+
+
+class ReflectionForm(forms.Form):
+    text = forms.CharField(
+        label=_("My reflection"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("What you saw or did, what you took from it, and what you will do at your post."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class PhotoForm(forms.Form):
+    image = forms.FileField(
+        label=_("Photo"),
+        help_text=_("A JPEG, PNG or WebP image of at most 5 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+    caption = forms.CharField(label=_("Caption"), required=False, max_length=200)
+
+    def clean_image(self):
+        upload = self.cleaned_data["image"]
+        if upload.size > PHOTO_MAX_BYTES:
+            raise forms.ValidationError(_("The photo is larger than 5 MB."))
+        return upload
+
+
+class BranchChoiceForm(forms.Form):
+    branch = forms.ModelChoiceField(label=_("Branch"), queryset=Branch.objects.none())
+
+    def __init__(self, *args, branches: QuerySet[Branch], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["branch"].queryset = branches
+
+
+class PartyDayFilterForm(forms.Form):
+    branch = forms.TypedChoiceField(label=_("Branch"), required=False, coerce=int, empty_value=None)
+    group = forms.TypedChoiceField(label=_("Party group"), required=False, coerce=int, empty_value=None)
+    member = forms.CharField(
+        label=_("Member"),
+        required=False,
+        max_length=50,
+        widget=forms.TextInput(attrs={"placeholder": _("Name or employee number")}),
+    )
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *PartyDay.Kind.choices])
+    year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
+    quarter = forms.TypedChoiceField(
+        label=_("Quarter"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", _("All quarters")), *((n, _("Quarter %(n)d") % {"n": n}) for n in range(1, 5))],
+    )
+    status = forms.ChoiceField(
+        label=_("State"), required=False, choices=[("", _("All states")), *PartyDay.Status.choices]
+    )
+
+    def __init__(self, *args, branches: QuerySet[Branch] | None, groups: QuerySet[PartyGroup], years, **kwargs):
+        super().__init__(*args, **kwargs)
+        if branches is None:
+            del self.fields["branch"]
+        else:
+            self.fields["branch"].choices = [("", _("All branches")), *((b.pk, b.name) for b in branches)]
+        self.fields["group"].choices = [
+            ("", _("All groups")),
+            *((g.pk, f"{g.branch.name} · {g.name}" if branches is not None else g.name) for g in groups),
+        ]
+        self.fields["year"].choices = [("", _("All years")), *((y, str(y)) for y in years)]
+        for name, field in self.fields.items():
+            css = "form-control form-control-sm" if name == "member" else "form-select form-select-sm"
+            field.widget.attrs["class"] = css
+
+    def filters(self) -> PartyDayFilters:
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return PartyDayFilters(
+            branch_id=data.get("branch"),
+            group_id=data.get("group"),
+            member=(data.get("member") or "").strip(),
+            year=data.get("year"),
+            quarter=data.get("quarter"),
+            status=data.get("status") or "",
+            kind=data.get("kind") or "",
+        )
