@@ -7,4 +7,6 @@ app_name = "activities"
 urlpatterns = [
     path("suggestions/", include("activities.urls_suggestions")),
     path("party-days/", include("activities.urls_partydays")),
+    path("pioneer-posts/", include("activities.urls_posts")),
+    path("warmth/", include("activities.urls_warmth")),
 ]

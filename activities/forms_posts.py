@@ -1,0 +1,193 @@
+"""Forms of pioneer posts and four-bests recognitions. They only check the input's
+shape; the services decide who may do what, and check periods and overlaps."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Branch, Member, PartyGroup
+
+from .models import PioneerPost, Recognition
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Member) -> str:
+        label = f"{obj.name}（{obj.employee_no}）"
+        if obj.group_id:
+            label += f" · {obj.group.name}"
+        if obj.post:
+            label += f" · {obj.post}"
+        return label
+
+
+def branch_members(branch: Branch) -> QuerySet[Member]:
+    """The branch's members on the roll, as a choice list reads them."""
+    return (
+        Member.objects.filter(branch=branch, is_active=True)
+        .select_related("group")
+        .order_by("group__sort_order", "employee_no")
+    )
+
+
+class BranchChoiceForm(forms.Form):
+    """An administrator first picks the branch to work in."""
+
+    branch = forms.ModelChoiceField(label=_("Branch"), queryset=Branch.objects.none())
+
+    def __init__(self, *args, branches: QuerySet[Branch], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["branch"].queryset = branches
+
+
+class PioneerPostForm(forms.ModelForm):
+    """Designate (with a member to choose) or change (member fixed) a pioneer post."""
+
+    member = MemberChoiceField(label=_("Member"), queryset=Member.objects.none())
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = PioneerPost
+        fields = ["member", "kind", "post_name", "starts_on", "ends_on", "standards"]
+        widgets = {
+            "kind": forms.RadioSelect,
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
+            "standards": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "post_name": _("Leave empty to use the member's post on the roster."),
+        }
+
+    def __init__(self, *args, members: QuerySet[Member] | None = None, today: datetime.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["post_name"].required = False
+        if members is None:
+            del self.fields["member"]
+        else:
+            self.fields["member"].queryset = members
+        if not self.instance.pk:
+            self.fields["starts_on"].initial = today
+            self.fields["ends_on"].initial = datetime.date(today.year, 12, 31)
+        self.fields["version"].initial = self.instance.version if self.instance.pk else None
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("starts_on"), data.get("ends_on")
+        if start and end and end < start:
+            self.add_error("ends_on", _("The end cannot be before the start (%(date)s).") % {"date": start.isoformat()})
+        return data
+
+
+class PioneerPostEndForm(forms.Form):
+    ended_on = forms.DateField(label=_("Last day"), widget=DateInput())
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=PioneerPost._meta.get_field("end_reason").max_length,
+        help_text=_("For example: the member moved to another post, or no longer meets the standards."),
+    )
+
+
+STATE_CHOICES = [("", _("All states")), *PioneerPost.State.choices]
+
+
+class _FilterForm(forms.Form):
+    """Filters every list of this module shares; a bad value in one leaves the others working."""
+
+    branch = forms.TypedChoiceField(label=_("Branch"), required=False, coerce=int, empty_value=None)
+    group = forms.TypedChoiceField(label=_("Party group"), required=False, coerce=int, empty_value=None)
+    member = forms.CharField(
+        label=_("Member"),
+        required=False,
+        max_length=50,
+        widget=forms.TextInput(attrs={"placeholder": _("Name or employee number")}),
+    )
+    year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
+
+    def __init__(
+        self,
+        *args,
+        branches: QuerySet[Branch] | None,
+        groups: QuerySet[PartyGroup] | None,
+        years: list[int],
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        if branches is None:
+            del self.fields["branch"]
+        else:
+            self.fields["branch"].choices = [("", _("All branches")), *((b.pk, b.name) for b in branches)]
+        if groups is None:
+            del self.fields["group"]
+        else:
+            self.fields["group"].choices = [("", _("All groups")), *((g.pk, g.name) for g in groups)]
+        self.fields["year"].choices = [("", _("All years")), *((y, str(y)) for y in years)]
+        for name, field in self.fields.items():
+            field.widget.attrs["class"] = (
+                "form-control form-control-sm" if name == "member" else "form-select form-select-sm"
+            )
+
+    def values(self) -> dict:
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {name: data.get(name) for name in self.fields}
+
+
+class PioneerPostFilterForm(_FilterForm):
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    state = forms.ChoiceField(label=_("State"), required=False, choices=STATE_CHOICES)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("All kinds")), *PioneerPost.Kind.choices]
+        for name in ("kind", "state"):
+            self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
+
+
+class RecognitionFilterForm(_FilterForm):
+    quarter = forms.TypedChoiceField(
+        label=_("Period"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", _("All periods")), *Recognition.QUARTER_CHOICES],
+    )
+    best = forms.ChoiceField(label=_("Recognition"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["best"].choices = [("", _("All four bests")), *Recognition.Best.choices]
+        for name in ("quarter", "best"):
+            self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
+
+
+class RecognitionForm(forms.Form):
+    member = MemberChoiceField(label=_("Member"), queryset=Member.objects.none())
+    best = forms.ChoiceField(label=_("Recognition"), choices=Recognition.Best.choices, widget=forms.RadioSelect)
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int)
+    quarter = forms.TypedChoiceField(label=_("Period"), coerce=int, choices=Recognition.QUARTER_CHOICES)
+    awarded_on = forms.DateField(label=_("Date"), widget=DateInput())
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What the member did to earn it."),
+    )
+
+    def __init__(self, *args, members: QuerySet[Member], today: datetime.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = members
+        self.fields["year"].choices = [(y, str(y)) for y in range(today.year, today.year - 5, -1)]
+        self.fields["year"].initial = today.year
+        self.fields["quarter"].initial = (today.month - 1) // 3 + 1
+        self.fields["awarded_on"].initial = today

@@ -1,0 +1,142 @@
+"""Forms of warmth delivery. Members log help on their phones: the kind of help is a
+set of large buttons, the date defaults to today, and the contact point is one tap.
+The forms check the input's shape; the services decide who may do what."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from partybuild.lib.quarters import Quarter
+
+from .forms_posts import DateInput, _FilterForm
+from .models import ContactPoint, HelpRecord, ResponsibilityArea
+
+
+class ResponsibilityAreaForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = ResponsibilityArea
+        fields = [
+            "description",
+            "fixed_post",
+            "fixed_duty",
+            "fixed_targets",
+            "guarantee_tasks",
+            "guarantee_safety",
+            "guarantee_management",
+            "guarantee_stability",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "fixed_duty": forms.Textarea(attrs={"rows": 2}),
+            "fixed_targets": forms.Textarea(attrs={"rows": 2}),
+            "guarantee_tasks": forms.Textarea(attrs={"rows": 2}),
+            "guarantee_safety": forms.Textarea(attrs={"rows": 2}),
+            "guarantee_management": forms.Textarea(attrs={"rows": 2}),
+            "guarantee_stability": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "fixed_post": _("The post the member holds; leave empty to use the roster's."),
+            "fixed_duty": _("What the post answers for."),
+            "fixed_targets": _("This year's targets for the post, as measurable as possible."),
+            "guarantee_tasks": _("How the member sees that the area's tasks are carried out."),
+            "guarantee_safety": _("How the member keeps the area safe: no violations, no accidents."),
+            "guarantee_management": _("What the member improves in the way the area is run."),
+            "guarantee_stability": _("How the member keeps the colleagues' morale steady."),
+        }
+
+
+class ContactPointForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = ContactPoint
+        fields = ["name", "employee_no", "post", "note", "is_active"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"employee_no": _("Optional; the colleague's employee number if known.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            del self.fields["is_active"]
+        self.fields["version"].initial = self.instance.version if self.instance.pk else None
+
+    def validate_unique(self):
+        # The service checks the employee number against the member's other contact points.
+        pass
+
+
+class ContactPointChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: ContactPoint) -> str:
+        return f"{obj.name} · {obj.post}" if obj.post else obj.name
+
+
+class HelpRecordForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind of help"),
+        choices=HelpRecord.Kind.choices,
+        widget=forms.RadioSelect(attrs={"class": "btn-check", "autocomplete": "off"}),
+    )
+    helped_on = forms.DateField(label=_("Date"), widget=DateInput())
+    contact_point = ContactPointChoiceField(
+        label=_("Who was helped"),
+        queryset=ContactPoint.objects.none(),
+        required=False,
+        empty_label=_("Not one of my contact points"),
+    )
+    content = forms.CharField(
+        label=_("What was done"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("For example: talked through the worries about the shift change; taught the new valve procedure."),
+    )
+    outcome = forms.CharField(label=_("Outcome"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, contacts: QuerySet[ContactPoint], today: datetime.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contact_point"].queryset = contacts
+        self.fields["helped_on"].initial = today
+        self.fields["helped_on"].widget.attrs["max"] = today.isoformat()
+
+    def clean_helped_on(self):
+        day = self.cleaned_data["helped_on"]
+        if day and day > datetime.date.fromisoformat(self.fields["helped_on"].widget.attrs["max"]):
+            raise forms.ValidationError(_("Help is logged after it is given; the date cannot be in the future."))
+        return day
+
+
+class HelpFilterForm(_FilterForm):
+    quarter = forms.ChoiceField(label=_("Quarter"), required=False)
+    kind = forms.ChoiceField(label=_("Kind of help"), required=False)
+
+    def __init__(self, *args, quarters: list[Quarter], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["quarter"].choices = [("", _("All quarters")), *((q.code, q.code) for q in quarters)]
+        self.fields["kind"].choices = [("", _("All kinds")), *HelpRecord.Kind.choices]
+        for name in ("quarter", "kind"):
+            self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
+
+    def values(self) -> dict:
+        values = super().values()
+        try:
+            values["quarter"] = Quarter.parse(values.get("quarter") or "")
+        except ValueError:
+            values["quarter"] = None
+        return values
+
+
+CONTACT_STATE_CHOICES = [("", _("All")), ("active", _("Still looked after")), ("retired", _("No longer looked after"))]
+
+
+class ContactFilterForm(_FilterForm):
+    state = forms.ChoiceField(label=_("State"), required=False, choices=CONTACT_STATE_CHOICES)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, years=[], **kwargs)
+        del self.fields["year"]
+        self.fields["state"].widget.attrs["class"] = "form-select form-select-sm"

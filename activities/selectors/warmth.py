@@ -1,0 +1,248 @@
+"""Reads of warmth delivery, scoped to the user asking.
+
+Responsibility areas and contact points follow the member, so they are seen
+where the member is seen now (the roster's scope). Help records keep the branch
+and group they were logged in, and are scoped like pioneer posts.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from members.models import Member, User
+from members.roles import Roles, get_roles
+from partybuild.lib.quarters import Quarter
+
+from ..models import ContactPoint, HelpRecord, ResponsibilityArea
+from .posts import member_text_q, record_scope
+
+Kind = HelpRecord.Kind
+
+
+def _member_scope(roles: Roles, prefix: str = "member__") -> Q | None:
+    """The roster's scope rule, applied through ``prefix`` (the member as they stand now)."""
+    if roles.is_admin:
+        return None
+    scope = Q(pk__in=[])
+    if roles.member is not None:
+        scope |= Q(**{f"{prefix}pk": roles.member.pk})
+    if roles.led_group_ids:
+        scope |= Q(**{f"{prefix}group_id__in": roles.led_group_ids})
+    if roles.committee_branch_id is not None:
+        scope |= Q(**{f"{prefix}branch_id": roles.committee_branch_id})
+    return scope
+
+
+def area_for_member(*, member: Member) -> ResponsibilityArea | None:
+    """The member's responsibility area; the caller has found the member through a scoped selector."""
+    return ResponsibilityArea.objects.filter(member=member).first()
+
+
+def contact_point_list_for_user(*, user: User) -> QuerySet[ContactPoint]:
+    qs = ContactPoint.objects.select_related("member", "member__branch", "member__group")
+    scope = _member_scope(get_roles(user))
+    return qs if scope is None else qs.filter(scope)
+
+
+def contact_point_get_for_user(*, user: User, pk: int) -> ContactPoint:
+    try:
+        return contact_point_list_for_user(user=user).get(pk=pk)
+    except (ContactPoint.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def contact_point_filter(
+    contacts: QuerySet[ContactPoint],
+    *,
+    branch_id: int | None = None,
+    group_id: int | None = None,
+    member_id: int | None = None,
+    member: str = "",
+    active: bool | None = None,
+) -> QuerySet[ContactPoint]:
+    if branch_id:
+        contacts = contacts.filter(member__branch_id=branch_id)
+    if group_id:
+        contacts = contacts.filter(member__group_id=group_id)
+    if member_id:
+        contacts = contacts.filter(member_id=member_id)
+    if member and member.strip():
+        contacts = contacts.filter(member_text_q(member))
+    if active is not None:
+        contacts = contacts.filter(is_active=active)
+    return contacts
+
+
+def contact_points_with_help(contacts: QuerySet[ContactPoint]) -> QuerySet[ContactPoint]:
+    """Each contact point with how often and when last they were helped (one query a page)."""
+    return contacts.annotate(help_count=Count("help_records"), last_helped_on=Max("help_records__helped_on"))
+
+
+def contact_points_for_member(*, member: Member) -> QuerySet[ContactPoint]:
+    return contact_points_with_help(ContactPoint.objects.filter(member=member)).order_by("-is_active", "name", "pk")
+
+
+def contact_point_choices(*, member: Member, keep_id: int | None = None) -> QuerySet[ContactPoint]:
+    """The contact points a help record of the member may name: those still looked after,
+    and ``keep_id`` (the one an existing record names, even if retired since)."""
+    keep = Q(is_active=True) | Q(pk=keep_id) if keep_id is not None else Q(is_active=True)
+    return ContactPoint.objects.filter(keep, member=member).order_by("name", "pk")
+
+
+# ---------------------------------------------------------------------------
+# The help log
+
+
+def help_record_list_for_user(*, user: User) -> QuerySet[HelpRecord]:
+    qs = HelpRecord.objects.select_related("member", "branch", "group", "contact_point")
+    scope = record_scope(get_roles(user))
+    return qs if scope is None else qs.filter(scope)
+
+
+def help_record_get_for_user(*, user: User, pk: int) -> HelpRecord:
+    try:
+        return help_record_list_for_user(user=user).get(pk=pk)
+    except (HelpRecord.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def help_record_filter(
+    records: QuerySet[HelpRecord],
+    *,
+    branch_id: int | None = None,
+    group_id: int | None = None,
+    member_id: int | None = None,
+    member: str = "",
+    year: int | None = None,
+    quarter: Quarter | None = None,
+    kind: str | None = None,
+) -> QuerySet[HelpRecord]:
+    if branch_id:
+        records = records.filter(branch_id=branch_id)
+    if group_id:
+        records = records.filter(group_id=group_id)
+    if member_id:
+        records = records.filter(member_id=member_id)
+    if member and member.strip():
+        records = records.filter(member_text_q(member))
+    if quarter is not None:
+        records = records.filter(helped_on__range=(quarter.first_day, quarter.last_day))
+    elif year:
+        records = records.filter(helped_on__range=(datetime.date(year, 1, 1), datetime.date(year, 12, 31)))
+    if kind:
+        records = records.filter(kind=kind)
+    return records
+
+
+def help_kind_counts(records: QuerySet[HelpRecord]) -> dict[str, int]:
+    """How many records of each kind, every kind present (one GROUP BY)."""
+    counts = dict.fromkeys(Kind.values, 0)
+    for kind, n in records.order_by().values_list("kind").annotate(n=Count("pk")):
+        counts[kind] = n
+    return counts
+
+
+def member_help_records(*, user: User, member: Member) -> QuerySet[HelpRecord]:
+    """The member's help log as far as the user may see it, newest first."""
+    return help_record_list_for_user(user=user).filter(member=member).order_by("-helped_on", "-pk")
+
+
+# ---------------------------------------------------------------------------
+# The branch board: who has logged help this quarter, and how much of each kind
+
+
+def _kind_field(kind: str) -> str:
+    return f"n_{kind}"
+
+
+@dataclass(frozen=True)
+class BoardCounts:
+    members: int = 0
+    logged: int = 0
+    by_kind: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def missing(self) -> int:
+        return self.members - self.logged
+
+    @property
+    def records(self) -> int:
+        return sum(self.by_kind.values())
+
+    @property
+    def logged_percent(self) -> int:
+        return round(100 * self.logged / self.members) if self.members else 0
+
+
+def _quarter_help(quarter: Quarter) -> QuerySet[HelpRecord]:
+    return HelpRecord.objects.filter(member=OuterRef("pk"), helped_on__range=(quarter.first_day, quarter.last_day))
+
+
+def warmth_board_members(
+    *, branch_id: int, quarter: Quarter, group_ids: list[int] | None = None, missing_only: bool = False
+) -> QuerySet[Member]:
+    """The branch's active members (or those of ``group_ids``) for the quarter's board.
+
+    Each carries ``logged`` (any help this quarter), ``contact_count`` and
+    ``has_area``; ``missing_only`` keeps those who logged none. Counts by kind are
+    added by :func:`with_kind_counts`, on the page shown only.
+    """
+    members = Member.objects.filter(branch_id=branch_id, is_active=True).select_related("group")
+    if group_ids is not None:
+        members = members.filter(group_id__in=group_ids)
+    members = members.annotate(
+        logged=Exists(_quarter_help(quarter)),
+        has_area=Exists(ResponsibilityArea.objects.filter(member=OuterRef("pk"))),
+        contact_count=Coalesce(
+            Subquery(
+                ContactPoint.objects.filter(member=OuterRef("pk"), is_active=True)
+                .order_by()
+                .values("member")
+                .annotate(n=Count("pk"))
+                .values("n"),
+                output_field=IntegerField(),
+            ),
+            Value(0),
+        ),
+    )
+    if missing_only:
+        members = members.filter(logged=False)
+    return members.order_by("group__sort_order", "employee_no")
+
+
+def with_kind_counts(members: list[Member], *, quarter: Quarter) -> list[Member]:
+    """Set ``kind_counts`` (in the order of the kinds) and ``help_total`` on each member, in one query."""
+    by_member: dict[int, dict[str, int]] = {m.pk: dict.fromkeys(Kind.values, 0) for m in members}
+    rows = (
+        HelpRecord.objects.filter(member_id__in=by_member, helped_on__range=(quarter.first_day, quarter.last_day))
+        .order_by()
+        .values_list("member_id", "kind")
+        .annotate(n=Count("pk"))
+    )
+    for member_id, kind, n in rows:
+        by_member[member_id][kind] = n
+    for member in members:
+        counts = by_member[member.pk]
+        member.kind_counts = [counts[k] for k in Kind.values]
+        member.help_total = sum(counts.values())
+    return members
+
+
+def warmth_board_counts(*, branch_id: int, quarter: Quarter, group_ids: list[int] | None = None) -> BoardCounts:
+    """Members on the board, how many logged help this quarter, and the quarter's help by kind (two queries)."""
+    members = Member.objects.filter(branch_id=branch_id, is_active=True)
+    if group_ids is not None:
+        members = members.filter(group_id__in=group_ids)
+    head = members.order_by().aggregate(
+        members=Count("pk"),
+        logged=Count("pk", filter=Q(Exists(_quarter_help(quarter)))),
+    )
+    records = HelpRecord.objects.filter(
+        member__in=members.values("pk"), helped_on__range=(quarter.first_day, quarter.last_day)
+    )
+    return BoardCounts(members=head["members"], logged=head["logged"], by_kind=help_kind_counts(records))
