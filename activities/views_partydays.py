@@ -62,9 +62,7 @@ def partyday_list(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     days = selectors.partyday_list_for_user(user=request.user)
     branches = member_selectors.branch_list_for_user(user=request.user) if roles.is_admin else None
-    groups = member_selectors.group_list_for_user(user=request.user)
-    if not roles.is_admin:
-        groups = groups.filter(branch_id=roles.member.branch_id)
+    groups = selectors.group_choices_for_user(user=request.user)
     filters = PartyDayFilterForm(request.GET, branches=branches, groups=groups, years=selectors.partyday_years(days))
     rows = selectors.partyday_list_with_counts(selectors.partyday_filter(days, filters.filters()))
     page = paginate(request, rows.order_by("-held_on", "-pk"))

@@ -13,7 +13,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from members.models import Member, User
+from members.models import Member, PartyGroup, User
 from members.roles import Roles, get_roles
 
 from ..models import PartyDay, PartyDayContribution, PartyDayParticipant, PartyDayPhoto
@@ -167,3 +167,14 @@ def member_choices_for_day(*, day: PartyDay) -> QuerySet[Member]:
 def participant_members(*, day: PartyDay) -> QuerySet[Member]:
     on_day = PartyDayParticipant.objects.filter(party_day=day).values("member_id")
     return Member.objects.filter(pk__in=on_day).select_related("group").order_by("group__sort_order", "employee_no")
+
+
+def group_choices_for_user(*, user: User) -> QuerySet[PartyGroup]:
+    """The groups to filter days by: every group for an administrator, the own branch's otherwise."""
+    roles = get_roles(user)
+    groups = PartyGroup.objects.select_related("branch").order_by("branch__sort_order", "sort_order", "name")
+    if roles.is_admin:
+        return groups
+    if roles.member is None:
+        return groups.none()
+    return groups.filter(branch_id=roles.member.branch_id)

@@ -542,6 +542,8 @@ def photo_add(
     )
     stem = PurePosixPath(upload.name or "photo").stem or "photo"
     photo.image.save(f"{stem}{PHOTO_FORMATS[fmt][1]}", ContentFile(content), save=False)
+    # Saving the file makes the ImageField re-read its size from storage; keep what Pillow measured.
+    photo.width, photo.height = width, height
     photo._history_user = actor
     try:
         photo.save()
