@@ -4,4 +4,5 @@ app_name = "assessment"
 
 urlpatterns = [
     path("", include("assessment.urls_ratings")),
+    path("", include("assessment.urls_results")),
 ]

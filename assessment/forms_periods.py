@@ -1,0 +1,97 @@
+"""Forms for administering periods and rubrics (the services do the writing)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.utils.translation import gettext_lazy as _
+
+from . import scoring
+from .models import Period, RubricItem
+
+WEIGHT_FIELDS = ("weight_self", "weight_peer", "weight_masses", "weight_org")
+# The code goes into URLs and onto the command line (compute_results --period CODE).
+CODE_VALIDATOR = RegexValidator(
+    r"^[A-Za-z0-9_-]+\Z", _("Use only letters, digits, hyphens and underscores, for example 2026.")
+)
+
+
+class PeriodForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Period
+        fields = ["code", "name", "starts_on", "ends_on", "rubric", *WEIGHT_FIELDS]
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].validators.append(CODE_VALIDATOR)
+        self.fields["rubric"].empty_label = None
+        for name in WEIGHT_FIELDS:
+            field = self.fields[name]
+            field.validators += [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))]
+            field.widget.attrs.update({"min": "0", "max": "1", "step": "0.05", "inputmode": "decimal"})
+        if self.instance.pk and self.instance.state != Period.State.DRAFT:
+            self.fields["rubric"].disabled = True
+            self.fields["rubric"].help_text = _("The rubric cannot change once rating has opened.")
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+        self.weights_invalid = False
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", _("The period cannot end before it starts."))
+        weights = [cleaned.get(name) for name in WEIGHT_FIELDS]
+        if all(w is not None for w in weights):
+            by_group = dict(zip(("self", "peer", "masses", "org"), weights, strict=True))
+            if not scoring.weights_are_valid(by_group):
+                self.weights_invalid = True
+                for name in WEIGHT_FIELDS:
+                    self.fields[name].widget.attrs["class"] = "is-invalid"
+                self.add_error(
+                    None,
+                    _(
+                        "The four weights must add up to 1: self %(self)s + peers %(peer)s + masses %(masses)s"
+                        " + organisation %(org)s = %(total)s."
+                    )
+                    % {**by_group, "total": sum(weights, Decimal(0))},
+                )
+        return cleaned
+
+    def period_data(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class RubricCopyForm(forms.Form):
+    name = forms.CharField(label=_("Name of the copy"), max_length=100)
+
+
+class RubricItemForm(forms.ModelForm):
+    class Meta:
+        model = RubricItem
+        fields = ["name", "guidance", "max_score"]
+        widgets = {"guidance": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["max_score"].widget.attrs.update({"min": "0.5", "step": "0.5", "inputmode": "decimal"})
+        self.fields["max_score"].help_text = _(
+            "Item scores go from 0 to this maximum in steps of 0.5; the rubric's maxima must add up to 100."
+        )
+
+    def clean_max_score(self) -> Decimal:
+        value = self.cleaned_data["max_score"]
+        if value <= 0:
+            raise forms.ValidationError(_("The maximum must be more than 0."))
+        if value % scoring.STEP:
+            raise forms.ValidationError(_("The maximum must be a multiple of 0.5, so that it can be given."))
+        return value

@@ -1,0 +1,270 @@
+"""Period and rubric administration, for administrators only.
+
+Each action is a POST that calls one existing service and turns its refusal into a
+message; publishing asks for confirmation first because it shows the results to
+every member and opens follow-up talks.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from members.models import Branch
+from members.roles import get_roles
+from members.views import paginate
+
+from .forms_periods import PeriodForm, RubricCopyForm, RubricItemForm
+from .models import Period
+from .selectors import results as selectors
+from .services import AssessmentError
+from .services import periods as period_services
+from .services import results as result_services
+
+
+def _require_admin(request: HttpRequest) -> None:
+    if not get_roles(request.user).is_admin:
+        raise PermissionDenied
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _overview_context(period: Period) -> dict:
+    overview = selectors.period_overview(period=period)
+    labels = selectors.flag_labels()
+    return {
+        "overview": overview,
+        "flag_rows": [(flag, labels[flag], overview.flags[flag]) for flag in selectors.FLAGS],
+        "rating_rows": [(g, selectors.GROUP_LABELS[g], n) for g, n in overview.ratings.items()],
+    }
+
+
+def _summary_text(summary) -> str:
+    flags = {flag: summary.flags.get(flag, 0) for flag in selectors.FLAGS}
+    return _("%(members)s members: %(red)s red, %(yellow)s yellow, %(blue)s blue and %(grey)s grey flags.") % {
+        "members": summary.members,
+        **flags,
+    }
+
+
+@login_required
+def period_list(request: HttpRequest) -> HttpResponse:
+    _require_admin(request)
+    page = paginate(request, selectors.period_list(), per_page=20)
+    return render(request, "assessment/period_list.html", {"page": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def period_create(request: HttpRequest) -> HttpResponse:
+    _require_admin(request)
+    form = PeriodForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            period = period_services.period_create(actor=request.user, data=form.period_data())
+        except AssessmentError as exc:
+            form.add_error(None, exc.message)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The period %(code)s was created.") % {"code": period.code})
+            return redirect("assessment:period_detail", pk=period.pk)
+    return render(request, "assessment/period_form.html", {"form": form, "period": None})
+
+
+@login_required
+def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_admin(request)
+    period = selectors.period_get(pk=pk)
+    return render(
+        request,
+        "assessment/period_detail.html",
+        {
+            "period": period,
+            **_overview_context(period),
+            "weights": selectors.weight_rows(period),
+            "branches": Branch.objects.order_by("sort_order", "name"),
+            "State": Period.State,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def period_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_admin(request)
+    period = selectors.period_get(pk=pk)
+    if period.state == Period.State.PUBLISHED:
+        messages.error(request, _("A published period cannot be changed."))
+        return redirect("assessment:period_detail", pk=period.pk)
+    # The form writes its values into the instance while validating; keep the page's own copy intact.
+    form = PeriodForm(request.POST or None, instance=copy.copy(period))
+    if request.method == "POST" and form.is_valid():
+        try:
+            period_services.period_update(
+                actor=request.user,
+                period_id=period.pk,
+                version=form.cleaned_data["version"] or 0,
+                data=form.period_data(),
+            )
+        except AssessmentError as exc:
+            form.add_error(None, exc.message)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The period was saved."))
+            return redirect("assessment:period_detail", pk=period.pk)
+    return render(request, "assessment/period_form.html", {"form": form, "period": period})
+
+
+def _run(request: HttpRequest, pk: int, action) -> HttpResponse:
+    """Call a state-changing service; its refusal becomes an error message."""
+    _require_admin(request)
+    period = selectors.period_get(pk=pk)
+    try:
+        message = action(period)
+    except AssessmentError as exc:
+        messages.error(request, exc.message)
+    except ValidationError as exc:
+        for text in exc.messages:
+            messages.error(request, text)
+    else:
+        messages.success(request, message)
+    return redirect("assessment:period_detail", pk=period.pk)
+
+
+@login_required
+@require_POST
+def period_open(request: HttpRequest, pk: int) -> HttpResponse:
+    def action(period: Period) -> str:
+        period_services.period_open(actor=request.user, period_id=period.pk)
+        return _("Rating is open for %(name)s.") % {"name": period.name}
+
+    return _run(request, pk, action)
+
+
+@login_required
+@require_POST
+def period_close(request: HttpRequest, pk: int) -> HttpResponse:
+    def action(period: Period) -> str:
+        period_services.period_close(actor=request.user, period_id=period.pk)
+        return _("Rating is closed for %(name)s; every one-time link has stopped working.") % {"name": period.name}
+
+    return _run(request, pk, action)
+
+
+@login_required
+@require_POST
+def period_compute(request: HttpRequest, pk: int) -> HttpResponse:
+    def action(period: Period) -> str:
+        summary = result_services.results_compute(actor=request.user, period_id=period.pk)
+        return _("Results computed (not yet published): %(summary)s") % {"summary": _summary_text(summary)}
+
+    return _run(request, pk, action)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def period_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask first; publishing shows results to every member and opens follow-up talks."""
+    _require_admin(request)
+    if request.method == "POST":
+
+        def action(period: Period) -> str:
+            summary, talks = result_services.results_publish(actor=request.user, period_id=period.pk)
+            return _("Results published: %(summary)s %(talks)s follow-up talks opened.") % {
+                "summary": _summary_text(summary),
+                "talks": talks,
+            }
+
+        return _run(request, pk, action)
+    period = selectors.period_get(pk=pk)
+    return render(
+        request,
+        "assessment/period_publish_confirm.html",
+        {
+            "period": period,
+            **_overview_context(period),
+            "can_publish": period.state == Period.State.CLOSED,
+        },
+    )
+
+
+@login_required
+def rubric_list(request: HttpRequest) -> HttpResponse:
+    _require_admin(request)
+    page = paginate(request, selectors.rubric_list(), per_page=20)
+    return render(request, "assessment/period_rubric_list.html", {"page": page})
+
+
+@login_required
+def rubric_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_admin(request)
+    rubric = selectors.rubric_get(pk=pk)
+    return render(
+        request,
+        "assessment/period_rubric_detail.html",
+        {
+            "rubric": rubric,
+            "areas": selectors.rubric_areas(rubric=rubric),
+            "periods": rubric.periods.order_by("-starts_on")[:20],
+            "full_marks": period_services.FULL_MARKS,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rubric_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_admin(request)
+    rubric = selectors.rubric_get(pk=pk)
+    form = RubricCopyForm(request.POST or None, initial={"name": _("%(name)s (copy)") % {"name": rubric.name}})
+    if request.method == "POST" and form.is_valid():
+        try:
+            copied = period_services.rubric_copy(
+                actor=request.user, rubric_id=rubric.pk, name=form.cleaned_data["name"]
+            )
+        except AssessmentError as exc:
+            form.add_error(None, exc.message)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The rubric was copied; the copy can be edited."))
+            return redirect("assessment:rubric_detail", pk=copied.pk)
+    return render(request, "assessment/period_rubric_copy.html", {"rubric": rubric, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rubric_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_admin(request)
+    item = selectors.rubric_item_get(pk=pk)
+    if item.rubric.is_frozen:
+        messages.error(request, _("This rubric is in use by a period that has opened; copy it to make changes."))
+        return redirect("assessment:rubric_detail", pk=item.rubric_id)
+    form = RubricItemForm(request.POST or None, instance=copy.copy(item))
+    if request.method == "POST" and form.is_valid():
+        try:
+            period_services.rubric_item_update(actor=request.user, item_id=item.pk, data=form.cleaned_data)
+        except AssessmentError as exc:
+            messages.error(request, exc.message)
+            return redirect("assessment:rubric_detail", pk=item.rubric_id)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Item %(code)s was saved.") % {"code": item.code})
+            return redirect("assessment:rubric_detail", pk=item.rubric_id)
+    return render(request, "assessment/period_rubric_item_form.html", {"item": item, "form": form})

@@ -1,0 +1,282 @@
+"""Results pages: a member's own result, the team ranking (小队公示), the branch and
+company rankings, the company flag chart and the flag board (评比台).
+
+Every page asks the selectors which period, branch, group or member the user may
+see (404 otherwise) and whether the results may be shown yet; the anonymity rule
+for peer and masses means lives in the selectors too.
+"""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from members.models import Branch, Member, PartyGroup
+from members.roles import get_roles
+from members.views import paginate
+
+from .models import Period
+from .selectors import results as selectors
+
+RANKING_PAGE = 50
+BOARD_PAGE = 240
+
+
+def _int_param(request: HttpRequest, name: str) -> int | None:
+    try:
+        return int(request.GET.get(name) or 0) or None
+    except ValueError:
+        return None
+
+
+def _flag_param(request: HttpRequest) -> str | None:
+    flag = request.GET.get("flag") or None
+    return flag if flag in selectors.FLAGS else None
+
+
+def _query(request: HttpRequest, *drop: str) -> str:
+    """The page's query string without the page number (and the named parameters)."""
+    query = request.GET.copy()
+    for name in ("page", *drop):
+        query.pop(name, None)
+    return query.urlencode()
+
+
+def _flag_rows(counts: dict[str, int]) -> list[tuple[str, str, int]]:
+    labels = selectors.flag_labels()
+    return [(flag, labels[flag], counts.get(flag, 0)) for flag in selectors.FLAGS]
+
+
+@login_required
+def result_index(request: HttpRequest) -> HttpResponse:
+    """The periods whose results the user may open, each with the pages their roles reach."""
+    roles = get_roles(request.user)
+    if not (roles.is_admin or roles.is_member):
+        raise PermissionDenied
+    page = paginate(request, selectors.periods_for_results(user=request.user), per_page=10)
+    return render(request, "assessment/result_index.html", {"page": page, "roles": roles})
+
+
+def _member_result(request: HttpRequest, period: Period, member: Member, *, own: bool) -> HttpResponse:
+    roles = get_roles(request.user)
+    status = selectors.results_status(period=period, preview=roles.is_admin)
+    context = {"period": period, "member": member, "status": status, "own": own, "reveal": roles.is_admin}
+    if status != selectors.PENDING:
+        result = selectors.result_for_member(period=period, member_id=member.pk)
+        context["result"] = result
+        if result is not None:
+            expected = selectors.expected_counts([(member.pk, result.branch_id, result.group_id)])
+            context.update(
+                groups=selectors.group_scores(
+                    result=result, weights=period.weights, expected=expected[member.pk], reveal=roles.is_admin
+                ),
+                areas=selectors.area_rows(period=period, member_id=member.pk),
+                branch_count=selectors.branch_result_count(period=period, branch_id=result.branch_id),
+                anonymity_min=selectors.ANONYMITY_MIN,
+            )
+    return render(request, "assessment/result_member.html", context)
+
+
+@login_required
+def result_mine(request: HttpRequest, code: str) -> HttpResponse:
+    """The member's own result, once the period is published."""
+    period = selectors.period_get_for_results(user=request.user, code=code)
+    member = get_roles(request.user).member
+    if member is None:
+        raise Http404
+    return _member_result(request, period, member, own=True)
+
+
+@login_required
+def result_member(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """A member's result for the branch committee (their branch) and administrators."""
+    period = selectors.period_get_for_results(user=request.user, code=code)
+    member = selectors.member_get_for_results(user=request.user, pk=pk)
+    roles = get_roles(request.user)
+    if roles.member is not None and roles.member.pk == member.pk:
+        return redirect("assessment:result_mine", code=period.code)
+    return _member_result(request, period, member, own=False)
+
+
+def _team(request: HttpRequest, period: Period, group: PartyGroup | None) -> HttpResponse:
+    roles = get_roles(request.user)
+    status = selectors.results_status(period=period, preview=roles.is_admin)
+    context = {"period": period, "group": group, "status": status, "me": roles.member}
+    if group is not None and status != selectors.PENDING:
+        rows = selectors.team_ranking(period=period, group_id=group.pk)
+        counts = dict.fromkeys(selectors.FLAGS, 0)
+        for row in rows:
+            counts[row.result.flag] += 1
+        context.update(page=paginate(request, rows, per_page=RANKING_PAGE), flag_rows=_flag_rows(counts))
+    return render(request, "assessment/result_team.html", context)
+
+
+@login_required
+def result_team(request: HttpRequest, code: str) -> HttpResponse:
+    """The ranking of the member's own team (Party group)."""
+    period = selectors.period_get_for_results(user=request.user, code=code)
+    member = get_roles(request.user).member
+    if member is None:
+        raise Http404
+    return _team(request, period, member.group)
+
+
+@login_required
+def result_team_group(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    period = selectors.period_get_for_results(user=request.user, code=code)
+    group = selectors.group_get_for_results(user=request.user, pk=pk)
+    return _team(request, period, group)
+
+
+@login_required
+def result_branch(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """The branch ranking for its committee and administrators, filtered by group and flag."""
+    period = selectors.period_get_for_results(user=request.user, code=code)
+    branch = selectors.branch_get_for_results(user=request.user, pk=pk)
+    roles = get_roles(request.user)
+    status = selectors.results_status(period=period, preview=roles.is_admin)
+    group_id, flag = _int_param(request, "group"), _flag_param(request)
+    context = {
+        "period": period,
+        "branch": branch,
+        "status": status,
+        "reveal": roles.is_admin,
+        "group_id": group_id,
+        "flag": flag,
+        "query": _query(request),
+        "flag_query": _query(request, "flag"),
+        "anonymity_min": selectors.ANONYMITY_MIN,
+    }
+    if roles.is_admin:
+        context["branches"] = Branch.objects.order_by("sort_order", "name")
+    if status != selectors.PENDING:
+        page = paginate(
+            request,
+            selectors.branch_results(period=period, branch_id=branch.pk, group_id=group_id, flag=flag),
+            per_page=RANKING_PAGE,
+        )
+        context.update(
+            page=page,
+            results=selectors.attach_group_scores(list(page.object_list), period=period, reveal=roles.is_admin),
+            flag_rows=_flag_rows(selectors.flag_counts(period=period, branch_id=branch.pk)),
+            groups=PartyGroup.objects.filter(branch=branch).order_by("sort_order", "name"),
+        )
+    return render(request, "assessment/result_branch.html", context)
+
+
+def _require_admin(request: HttpRequest) -> None:
+    if not get_roles(request.user).is_admin:
+        raise PermissionDenied
+
+
+@login_required
+def result_company(request: HttpRequest, code: str) -> HttpResponse:
+    """Flags per branch as a stacked bar chart, with the same counts as a table."""
+    _require_admin(request)
+    period = selectors.period_get_for_results(user=request.user, code=code)
+    status = selectors.results_status(period=period, preview=True)
+    context = {"period": period, "status": status}
+    if status != selectors.PENDING:
+        rows = selectors.company_flag_distribution(period=period)
+        labels = selectors.flag_labels()
+        totals = {flag: sum(r.counts[flag] for r in rows) for flag in selectors.FLAGS}
+        context.update(
+            rows=rows,
+            flag_rows=_flag_rows(totals),
+            total=sum(totals.values()),
+            branch_choices=Branch.objects.order_by("sort_order", "name"),
+            chart={
+                "branches": [r.name for r in rows],
+                "series": [
+                    {"flag": flag, "label": labels[flag], "counts": [r.counts[flag] for r in rows]}
+                    for flag in selectors.FLAGS
+                ],
+            },
+        )
+    return render(request, "assessment/result_company.html", context)
+
+
+@login_required
+def result_company_ranking(request: HttpRequest, code: str) -> HttpResponse:
+    """Every member's result across the company, for administrators."""
+    _require_admin(request)
+    period = selectors.period_get_for_results(user=request.user, code=code)
+    status = selectors.results_status(period=period, preview=True)
+    branch_id, flag = _int_param(request, "branch"), _flag_param(request)
+    context = {
+        "period": period,
+        "status": status,
+        "branch_id": branch_id,
+        "flag": flag,
+        "query": _query(request),
+        "branches": Branch.objects.order_by("sort_order", "name"),
+        "flags": _flag_rows({}),
+    }
+    if status != selectors.PENDING:
+        page = paginate(
+            request,
+            selectors.company_results(period=period, branch_id=branch_id, flag=flag),
+            per_page=RANKING_PAGE,
+        )
+        context.update(
+            page=page, results=selectors.attach_group_scores(list(page.object_list), period=period, reveal=True)
+        )
+    return render(request, "assessment/result_company_ranking.html", context)
+
+
+def _board_context(request: HttpRequest, code: str, pk: int) -> dict:
+    period = selectors.period_get_for_results(user=request.user, code=code)
+    branch = selectors.branch_get_for_results(user=request.user, pk=pk, members_too=True)
+    roles = get_roles(request.user)
+    status = selectors.results_status(period=period, preview=selectors.can_see_branch(roles, branch.pk))
+    group_id = _int_param(request, "group")
+    context = {
+        "period": period,
+        "branch": branch,
+        "status": status,
+        "group_id": group_id,
+        "query": _query(request),
+        "me": roles.member,
+    }
+    if status != selectors.PENDING:
+        members = selectors.flagboard_members(period=period, branch_id=branch.pk, group_id=group_id)
+        page = paginate(request, members, per_page=BOARD_PAGE)
+        labels = selectors.flag_labels()
+        tiles = list(page.object_list)
+        for m in tiles:
+            m.flag_key = m.flag or selectors.NOT_RATED
+            m.flag_label = labels.get(m.flag, "")
+        counts = selectors.flagboard_counts(members)
+        context.update(
+            page=page,
+            wall_size=_wall_size(len(tiles)),
+            sections=[(group, list(ms)) for group, ms in groupby(tiles, key=lambda m: m.group)],
+            flag_rows=_flag_rows(counts),
+            not_rated=counts[selectors.NOT_RATED],
+            groups=PartyGroup.objects.filter(branch=branch).order_by("sort_order", "name"),
+        )
+    return context
+
+
+def _wall_size(tiles: int) -> str:
+    """Tile size on the wall screen: as large as still lets a branch of that size fit one screen."""
+    for limit, size in ((12, "l"), (32, "m"), (60, "s")):
+        if tiles <= limit:
+            return size
+    return "xs"
+
+
+@login_required
+def flagboard(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """The branch's flag board (评比台): every member on the roll with their flag, by Party group."""
+    return render(request, "assessment/flagboard.html", _board_context(request, code, pk))
+
+
+@login_required
+def flagboard_wall(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """The same board for a wall screen: no navigation, large type, the grid fills the screen."""
+    return render(request, "assessment/flagboard_wall.html", _board_context(request, code, pk))
