@@ -4,5 +4,6 @@ app_name = "assessment"
 
 urlpatterns = [
     path("", include("assessment.urls_ratings")),
+    path("", include("assessment.urls_excel")),
     path("", include("assessment.urls_results")),
 ]

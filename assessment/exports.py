@@ -1,0 +1,213 @@
+"""The rankings workbook: company-wide and per branch, one row a member, flag cells in colour.
+
+Streamed from the database into XlsxWriter's ``constant_memory`` mode: each sheet
+is one ordered query read through ``.iterator()``, and each row goes to disk as
+soon as it is written, so 100,000 members take little memory. (openpyxl stays
+for reading workbooks; XlsxWriter writes this one about twice as fast.)
+
+The rater-group scores are the group means as computed; the workbook is for
+administrators and the branch committee, who may see them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import IO
+
+import xlsxwriter
+from django.utils.translation import gettext as _
+
+from members.models import Branch
+
+from .models import Period, Result
+
+CHUNK_SIZE = 2000
+
+# Fill and font colour of the flag cell.
+FLAG_COLOURS: dict[str, tuple[str, str]] = {
+    Result.Flag.RED: ("#C00000", "#FFFFFF"),
+    Result.Flag.YELLOW: ("#FFC000", "#000000"),
+    Result.Flag.BLUE: ("#0070C0", "#FFFFFF"),
+    Result.Flag.GREY: ("#A6A6A6", "#000000"),
+}
+
+_ROW_FIELDS = (
+    "branch_id",
+    "branch__name",
+    "group__name",
+    "member__employee_no",
+    "member__name",
+    "score_self",
+    "score_peer",
+    "score_masses",
+    "score_org",
+    "total",
+    "rank_branch",
+    "rank_company",
+    "flag",
+)
+_SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+def _headers(*, company_rank: bool) -> list[str]:
+    headers = [
+        _("Branch"),
+        _("Party group"),
+        _("Employee number"),
+        _("Name"),
+        _("Self"),
+        _("Peers"),
+        _("Masses"),
+        _("Organisation"),
+        _("Total"),
+        _("Rank in branch"),
+    ]
+    if company_rank:
+        headers.append(_("Rank in company"))
+    headers.append(_("Flag"))
+    return headers
+
+
+def _results(period: Period, branch_id: int | None):
+    qs = Result.objects.filter(period=period)
+    return qs.filter(branch_id=branch_id) if branch_id is not None else qs
+
+
+def _sheet_name(name: str, used: set[str]) -> str:
+    """Excel's rules: at most 31 characters, none of []:*?/\\, unique ignoring case."""
+    base = _SHEET_NAME_FORBIDDEN.sub("_", name).strip("'") or "_"
+    base = base[:31]
+    candidate, n = base, 1
+    while candidate.lower() in used:
+        n += 1
+        suffix = f"({n})"
+        candidate = base[: 31 - len(suffix)] + suffix
+    used.add(candidate.lower())
+    return candidate
+
+
+class _Writer:
+    def __init__(self, book: xlsxwriter.Workbook, period: Period, *, company_rank: bool):
+        self.book = book
+        self.period = period
+        self.company_rank = company_rank
+        self.headers = _headers(company_rank=company_rank)
+        self.header = book.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1, "text_wrap": True})
+        self.score = book.add_format({"num_format": "0.00##"})
+        self.total = book.add_format({"num_format": "0.00", "bold": True})
+        self.flags = {
+            flag: book.add_format({"bg_color": fill, "font_color": font, "align": "center"})
+            for flag, (fill, font) in FLAG_COLOURS.items()
+        }
+        self.flag_names = dict(Result.Flag.choices)
+        self.used_names: set[str] = set()
+
+    def sheet(self, name: str):
+        ws = self.book.add_worksheet(_sheet_name(name, self.used_names))
+        widths = [18, 14, 12, 10, 8, 8, 8, 8, 8, 7] + ([7] if self.company_rank else []) + [9]
+        for col, width in enumerate(widths):
+            ws.set_column(col, col, width)
+        ws.freeze_panes(1, 4)
+        ws.set_landscape()
+        ws.fit_to_pages(1, 0)
+        ws.repeat_rows(0)
+        ws.set_header("&C" + self.period.name.replace("&", "&&"))
+        for col, header in enumerate(self.headers):
+            ws.write_string(0, col, header, self.header)
+        return ws
+
+    def rows(self, ws, rows: Iterator[tuple]) -> int:
+        n = 0
+        for (
+            _branch_id,
+            branch,
+            group,
+            number,
+            name,
+            s_self,
+            s_peer,
+            s_masses,
+            s_org,
+            total,
+            rank_branch,
+            rank_company,
+            flag,
+        ) in rows:
+            n += 1
+            ws.write_string(n, 0, branch)
+            ws.write_string(n, 1, group or "")
+            ws.write_string(n, 2, number)
+            ws.write_string(n, 3, name)
+            for col, score in enumerate((s_self, s_peer, s_masses, s_org), start=4):
+                if score is None:
+                    ws.write_blank(n, col, None)
+                else:
+                    ws.write_number(n, col, float(score), self.score)
+            ws.write_number(n, 8, float(total), self.total)
+            ws.write_number(n, 9, rank_branch)
+            col = 10
+            if self.company_rank:
+                ws.write_number(n, col, rank_company)
+                col += 1
+            ws.write_string(n, col, str(self.flag_names.get(flag, flag)), self.flags.get(flag))
+        if n:
+            ws.autofilter(0, 0, n, len(self.headers) - 1)
+        return n
+
+
+def rankings_export(
+    *, period: Period, out: IO[bytes] | str, branch_id: int | None = None, company_rank: bool = True
+) -> int:
+    """Write the period's rankings to ``out``; returns the number of members written.
+
+    Without ``branch_id``: a company-wide sheet (by company rank), then one sheet per
+    branch (by branch rank). With it: that branch's sheet only. ``company_rank=False``
+    leaves the company rank out (it is for administrators). Three queries in all,
+    whatever the number of members or branches.
+    """
+    book = xlsxwriter.Workbook(out, {"constant_memory": True, "strings_to_numbers": False})
+    try:
+        writer = _Writer(book, period, company_rank=company_rank)
+        written = 0
+        if branch_id is None:
+            company = (
+                _results(period, None)
+                .order_by("rank_company", "branch__sort_order", "branch__name", "member__employee_no")
+                .values_list(*_ROW_FIELDS)
+            )
+            written = writer.rows(writer.sheet(_("Company-wide")), company.iterator(chunk_size=CHUNK_SIZE))
+        branches = Branch.objects.order_by("sort_order", "name").values_list("pk", "name")
+        if branch_id is not None:
+            branches = branches.filter(pk=branch_id)
+        branches = list(branches)
+        # One query for every branch sheet, in the branches' order: the rows of each branch
+        # are consecutive, so the sheets are filled one after another as the stream passes.
+        stream = (
+            _results(period, branch_id)
+            .order_by("branch__sort_order", "branch__name", "rank_branch", "member__employee_no")
+            .values_list(*_ROW_FIELDS)
+            .iterator(chunk_size=CHUNK_SIZE)
+        )
+        pending = next(stream, None)
+        for pk, name in branches:
+
+            def of_branch(pk=pk) -> Iterator[tuple]:
+                nonlocal pending
+                while pending is not None and pending[0] == pk:
+                    yield pending
+                    pending = next(stream, None)
+
+            ws = writer.sheet(name)
+            count = writer.rows(ws, of_branch())
+            # Each constant_memory sheet holds a temporary file open until the workbook closes;
+            # XlsxWriter reopens it when packaging, so close it now: a company with a thousand
+            # branches must not run out of file handles.
+            close = getattr(ws, "_opt_close", None)
+            if callable(close):
+                close()
+            if branch_id is not None:
+                written = count
+    finally:
+        book.close()
+    return written

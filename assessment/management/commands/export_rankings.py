@@ -1,0 +1,31 @@
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from assessment.exports import rankings_export
+
+from ._excel import branch_by_name, output_file, period_by_code
+
+
+class Command(BaseCommand):
+    help = (
+        "Write the period's rankings to Excel: a company-wide sheet and one sheet per branch (or only the "
+        "given branch), one row a member with branch, group, the four rater-group scores, total, ranks and "
+        "flag, the flag cell filled in its colour. Streamed, so large companies take little memory."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--period", required=True, help="the period's code, e.g. 2026")
+        parser.add_argument("--branch", help="only this branch (its name or id)")
+        parser.add_argument("--out", required=True, help="the .xlsx file to write")
+
+    def handle(self, *args, period: str, branch: str | None, out: str, **options):
+        the_period = period_by_code(period)
+        the_branch = branch_by_name(branch)
+        if the_period.computed_at is None:
+            raise CommandError(
+                _("The results of %(period)s have not been computed yet; run compute_results first.")
+                % {"period": the_period.name}
+            )
+        with output_file(out) as fh:
+            rows = rankings_export(period=the_period, out=fh, branch_id=the_branch.pk if the_branch else None)
+        self.stdout.write(self.style.SUCCESS(_("%(n)d members written to %(path)s.") % {"n": rows, "path": out}))

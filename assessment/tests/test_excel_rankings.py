@@ -1,0 +1,190 @@
+"""The rankings workbook, and the whole paper round trip that ends in it."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from assessment.exports import FLAG_COLOURS, rankings_export
+from assessment.models import Rating, Result
+from assessment.services.ballots_paper import ratings_import
+from assessment.services.results import results_compute
+from assessment.tests.excel_helpers import export_template, fill_rgb, fill_template, rankings_book
+from assessment.tests.factories import PeriodFactory, rate, scores_totalling
+from members.models import Branch
+from members.tests.factories import BranchFactory, MemberFactory
+
+pytestmark = pytest.mark.django_db
+
+HEADERS = ["Branch", "Party group", "Employee number", "Name", "Self", "Peers", "Masses", "Organisation", "Total"]
+
+
+@pytest.fixture
+def period(db):
+    return PeriodFactory()
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    settings.LANGUAGE_CODE = "en"
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+def export(period, **kwargs) -> bytes:
+    buffer = io.BytesIO()
+    rankings_export(period=period, out=buffer, **kwargs)
+    return buffer.getvalue()
+
+
+def records(ws):
+    rows = list(ws.iter_rows(values_only=True))
+    headers = list(rows[0])
+    return headers, [dict(zip(headers, r, strict=True)) for r in rows[1:]]
+
+
+def test_round_trip_template_filled_imported_computed_exported(org, period):
+    """Template out → filled in Excel → imported → computed → exported, and read back."""
+    # What each ratee gets on paper, by rater group (every rater of a group gives the same).
+    totals = {
+        org.secretary: {"self": 95, "peer": 92, "masses": None, "org": 96},
+        org.leader: {"self": 90, "peer": 84, "masses": None, "org": 80},
+        org.member: {"self": 90, "peer": 80, "masses": 70, "org": 95},
+        org.groupmate: {"self": 70, "peer": 75, "masses": None, "org": 72},
+        org.committee: {"self": 60, "peer": 70, "masses": None, "org": 65},
+        org.member_a2: {"self": 80, "peer": 80, "masses": None, "org": 80},
+        org.other_secretary: {"self": 89.5, "peer": 90, "masses": None, "org": 90},
+        org.member_b: {"self": None, "peer": None, "masses": None, "org": None},  # not rated at all
+    }
+    by_number = {m.employee_no: t for m, t in totals.items()}
+    # A peer who gives a different score, so that the peer score is a true mean.
+    odd_peer = (org.member.employee_no, org.leader.employee_no, 86)
+
+    def scores_for(row):
+        if (row["ratee_employee_no"], row["rater"], 86) == odd_peer:
+            total = 86
+        else:
+            total = by_number[row["ratee_employee_no"]][row["rater_group"]]
+        if total is None:
+            return None  # left blank: not rated
+        return {c: float(v) for c, v in scores_totalling(period, Decimal(str(total))).items()}
+
+    template = export_template(period, actor=org.admin)
+    filled = fill_template(template, scores_for)
+    report = ratings_import(period_id=period.pk, file=filled, actor=org.admin)
+    assert report.ok, report.errors
+    assert report.skipped == 3  # member_b's self, peer and org rows, left blank
+    assert Rating.objects.filter(source=Rating.Source.PAPER).count() == report.new
+
+    summary = results_compute(actor=org.admin, period_id=period.pk)
+    assert summary.members == 7
+    book = rankings_book(export(period))
+    assert book.sheetnames == ["Company-wide", org.branch_a.name, org.branch_b.name]
+
+    headers, company = records(book["Company-wide"])
+    assert headers == [*HEADERS, "Rank in branch", "Rank in company", "Flag"]
+    by_no = {r["Employee number"]: r for r in company}
+    member = by_no[org.member.employee_no]
+    # peers: (86 + 80 + 80) / 3 = 82; 0.1·90 + 0.3·82 + 0.2·70 + 0.4·95 = 9 + 24.6 + 14 + 38 = 85.6
+    assert (member["Self"], member["Peers"], member["Masses"], member["Organisation"]) == (90, 82, 70, 95)
+    assert member["Total"] == 85.6 and member["Flag"] == "Yellow flag"
+    assert (member["Branch"], member["Party group"], member["Name"]) == (
+        org.branch_a.name,
+        org.group_a1.name,
+        org.member.name,
+    )
+    # Masses missing: weights 0.1, 0.3, 0.4 rescaled over 0.8: 75.5 / 0.8 = 94.375, half up to 94.38.
+    secretary = by_no[org.secretary.employee_no]
+    assert secretary["Masses"] is None
+    assert secretary["Total"] == 94.38 and secretary["Flag"] == "Red flag"
+    assert org.member_b.employee_no not in by_no
+
+    results = {r.member.employee_no: r for r in Result.objects.select_related("member")}
+    assert [r["Employee number"] for r in company] == sorted(results, key=lambda n: (results[n].rank_company, n))
+    for number, r in by_no.items():
+        assert Decimal(str(r["Total"])) == results[number].total
+        assert (r["Rank in branch"], r["Rank in company"]) == (
+            results[number].rank_branch,
+            results[number].rank_company,
+        )
+        assert r["Flag"] == results[number].get_flag_display()
+    assert {results[n].flag for n in results} == {"red", "yellow", "blue", "grey"}
+
+    ws = book["Company-wide"]
+    flag_col = headers.index("Flag") + 1
+    for excel_row in range(2, ws.max_row + 1):
+        number = ws.cell(excel_row, 3).value
+        assert fill_rgb(ws.cell(excel_row, flag_col)) == FLAG_COLOURS[results[number].flag][0].lstrip("#")
+
+    _, branch_a = records(book[org.branch_a.name])
+    assert [r["Rank in branch"] for r in branch_a] == sorted(r["Rank in branch"] for r in branch_a)
+    assert {r["Employee number"] for r in branch_a} == {
+        m.employee_no for m in (org.secretary, org.leader, org.member, org.groupmate, org.committee, org.member_a2)
+    }
+    _, branch_b = records(book[org.branch_b.name])
+    assert [r["Employee number"] for r in branch_b] == [org.other_secretary.employee_no]
+    assert branch_b[0]["Rank in branch"] == 1
+
+
+@pytest.mark.parametrize(
+    "total, flag, colour",
+    [(90, "red", "C00000"), (89.5, "yellow", "FFC000"), (70, "blue", "0070C0"), (69.5, "grey", "A6A6A6")],
+)
+def test_flag_cell_is_filled_in_the_flags_colour(org, period, total, flag, colour):
+    rate(period, org.member, "org", total)
+    results_compute(actor=org.admin, period_id=period.pk)
+    ws = rankings_book(export(period))["Company-wide"]
+    cell = ws.cell(2, 12)
+    assert Result.objects.get().flag == flag and fill_rgb(cell) == colour
+    assert cell.value == Result.objects.get().get_flag_display()
+
+
+def test_ties_share_a_rank_and_the_next_skips(org, period):
+    for member, total in ((org.member, 90), (org.groupmate, 85), (org.leader, 85), (org.secretary, 80)):
+        rate(period, member, "org", total)
+    results_compute(actor=org.admin, period_id=period.pk)
+    _, rows = records(rankings_book(export(period))[org.branch_a.name])
+    assert [(r["Total"], r["Rank in branch"]) for r in rows] == [(90, 1), (85, 2), (85, 2), (80, 4)]
+
+
+def test_one_branch_only_and_without_the_company_rank(org, period):
+    rate(period, org.member, "org", 90)
+    rate(period, org.member_b, "org", 95)
+    results_compute(actor=org.admin, period_id=period.pk)
+    book = rankings_book(export(period, branch_id=org.branch_a.pk, company_rank=False))
+    assert book.sheetnames == [org.branch_a.name]
+    headers, rows = records(book[org.branch_a.name])
+    assert "Rank in company" not in headers and headers[-1] == "Flag"
+    assert [r["Employee number"] for r in rows] == [org.member.employee_no]
+
+
+def test_every_branch_gets_a_sheet_with_a_valid_unique_name(org, period):
+    long_a = BranchFactory(name="第三党支部/机关[综合]:" + "很" * 40)
+    long_b = BranchFactory(name="第三党支部/机关[综合]:" + "很" * 41)
+    rate(period, MemberFactory(branch=long_a), "org", 80)
+    results_compute(actor=org.admin, period_id=period.pk)
+    book = rankings_book(export(period))
+    assert len(book.sheetnames) == 1 + Branch.objects.count()
+    names = book.sheetnames[1:]
+    assert len({n.lower() for n in names}) == len(names)
+    assert all(len(n) <= 31 and not set(n) & set("[]:*?/\\") for n in names)
+    assert long_b  # an empty branch still gets its (header-only) sheet
+
+
+def test_export_streams_in_a_fixed_number_of_queries(org, period):
+    def count():
+        results_compute(actor=org.admin, period_id=period.pk)
+        with CaptureQueriesContext(connection) as ctx:
+            export(period)
+        return len(ctx.captured_queries)
+
+    rate(period, org.member, "org", 80)
+    few = count()
+    for i in range(40):
+        m = MemberFactory(branch=org.branch_a if i % 2 else org.branch_b, group=None)
+        rate(period, m, "org", 60 + i % 30)
+    assert count() == few <= 3

@@ -1,0 +1,172 @@
+"""Excel in the browser: the paper-ballot template and its import (administrators), and the
+rankings workbook (administrators: company or a branch; the branch committee: their branch,
+once the results are published)."""
+
+from __future__ import annotations
+
+import io
+import tempfile
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from members.models import Branch, User
+from members.roles import get_roles
+
+from .exports import rankings_export
+from .forms_excel import RatingsUploadForm
+from .models import Period
+from .services import AssessmentError, ballots_paper
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+IMPORT_DIR = Path(settings.VAR_DIR) / "imports"
+SESSION_KEY = "ratings_import"
+
+
+def _period_for_admin(request: HttpRequest, code: str) -> Period:
+    if not get_roles(request.user).is_admin:
+        raise PermissionDenied
+    return get_object_or_404(Period, code=code)
+
+
+def _branch_param(request: HttpRequest, source) -> Branch | None:
+    value = (source.get("branch") or "").strip()
+    if not value:
+        return None
+    if not value.isdigit():
+        raise Http404
+    return get_object_or_404(Branch, pk=int(value))
+
+
+def rankings_scope_for_user(*, user: User, period: Period, branch_param: str) -> tuple[int | None, bool]:
+    """(branch id or None for the whole company, whether the company rank is shown) for this
+    user's rankings download, or 403 / 404. The one place the download's scope is decided."""
+    roles = get_roles(user)
+    value = (branch_param or "").strip()
+    if roles.is_admin:
+        if not value:
+            return None, True
+        if not value.isdigit() or not Branch.objects.filter(pk=int(value)).exists():
+            raise Http404
+        return int(value), True
+    if roles.committee_branch_id is None:
+        raise PermissionDenied
+    # The committee sees its own branch, and only published results; the company
+    # rank is for administrators.
+    if period.state != Period.State.PUBLISHED or value not in ("", str(roles.committee_branch_id)):
+        raise Http404
+    return roles.committee_branch_id, False
+
+
+@login_required
+@require_POST
+def rating_template_download(request: HttpRequest, code: str) -> HttpResponse:
+    """POST, because exporting issues ballot codes to masses raters who have none yet."""
+    period = _period_for_admin(request, code)
+    branch = _branch_param(request, request.POST)
+    fh = tempfile.TemporaryFile()
+    try:
+        ballots_paper.rating_template_export(
+            actor=request.user, period_id=period.pk, out=fh, branch_id=branch.pk if branch else None
+        )
+    except AssessmentError as exc:
+        fh.close()
+        messages.error(request, exc.message)
+        return redirect("assessment:ratings_import", code=period.code)
+    fh.seek(0)
+    suffix = f"-{branch.pk}" if branch else ""
+    return FileResponse(
+        fh, as_attachment=True, filename=f"rating-template-{period.code}{suffix}.xlsx", content_type=XLSX
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ratings_import(request: HttpRequest, code: str) -> HttpResponse:
+    """Upload, then preview: the file is checked in a dry run and kept for the confirm step."""
+    period = _period_for_admin(request, code)
+    form = RatingsUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        content = form.cleaned_data["file"].read()
+        report = ballots_paper.ratings_import(
+            period_id=period.pk, file=io.BytesIO(content), actor=request.user, dry_run=True
+        )
+        token = ""
+        if report.ok and (report.new or report.updated):
+            token = uuid.uuid4().hex
+            IMPORT_DIR.mkdir(parents=True, exist_ok=True)
+            (IMPORT_DIR / f"ratings-{token}.xlsx").write_bytes(content)
+            request.session[SESSION_KEY] = {"token": token, "period": period.code}
+        return render(
+            request,
+            "assessment/excel_ratings_import_preview.html",
+            {"period": period, "report": report, "token": token, "filename": form.cleaned_data["file"].name},
+        )
+    return render(
+        request,
+        "assessment/excel_ratings_import.html",
+        {
+            "period": period,
+            "form": form,
+            "branches": Branch.objects.order_by("sort_order", "name").only("pk", "name"),
+            "roles": get_roles(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def ratings_import_confirm(request: HttpRequest, code: str) -> HttpResponse:
+    period = _period_for_admin(request, code)
+    token = request.POST.get("token", "")
+    pending = request.session.get(SESSION_KEY) or {}
+    if not token or pending.get("token") != token or pending.get("period") != period.code:
+        messages.error(request, _("The preview has expired; upload the file again."))
+        return redirect("assessment:ratings_import", code=period.code)
+    path = IMPORT_DIR / f"ratings-{token}.xlsx"
+    try:
+        content = path.read_bytes()
+    except FileNotFoundError:
+        messages.error(request, _("The preview has expired; upload the file again."))
+        return redirect("assessment:ratings_import", code=period.code)
+    report = ballots_paper.ratings_import(
+        period_id=period.pk, file=io.BytesIO(content), actor=request.user, dry_run=False
+    )
+    path.unlink(missing_ok=True)
+    request.session.pop(SESSION_KEY, None)
+    if not report.ok:
+        # The ratings or the period changed between preview and confirm; show why nothing was written.
+        return render(
+            request, "assessment/excel_ratings_import_preview.html", {"period": period, "report": report, "token": ""}
+        )
+    messages.success(
+        request,
+        _("Ratings imported: %(new)d added, %(updated)d updated, %(unchanged)d unchanged, %(skipped)d left blank.")
+        % {"new": report.new, "updated": report.updated, "unchanged": report.unchanged, "skipped": report.skipped},
+    )
+    return redirect("assessment:ratings_import", code=period.code)
+
+
+@login_required
+@require_GET
+def rankings_download(request: HttpRequest, code: str) -> HttpResponse:
+    period = get_object_or_404(Period, code=code)
+    branch_id, company_rank = rankings_scope_for_user(
+        user=request.user, period=period, branch_param=request.GET.get("branch", "")
+    )
+    if period.computed_at is None:
+        messages.error(request, _("The results of %(period)s have not been computed yet.") % {"period": period.name})
+        return redirect("home")
+    fh = tempfile.TemporaryFile()
+    rankings_export(period=period, out=fh, branch_id=branch_id, company_rank=company_rank)
+    fh.seek(0)
+    suffix = f"-{branch_id}" if branch_id else ""
+    return FileResponse(fh, as_attachment=True, filename=f"rankings-{period.code}{suffix}.xlsx", content_type=XLSX)
