@@ -431,3 +431,13 @@ def test_results_pages_issue_the_same_queries_at_5_and_30_members(client, db):
         Result.objects.all().delete()  # the next company's pages start from the same place
     assert counts[5] == counts[30]
     assert max(counts[30].values()) <= 20, counts[30]
+
+
+def test_rankings_download_is_offered_on_the_ranking_pages_once_there_are_results(client_for, org, published):
+    branch = reverse("assessment:result_branch", args=[published.code, org.branch_a.pk])
+    assert b'data-testid="rankings-download"' in client_for(org.secretary).get(branch).content
+    company = reverse("assessment:result_company", args=[published.code])
+    assert b'data-testid="rankings-download"' in client_for(org.admin).get(company).content
+    pending = PeriodFactory(code="2030")
+    url = reverse("assessment:result_company", args=[pending.code])
+    assert b'data-testid="rankings-download"' not in client_for(org.admin).get(url).content
