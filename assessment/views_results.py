@@ -74,7 +74,13 @@ def _member_result(request: HttpRequest, period: Period, member: Member, *, own:
                 groups=selectors.group_scores(
                     result=result, weights=period.weights, expected=expected[member.pk], reveal=roles.is_admin
                 ),
-                areas=selectors.area_rows(period=period, member_id=member.pk),
+                # Area subtotals mix every group's scores, so they are withheld with the means.
+                areas=(
+                    []
+                    if selectors.breakdown_withheld(result) and not roles.is_admin
+                    else selectors.area_rows(period=period, member_id=member.pk)
+                ),
+                breakdown_withheld=selectors.breakdown_withheld(result) and not roles.is_admin,
                 branch_count=selectors.branch_result_count(period=period, branch_id=result.branch_id),
                 anonymity_min=selectors.ANONYMITY_MIN,
             )

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from members.models import Branch, MassesRater, Member, PartyGroup
@@ -78,10 +79,10 @@ class RubricItem(models.Model):
 
 
 class RaterGroup(models.TextChoices):
-    SELF = "self", _("Self")
-    PEER = "peer", _("Peers")
-    MASSES = "masses", _("Masses")
-    ORG = "org", _("Organisation")
+    SELF = "self", pgettext_lazy("rater group", "Self")
+    PEER = "peer", pgettext_lazy("rater group", "Peers")
+    MASSES = "masses", pgettext_lazy("rater group", "Masses")
+    ORG = "org", pgettext_lazy("rater group", "Organisation")
 
 
 # Peer and masses ratings are anonymous; self and organisation ratings are not.

@@ -327,11 +327,15 @@ def group_scores(
     *, result: Result, weights: dict[str, Decimal], expected: dict[str, int] | None, reveal: bool
 ) -> list[GroupScore]:
     """The four rater groups' scores for a result, withholding anonymous means below the threshold."""
+    # With the total and the weights known, showing the other groups' means would let a
+    # reader work out a withheld one; so while any anonymous group is withheld, every
+    # mean but the member's own self-assessment is withheld with it.
+    hide_breakdown = breakdown_withheld(result) and not reveal
     rows = []
     for group in GROUPS:
         count = result.count_of(group)
         mean = result.score_of(group)
-        withheld = group in ANONYMOUS_GROUPS and count < ANONYMITY_MIN and not reveal
+        withheld = hide_breakdown and group != RaterGroup.SELF and count > 0
         rows.append(
             GroupScore(
                 key=group,
@@ -344,6 +348,11 @@ def group_scores(
             )
         )
     return rows
+
+
+def breakdown_withheld(result: Result) -> bool:
+    """Whether an anonymous group has ratings, but fewer than the threshold."""
+    return any(0 < result.count_of(group) < ANONYMITY_MIN for group in ANONYMOUS_GROUPS)
 
 
 def attach_group_scores(results: list[Result], *, period: Period, reveal: bool) -> list[Result]:

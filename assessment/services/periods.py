@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
@@ -112,9 +112,15 @@ def rubric_copy(*, actor: User | None, rubric_id: int, name: str) -> Rubric:
     """A new, editable rubric with the same areas and items."""
     _require_admin(actor)
     source = Rubric.objects.get(pk=rubric_id)
+    taken = ValidationError({"name": _("A rubric with this name already exists.")})
     if Rubric.objects.filter(name=name).exists():
-        raise ValidationError({"name": _("A rubric with this name already exists.")})
-    copy = Rubric.objects.create(name=name, description=source.description, copied_from=source)
+        raise taken
+    try:
+        with transaction.atomic():
+            copy = Rubric.objects.create(name=name, description=source.description, copied_from=source)
+    except IntegrityError:
+        # Someone copied to the same name a moment ago.
+        raise taken from None
     area_map = {}
     for area in source.areas.all():
         area_map[area.pk] = RubricArea.objects.create(

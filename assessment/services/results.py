@@ -12,9 +12,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from members.models import User
@@ -117,6 +118,8 @@ def results_publish(*, actor: User | None, period_id: int) -> tuple[ComputeSumma
     members, and open a follow-up talk for every member at yellow or below."""
     _require_admin(actor)
     period = Period.objects.select_for_update().get(pk=period_id)
+    if period.state == Period.State.PUBLISHED:
+        raise AssessmentError(_("The results of %(period)s are already published.") % {"period": period.name})
     if period.state != Period.State.CLOSED:
         raise AssessmentError(_("Close the period for rating before publishing its results."))
     summary = results_compute(actor=actor, period_id=period.pk)
@@ -129,7 +132,17 @@ def results_publish(*, actor: User | None, period_id: int) -> tuple[ComputeSumma
     subject = f"assessment:{period.code}"
     due = timezone.localdate() + datetime.timedelta(days=TALK_DAYS)
     flag_names = dict(Result.Flag.choices)
-    talks = [
+    # The talk's reason is stored text: write it in the site's language, not the publisher's.
+    with translation.override(settings.LANGUAGE_CODE):
+        talks = _talks_for(period, subject=subject, due=due, flag_names=flag_names)
+    before = Talk.objects.filter(subject=subject).count()
+    # The unique (member, subject) constraint makes publishing again open no second talk.
+    Talk.objects.bulk_create(talks, batch_size=2000, ignore_conflicts=True)
+    return summary, Talk.objects.filter(subject=subject).count() - before
+
+
+def _talks_for(period: Period, *, subject: str, due, flag_names) -> list[Talk]:
+    return [
         Talk(
             member_id=r.member_id,
             branch_id=r.branch_id,
@@ -143,7 +156,3 @@ def results_publish(*, actor: User | None, period_id: int) -> tuple[ComputeSumma
             "member_id", "branch_id", "total", "flag"
         )
     ]
-    before = Talk.objects.filter(subject=subject).count()
-    # The unique (member, subject) constraint makes publishing again open no second talk.
-    Talk.objects.bulk_create(talks, batch_size=2000, ignore_conflicts=True)
-    return summary, Talk.objects.filter(subject=subject).count() - before
