@@ -1,7 +1,10 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from activities import demo_a as activities_demo_a
+from activities import demo_b as activities_demo_b
 from assessment import demo as assessment_demo
 from members import demo
 from members.models import Branch, Member
@@ -30,12 +33,19 @@ class Command(BaseCommand):
             raise CommandError(_("The database already has a roster. Use --reset to replace it with the demo data."))
         with transaction.atomic():
             if reset:
+                activities_demo_a.reset()
+                activities_demo_b.reset()
                 assessment_demo.reset()
                 study_demo.reset()
                 demo.reset()
             summary = demo.build(members=members, seed=seed)
             study = study_demo.build(seed=seed)
             assessment = assessment_demo.build(seed=seed)
+            today = timezone.localdate()
+            activities = {
+                **activities_demo_a.build(seed=seed, today=today),
+                **activities_demo_b.build(seed=seed, today=today),
+            }
         self.stdout.write(
             self.style.SUCCESS(
                 _(
@@ -63,6 +73,10 @@ class Command(BaseCommand):
                 "results computed for %(results)d members."
             )
             % assessment
+        )
+        self.stdout.write(
+            _("Contribution at the post: %(detail)s.")
+            % {"detail": ", ".join(f"{key} {value}" for key, value in activities.items())}
         )
         self.stdout.write(_("Demo logins (password %(password)s):") % {"password": demo.DEMO_PASSWORD})
         for username, who in summary.logins.items():
