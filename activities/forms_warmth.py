@@ -99,13 +99,14 @@ class HelpRecordForm(forms.Form):
 
     def __init__(self, *args, contacts: QuerySet[ContactPoint], today: datetime.date, **kwargs):
         super().__init__(*args, **kwargs)
+        self.today = today
         self.fields["contact_point"].queryset = contacts
         self.fields["helped_on"].initial = today
         self.fields["helped_on"].widget.attrs["max"] = today.isoformat()
 
     def clean_helped_on(self):
         day = self.cleaned_data["helped_on"]
-        if day and day > datetime.date.fromisoformat(self.fields["helped_on"].widget.attrs["max"]):
+        if day and day > self.today:
             raise forms.ValidationError(_("Help is logged after it is given; the date cannot be in the future."))
         return day
 

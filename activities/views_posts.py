@@ -342,7 +342,7 @@ def post_recognition_list(request: HttpRequest) -> HttpResponse:
         request.GET,
         branches=branches,
         groups=groups,
-        years=selectors.years_of(recognitions, "awarded_on", today=today),
+        years=selectors.years_of(recognitions, "year", today=today),
     )
     values = filters.values()
     best = values.pop("best") or None

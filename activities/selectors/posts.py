@@ -122,7 +122,10 @@ def pioneer_post_counts(posts: QuerySet[PioneerPost], *, today: datetime.date) -
 
 
 def years_of(qs: QuerySet, field: str, *, today: datetime.date) -> list[int]:
-    """The years the records span (for the year filter), newest first, always with this year."""
+    """The years the records span (for the year filter), newest first, always with this year.
+
+    ``field`` is a date field or a year number field.
+    """
     first = qs.order_by(field).values_list(field, flat=True).first()
     start = first.year if isinstance(first, datetime.date) else (first or today.year)
     return list(range(max(today.year, start), min(start, today.year) - 1, -1))

@@ -118,3 +118,17 @@ def test_recognition_counts(org):
         ).count()
         == 1
     )
+
+
+def test_recognition_years_come_from_the_period_not_the_date(org):
+    today = timezone.localdate()
+    services.recognition_record(
+        actor=org.secretary.user,
+        member_id=org.member.pk,
+        best=Recognition.Best.CONDUCT,
+        year=today.year - 2,
+        quarter=0,
+        awarded_on=today,
+    )
+    qs = selectors.recognition_list_for_user(user=org.admin)
+    assert selectors.years_of(qs, "year", today=today) == [today.year, today.year - 1, today.year - 2]
