@@ -8,17 +8,11 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Branch, Member, PartyGroup
+from partybuild.lib.forms import DateInput
 
 from .models import PartyDay, PartyDayContribution, PartyDayParticipant
 from .selectors.partydays import PartyDayFilters
 from .services.partydays import PHOTO_MAX_BYTES, PlanInput
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class MembersField(forms.ModelMultipleChoiceField):

@@ -10,15 +10,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Branch, Member, PartyGroup
+from partybuild.lib.forms import DateInput
 
 from .models import PioneerPost, Recognition
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class MemberChoiceField(forms.ModelChoiceField):

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from partybuild.lib.forms import DateInput
+
 from .models import Branch, Member, PartyGroup
 from .roles import Roles
 
@@ -21,13 +23,6 @@ MEMBER_FIELDS = [
     "committee_role",
     "is_active",
 ]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class GroupChoiceField(forms.ModelChoiceField):
