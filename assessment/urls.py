@@ -4,6 +4,7 @@ app_name = "assessment"
 
 urlpatterns = [
     path("", include("assessment.urls_ratings")),
+    path("cards/", include("assessment.urls_cards")),
     path("", include("assessment.urls_excel")),
     path("", include("assessment.urls_results")),
 ]

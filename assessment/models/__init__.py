@@ -21,3 +21,35 @@ __all__ = [
     "RubricArea",
     "RubricItem",
 ]
+
+from .cards import (
+    CARD_TEMPLATES,
+    GOAL_CARD,
+    PLEDGE,
+    Card,
+    CardItem,
+    CardKind,
+    CardLog,
+    CardTemplate,
+    Checkpoint,
+    CheckResult,
+    SectionSpec,
+    SelfCheck,
+    SelfCheckEntry,
+)
+
+__all__ += [
+    "CARD_TEMPLATES",
+    "GOAL_CARD",
+    "PLEDGE",
+    "Card",
+    "CardItem",
+    "CardKind",
+    "CardLog",
+    "CardTemplate",
+    "CheckResult",
+    "Checkpoint",
+    "SectionSpec",
+    "SelfCheck",
+    "SelfCheckEntry",
+]
