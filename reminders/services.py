@@ -23,6 +23,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessment.models import Card, CardKind, SelfCheck
+from assessment.models.cards import QUARTER_CHECKPOINTS
 from members.models import Member, PartyGroup, User
 from partybuild.lib.quarters import Quarter
 from study.models import QuarterlyReport, Talk
@@ -63,17 +65,14 @@ def plan(*, today: datetime.date, config: ReminderSettings | None = None) -> lis
         else:
             continue
         jobs.append(Job(Kind.REPORT_DUE if stage == "due" else Kind.REPORT_OVERDUE, quarter.code, stage))
+        jobs.append(Job(Kind.SELFCHECK_DUE if stage == "due" else Kind.SELFCHECK_OVERDUE, quarter.code, stage))
         jobs.append(Job(Kind.GROUP_WAITING, quarter.code, stage))
         jobs.append(Job(Kind.BRANCH_WAITING, quarter.code, stage))
-        for extra in EXTRA_DEADLINE_JOBS:
-            jobs.extend(extra(quarter=quarter, stage=stage))
     jobs.append(Job(Kind.TALK_OPEN, current.code))
     jobs.append(Job(Kind.TALK_ESCALATED, current.code))
     return jobs
 
 
-# Other platforms add deadline reminders here (the 5+X self-check registers itself).
-EXTRA_DEADLINE_JOBS: list = []
 # kind -> function(job, today, lo, hi) yielding unsaved Notification rows for member pks in [lo, hi)
 BUILDERS: dict = {}
 
@@ -113,6 +112,47 @@ def _report_reminders(job: Job, today: datetime.date, lo: int, hi: int) -> Itera
     for _member, user in _users_of_members(members).iterator(chunk_size=BATCH):
         yield Notification(
             recipient_id=user, kind=job.kind, subject="report", quarter=job.quarter, title=title, body=body, url=url
+        )
+
+
+@builder(Kind.SELFCHECK_DUE)
+@builder(Kind.SELFCHECK_OVERDUE)
+def _selfcheck_reminders(job: Job, today: datetime.date, lo: int, hi: int) -> Iterator[Notification]:
+    """Members with an approved 5+X card who have not reported the quarter's self-check."""
+    quarter = Quarter.parse(job.quarter)
+    checkpoint = QUARTER_CHECKPOINTS[quarter.number - 1]
+    reported = SelfCheck.objects.filter(
+        card=OuterRef("pk"),
+        checkpoint=checkpoint,
+        status__in=[SelfCheck.Status.REPORTED, SelfCheck.Status.ACKNOWLEDGED],
+    )
+    cards = (
+        Card.objects.filter(
+            kind=CardKind.GOAL_CARD,
+            year=quarter.year,
+            status=Card.Status.APPROVED,
+            member__pk__gte=lo,
+            member__pk__lt=hi,
+            member__is_active=True,
+            member__user__isnull=False,
+            member__user__is_active=True,
+        )
+        .exclude(Exists(reported))
+        .values_list("member__user_id", flat=True)
+    )
+    due = deadline(quarter, ReminderSettings.get())
+    url = reverse("assessment:card_year", args=[quarter.year])
+    if job.kind == Kind.SELFCHECK_DUE:
+        title = _("Your 5+X self-check for %(quarter)s is due by %(date)s") % {
+            "quarter": quarter.label(),
+            "date": due.isoformat(),
+        }
+    else:
+        title = _("Your 5+X self-check for %(quarter)s is overdue") % {"quarter": quarter.label()}
+    body = _("Check every item of your goal plan card and report it to the branch.")
+    for user in cards.iterator(chunk_size=BATCH):
+        yield Notification(
+            recipient_id=user, kind=job.kind, subject="selfcheck", quarter=job.quarter, title=title, body=body, url=url
         )
 
 

@@ -134,3 +134,20 @@ def test_fan_out_is_set_based(org, django_assert_max_num_queries):
     with django_assert_max_num_queries(12):
         created = services.deliver(job, today=datetime.date(2026, 10, 5), lo=0, hi=10**9)
     assert created >= 40
+
+
+def test_members_with_an_approved_card_are_reminded_of_the_self_check(org):
+    from assessment.models import Card, CardKind, SelfCheck
+
+    approved = Card.objects.create(
+        kind=CardKind.GOAL_CARD, member=org.member, year=2026, branch=org.branch_a, status=Card.Status.APPROVED
+    )
+    reported = Card.objects.create(
+        kind=CardKind.GOAL_CARD, member=org.groupmate, year=2026, branch=org.branch_a, status=Card.Status.APPROVED
+    )
+    SelfCheck.objects.create(card=reported, checkpoint="q3", status=SelfCheck.Status.REPORTED)
+    Card.objects.create(kind=CardKind.GOAL_CARD, member=org.leader, year=2026, branch=org.branch_a)  # still a draft
+    services.run(today=datetime.date(2026, 10, 5))
+    notes = Notification.objects.filter(kind=Kind.SELFCHECK_DUE, quarter="2026Q3")
+    assert list(notes.values_list("recipient_id", flat=True)) == [org.member.user_id]
+    assert approved.pk and services.run(today=datetime.date(2026, 10, 6)).get(Kind.SELFCHECK_DUE, 0) == 0

@@ -1,3 +1,5 @@
+import random
+
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -6,6 +8,7 @@ from django.utils.translation import gettext as _
 from activities import demo_a as activities_demo_a
 from activities import demo_b as activities_demo_b
 from assessment import demo as assessment_demo
+from assessment import demo_cards
 from members import demo
 from members.models import Branch, Member
 from study import demo as study_demo
@@ -35,6 +38,7 @@ class Command(BaseCommand):
             if reset:
                 activities_demo_a.reset()
                 activities_demo_b.reset()
+                demo_cards.reset_cards()
                 assessment_demo.reset()
                 study_demo.reset()
                 demo.reset()
@@ -42,6 +46,7 @@ class Command(BaseCommand):
             study = study_demo.build(seed=seed)
             assessment = assessment_demo.build(seed=seed)
             today = timezone.localdate()
+            assessment.update(demo_cards.build_cards(year=today.year, today=today, rng=random.Random(seed * 13 + 1)))  # noqa: S311
             activities = {
                 **activities_demo_a.build(seed=seed, today=today),
                 **activities_demo_b.build(seed=seed, today=today),
