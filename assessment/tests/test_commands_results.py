@@ -4,6 +4,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils.translation import gettext as _
 
 from assessment.models import Period, RaterGroup, Result
 from assessment.tests.factories import PeriodFactory, rate
@@ -43,7 +44,7 @@ def test_publish_results_publishes_and_reports_talks_opened(org, period):
     out = run("publish_results", "--period", period.code)
     period.refresh_from_db()
     assert period.state == Period.State.PUBLISHED
-    assert out.strip().splitlines()[-1].endswith("3")
+    assert out.strip().splitlines()[-1] == _("Follow-up talks opened: %(n)d") % {"n": 3}
     assert Talk.objects.filter(source=Talk.Source.ASSESSMENT).count() == 3
 
 

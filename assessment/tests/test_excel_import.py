@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from assessment.models import MassesBallot, Period, Rating
 from assessment.services.ballots_paper import KEY_COLUMNS, ratings_import
@@ -169,7 +170,10 @@ def test_a_partly_blank_row_is_refused_item_by_item(org, period, codes):
     scores[codes[5]] = ""
     report = run(period, [row(org.member.employee_no, "org", "", scores)], codes)
     assert errors_of(report) == {(2, codes[0]), (2, codes[5])}
-    assert "blank" in report.errors[0].message and "zero" in report.errors[0].message
+    blank = _(
+        "%(item)s is blank. A blank is not a zero: score every item, or leave the whole row blank for “not rated”."
+    )
+    assert [e.message for e in report.errors] == [blank % {"item": e.column} for e in report.errors]
     assert not Rating.objects.exists()
 
 
@@ -233,10 +237,13 @@ def test_every_bad_row_is_reported_and_nothing_is_written(org, period, codes, ba
     }
     messages = {(e.row, e.column): e.message for e in report.errors}
     assert "X999" in messages[(3, "ratee_employee_no")]
-    assert "row 2" in messages[(14, "")]
-    assert "ZZZZ-ZZZZ" in messages[(10, "rater")]
-    assert "withdrawn" in messages[(12, "rater")]
-    assert "peer" in messages[(8, "rater")]
+    assert messages[(14, "")] == _("The same rating is already in row %(row)d.") % {"row": 2}
+    assert messages[(10, "rater")] == _("“%(code)s” is not a ballot code of this period.") % {"code": "ZZZZ-ZZZZ"}
+    assert messages[(12, "rater")] == _("Ballot %(code)s has been withdrawn.") % {"code": "RRRR-RRRR"}
+    assert messages[(8, "rater")] == _(
+        "%(rater)s is not a peer of %(ratee)s: peers are the other members of the same "
+        "Party group (of the branch, for members without a group)."
+    ) % {"rater": org.member_a2.employee_no, "ratee": m}
     assert [e.row for e in report.errors] == sorted(e.row for e in report.errors)
     assert not Rating.objects.exists()
 
@@ -258,7 +265,8 @@ def test_a_ballot_of_another_period_is_unknown(org, period, codes):
 def test_a_closed_period_takes_no_ratings(org, period, codes):
     Period.objects.filter(pk=period.pk).update(state=Period.State.CLOSED)
     report = run(period, [row(org.member.employee_no, "org", "", numbers(full_scores(period)))], codes)
-    assert errors_of(report) == {(0, "")} and "not open" in report.errors[0].message
+    assert errors_of(report) == {(0, "")}
+    assert report.errors[0].message == _("Rating is not open for %(period)s.") % {"period": period.name}
     assert not Rating.objects.exists()
 
 
