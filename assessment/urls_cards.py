@@ -1,10 +1,13 @@
-"""The card engine's pages. The goal plan card (5+X) has its list and board here; the
-pledge form (3+X) adds its own two lines with ``{"kind": CardKind.PLEDGE}`` when its
-pages are built. The pages of one card serve every kind."""
+"""The card engine's pages. The goal plan card (5+X) and the pledge form (3+X, with
+``{"kind": CardKind.PLEDGE}``) each have their own list, year, board and open-for-member
+pages; the pages of one card serve every kind."""
 
 from django.urls import path
 
 from . import views_cards as views
+from .models import CardKind
+
+PLEDGE = {"kind": CardKind.PLEDGE}
 
 urlpatterns = [
     # The goal plan card's own pages
@@ -12,6 +15,11 @@ urlpatterns = [
     path("mine/<int:year>/", views.card_year, name="card_year"),
     path("board/", views.card_board, name="card_board"),
     path("board/<int:member_pk>/<int:year>/open/", views.card_for_member, name="card_for_member"),
+    # The pledge form's own pages
+    path("pledges/", views.card_list, PLEDGE, name="pledge_list"),
+    path("pledges/mine/<int:year>/", views.card_year, PLEDGE, name="pledge_year"),
+    path("pledges/board/", views.card_board, PLEDGE, name="pledge_board"),
+    path("pledges/board/<int:member_pk>/<int:year>/open/", views.card_for_member, PLEDGE, name="pledge_for_member"),
     # One card, of any kind
     path("<int:pk>/", views.card_detail, name="card_detail"),
     path("<int:pk>/edit/", views.card_edit, name="card_edit"),

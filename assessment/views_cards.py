@@ -34,7 +34,18 @@ from .services import cards as services
 
 # The pages each kind has of its own, by URL name.
 KIND_PAGES = {
-    CardKind.GOAL_CARD: {"list": "assessment:card_list", "board": "assessment:card_board"},
+    CardKind.GOAL_CARD: {
+        "list": "assessment:card_list",
+        "year": "assessment:card_year",
+        "board": "assessment:card_board",
+        "for_member": "assessment:card_for_member",
+    },
+    CardKind.PLEDGE: {
+        "list": "assessment:pledge_list",
+        "year": "assessment:pledge_year",
+        "board": "assessment:pledge_board",
+        "for_member": "assessment:pledge_for_member",
+    },
 }
 
 
@@ -74,7 +85,13 @@ def card_list(request: HttpRequest, kind: str = CardKind.GOAL_CARD) -> HttpRespo
     return render(
         request,
         "assessment/card_list.html",
-        {"rows": rows, "older": older, "template": CARD_TEMPLATES[kind], "this_year": this_year},
+        {
+            "rows": rows,
+            "older": older,
+            "template": CARD_TEMPLATES[kind],
+            "pages": _pages(kind),
+            "this_year": this_year,
+        },
     )
 
 
@@ -469,7 +486,11 @@ def card_board(request: HttpRequest, kind: str = CardKind.GOAL_CARD) -> HttpResp
         branches = member_selectors.branch_list_for_user(user=request.user)
         branch = branches.filter(pk=_int_or_none(request.GET.get("branch"))).first() or branches.first()
         if branch is None:
-            return render(request, "assessment/card_board.html", {"branch": None, "branches": branches})
+            return render(
+                request,
+                "assessment/card_board.html",
+                {"branch": None, "branches": branches, "template": CARD_TEMPLATES[kind], "pages": _pages(kind)},
+            )
     elif roles.committee_branch_id is not None:
         branch = roles.member.branch
     else:
@@ -526,6 +547,7 @@ def card_board(request: HttpRequest, kind: str = CardKind.GOAL_CARD) -> HttpResp
             "branch": branch,
             "branches": branches,
             "template": template,
+            "pages": _pages(kind),
             "kind": kind,
             "year": year,
             "years": list(range(today.year + 1, today.year - 5, -1)),
