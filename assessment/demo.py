@@ -16,8 +16,8 @@ from django.db import transaction
 
 from members.models import MassesRater, Member
 
-from .defaults import DEFAULT_RUBRIC_NAME
-from .models import Period, RaterGroup, Rating, Result, Rubric
+from .models import Period, RaterGroup, Rating, Result
+from .services.periods import rubric_default
 from .services.results import compute_rows
 
 MAX_PEERS = 8
@@ -56,7 +56,7 @@ def _near(target: float, rng: random.Random, spread: float) -> Decimal:
 def build(*, seed: int = 2026, today: datetime.date | None = None) -> dict[str, int]:
     rng = random.Random(seed * 17 + 3)
     today = today or datetime.date.today()
-    rubric = Rubric.objects.get(name=DEFAULT_RUBRIC_NAME)
+    rubric = rubric_default()
     period = Period.objects.create(
         code=str(today.year),
         name=f"{today.year}年度党员量化考核",

@@ -157,3 +157,30 @@ def rubric_item_update(*, actor: User | None, item_id: int, data: dict[str, Any]
     item._history_user = actor
     item.save()
     return item
+
+
+def rubric_default() -> Rubric:
+    """The shipped default rubric, loaded by a migration; rebuilt from the same data if
+    it was removed (a test database flushed between tests loses migration data)."""
+    from ..defaults import DEFAULT_RUBRIC, DEFAULT_RUBRIC_NAME
+
+    rubric = Rubric.objects.filter(name=DEFAULT_RUBRIC_NAME).first()
+    if rubric is not None:
+        return rubric
+    with transaction.atomic():
+        rubric = Rubric.objects.create(name=DEFAULT_RUBRIC_NAME, description="7 个方面 18 项内容，满分 100 分。")
+        position = 0
+        for area_position, (area_code, area_name, items) in enumerate(DEFAULT_RUBRIC):
+            area = RubricArea.objects.create(rubric=rubric, code=area_code, name=area_name, position=area_position)
+            for code, name, maximum, guidance in items:
+                RubricItem.objects.create(
+                    rubric=rubric,
+                    area=area,
+                    code=code,
+                    name=name,
+                    max_score=maximum,
+                    guidance=guidance,
+                    position=position,
+                )
+                position += 1
+    return rubric

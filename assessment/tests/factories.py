@@ -3,12 +3,12 @@ from decimal import Decimal
 
 import factory
 
-from assessment.defaults import DEFAULT_RUBRIC_NAME
 from assessment.models import Period, RaterGroup, Rating, Rubric
+from assessment.services.periods import rubric_default
 
 
 def default_rubric() -> Rubric:
-    return Rubric.objects.get(name=DEFAULT_RUBRIC_NAME)
+    return rubric_default()
 
 
 class PeriodFactory(factory.django.DjangoModelFactory):
