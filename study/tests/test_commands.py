@@ -50,3 +50,13 @@ def test_quarter_status_refuses_bad_arguments(db):
         call_command("quarter_status", "--quarter", "2026Q5")
     with pytest.raises(CommandError):
         call_command("quarter_status", "--branch", "没有这个支部")
+
+
+def test_seed_demo_has_pledges_and_goal_cards_in_every_state(db):
+    from assessment.models import Card, CardKind
+
+    call_command("seed_demo", stdout=io.StringIO())
+    for kind in (CardKind.PLEDGE, CardKind.GOAL_CARD):
+        states = set(Card.objects.filter(kind=kind).values_list("status", flat=True))
+        assert states == set(Card.Status.values), kind
+    assert not Card.objects.filter(member__user__username="member1", kind=CardKind.PLEDGE).exists()

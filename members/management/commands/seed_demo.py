@@ -46,6 +46,7 @@ class Command(BaseCommand):
             study = study_demo.build(seed=seed)
             assessment = assessment_demo.build(seed=seed)
             today = timezone.localdate()
+            assessment["pledges"] = assessment_demo.build_pledges(year=today.year, seed=seed)
             assessment.update(demo_cards.build_cards(year=today.year, today=today, rng=random.Random(seed * 13 + 1)))  # noqa: S311
             activities = {
                 **activities_demo_a.build(seed=seed, today=today),
