@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -52,6 +53,10 @@ def database_url() -> str:
     return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
+# A queue of this run's own: another test run on the same Redis never takes its tasks.
+QUEUE = f"reminders-test-{uuid.uuid4().hex[:12]}"
+
+
 def start_worker(tmp_path: Path, name: str) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_ALLOW"))}
     env.update(
@@ -61,6 +66,7 @@ def start_worker(tmp_path: Path, name: str) -> subprocess.Popen:
         EMAIL_URL=f"filemail://{tmp_path / 'mail'}",
         CELERY_VISIBILITY_TIMEOUT="3",
         REMINDER_SLICE_MEMBERS="25",
+        CELERY_TASK_DEFAULT_QUEUE=QUEUE,
         DEBUG="off",
         LOG_LEVEL="WARNING",
     )
@@ -99,7 +105,7 @@ def send_run(day: datetime.date) -> None:
     from celery import Celery
 
     client = Celery(broker=REDIS_URL)
-    client.send_task("reminders.run_reminders", args=[day.isoformat()])
+    client.send_task("reminders.run_reminders", args=[day.isoformat()], queue=QUEUE)
     client.close()
 
 
@@ -113,9 +119,6 @@ def wait_for(predicate, timeout: float, interval: float = 0.05) -> bool:
 
 
 def test_killed_worker_mid_fan_out_still_delivers_every_reminder_exactly_once(tmp_path, settings):
-    import redis
-
-    redis.Redis.from_url(REDIS_URL).flushdb()
     demo.build(members=600, seed=5)
     settings.REMINDER_SLICE_MEMBERS = 25
     expected = services.run(today=DAY, dry_run=True)
