@@ -81,8 +81,11 @@ class Command(BaseCommand):
             % assessment
         )
         self.stdout.write(
-            _("Contribution at the post: %(detail)s.")
-            % {"detail": ", ".join(f"{key} {value}" for key, value in activities.items())}
+            _(
+                "Contribution at the post: %(suggestions)d suggestions, %(party_days)d themed Party days, "
+                "%(pioneer_posts)d pioneer posts, %(recognitions)d recognitions, %(help_records)d help records."
+            )
+            % activities
         )
         self.stdout.write(_("Demo logins (password %(password)s):") % {"password": demo.DEMO_PASSWORD})
         for username, who in summary.logins.items():
