@@ -8,7 +8,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from members import selectors as member_selectors
 from members.roles import get_roles
 from members.views import paginate
+from partybuild.lib.forms import add_service_errors as _add_errors
 
 from .forms_partydays import (
     BranchChoiceForm,
@@ -35,14 +35,6 @@ from .models import PartyDay, PartyDayParticipant
 from .selectors import partydays as selectors
 from .services import ActivityError
 from .services import partydays as services
-
-
-def _add_errors(form: Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _detail_url(day: PartyDay, anchor: str = "") -> str:

@@ -14,7 +14,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -25,6 +24,7 @@ from members import selectors as member_selectors
 from members.models import Branch, Member, PartyGroup
 from members.roles import Roles, get_roles
 from members.views import paginate
+from partybuild.lib.forms import add_service_errors as add_errors
 
 from .forms_posts import (
     BranchChoiceForm,
@@ -39,14 +39,6 @@ from .models import PioneerPost, Recognition
 from .selectors import posts as selectors
 from .services import ActivityError
 from .services import posts as services
-
-
-def add_errors(form: Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def require_member_or_admin(roles: Roles) -> None:

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from members import selectors as member_selectors
 from members.roles import get_roles
 from members.views import paginate
+from partybuild.lib.forms import add_service_errors as _add_errors
 
 from .forms_suggestions import SuggestionFilterForm, SuggestionForm, ThreadForm
 from .models import Suggestion
@@ -69,14 +69,6 @@ ACTION_UI = {
         gettext_lazy("Withdraw"), "outline-secondary", gettext_lazy("Optional: why you withdraw it."), False
     ),
 }
-
-
-def _add_errors(form: Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _query(request: HttpRequest) -> str:

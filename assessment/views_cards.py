@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from members import selectors as member_selectors
 from members.roles import get_roles
 from members.views import paginate
+from partybuild.lib.forms import add_service_errors as _form_errors
 
 from .forms_cards import (
     CardApproveForm,
@@ -51,14 +52,6 @@ KIND_PAGES = {
 
 def _pages(kind: str) -> dict[str, str]:
     return KIND_PAGES.get(kind, {})
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _year_or_404(year: int) -> int:

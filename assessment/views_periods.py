@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from members.models import Branch
 from members.roles import get_roles
 from members.views import paginate
+from partybuild.lib.forms import add_service_errors as _form_errors
 
 from .forms_periods import PeriodForm, RubricCopyForm, RubricItemForm
 from .models import Period
@@ -32,14 +33,6 @@ from .services import results as result_services
 def _require_admin(request: HttpRequest) -> None:
     if not get_roles(request.user).is_admin:
         raise PermissionDenied
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _overview_context(period: Period) -> dict:

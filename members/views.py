@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from partybuild.lib.forms import add_service_errors as _add_errors
+
 from . import selectors, services
 from .filters import MemberFilter
 from .forms import MEMBER_FIELDS, LoginForm, MemberForm, RosterUploadForm
@@ -138,14 +140,6 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The record of %(name)s was saved.") % {"name": member.name})
             return redirect("members:detail", pk=member.pk)
     return render(request, "members/member_form.html", {"form": form, "member": member})
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @login_required

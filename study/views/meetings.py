@@ -9,7 +9,6 @@ import copy
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 from members import selectors as member_selectors
 from members.roles import get_roles
 from members.views import paginate
+from partybuild.lib.forms import add_service_errors as _add_errors
 
 from ..forms.meetings import (
     BranchChoiceForm,
@@ -36,14 +36,6 @@ from ..services import StudyError
 from ..services import meetings as services
 
 MEETING_FIELDS = ["kind", "title", "held_on", "location", "topic", "participants"]
-
-
-def _add_errors(form: Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _can_manage(request: HttpRequest, meeting: CriticismMeeting) -> bool:

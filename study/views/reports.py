@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from members import selectors as member_selectors
 from members.roles import get_roles
 from members.views import paginate
+from partybuild.lib.forms import add_service_errors as _form_errors
 from partybuild.lib.quarters import Quarter, recent_quarters
 
 from ..forms.reports import ApproveForm, ForwardForm, ProblemFormSet, ReportTextsForm, ReturnForm
@@ -32,14 +33,6 @@ def _quarter_from(request: HttpRequest) -> Quarter:
         return Quarter.parse(request.GET.get("quarter", ""))
     except ValueError:
         return Quarter.current()
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @login_required

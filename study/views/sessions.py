@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from members import selectors as member_selectors
 from members.roles import get_roles
 from members.views import paginate
+from partybuild.lib.forms import add_service_errors as _errors
 from partybuild.lib.quarters import Quarter, recent_quarters
 
 from ..forms.sessions import AttendanceFormSet, SessionForm
@@ -111,14 +112,6 @@ def session_create(request: HttpRequest) -> HttpResponse:
         "study/session_form.html",
         {"form": form, "session": None, "branches": branches, "branch_id": branch_id},
     )
-
-
-def _errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _get_managed(request: HttpRequest, pk: int) -> StudySession:
