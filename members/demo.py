@@ -89,7 +89,16 @@ def _name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + given
 
 
+# From this many members on, the first branch (the head office's) is a large one, as in a
+# real enterprise; `make bench` measures the secretary's pages on it.
+LARGE_BRANCH_FROM = 3000
+LARGE_BRANCH_SIZE = 300
+
+
 def _branch_sizes(total: int, branches: int) -> list[int]:
+    if total >= LARGE_BRANCH_FROM:
+        base, extra = divmod(total - LARGE_BRANCH_SIZE, branches - 1)
+        return [LARGE_BRANCH_SIZE] + [base + (1 if i < extra else 0) for i in range(branches - 1)]
     base, extra = divmod(total, branches)
     return [base + (1 if i < extra else 0) for i in range(branches)]
 
