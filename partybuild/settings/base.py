@@ -45,6 +45,7 @@ LOCAL_APPS = [
     "activities",
     "assessment",
     "reminders",
+    "partybuild.ops",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
