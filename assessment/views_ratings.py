@@ -91,7 +91,10 @@ def rate_form(request: HttpRequest, code: str, ratee_pk: int, group: str) -> Htt
         request.POST or None,
         items=items,
         initial_scores=existing.scores if existing else {},
-        initial={"version": existing.version if existing else None},
+        # Version 0 stands for "there was no rating when the form was opened": a rating
+        # saved in the meantime (another tab, or a fellow committee member giving the
+        # organisation's rating) is then refused instead of overwritten.
+        initial={"version": existing.version if existing else 0},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -101,7 +104,7 @@ def rate_form(request: HttpRequest, code: str, ratee_pk: int, group: str) -> Htt
                 ratee_id=ratee.pk,
                 rater_group=group,
                 scores=form.scores(),
-                version=form.cleaned_data.get("version"),
+                version=form.cleaned_data.get("version") or 0,
             )
         except ValidationError as exc:
             _attach(form, exc)
