@@ -238,10 +238,13 @@ class Result(models.Model):
     rank_branch = models.PositiveIntegerField(_("rank in branch"))
     rank_company = models.PositiveIntegerField(_("rank in company"))
     flag = models.CharField(_("flag"), max_length=8, choices=Flag.choices)
+    # When this member's result last changed: a recomputation that gives the same
+    # result leaves the row (and its history) alone.
     computed_at = models.DateTimeField()
 
-    # Results are derived data, rebuilt whole by each computation: the period's own
-    # history records who computed and published them, and the ratings keep theirs.
+    # Every change to a result or its flag is kept, written in bulk with the
+    # computation (see services/results.py), so a member's record shows its story.
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["period", "member"], name="one_result_per_member")]

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from members.models import User
 from members.roles import get_roles
@@ -101,8 +102,7 @@ def results_compute(*, actor: User | None, period_id: int) -> ComputeSummary:
         )
     now = timezone.now()
     results = compute_rows(period, now=now)
-    Result.objects.filter(period=period).delete()
-    Result.objects.bulk_create(results, batch_size=2000)
+    _store_results(period=period, results=results, actor=actor, now=now)
     period.computed_at = now
     period._history_user = actor
     period.save(update_fields=["computed_at"])
@@ -110,6 +110,71 @@ def results_compute(*, actor: User | None, period_id: int) -> ComputeSummary:
     for r in results:
         flags[r.flag] += 1
     return ComputeSummary(members=len(results), flags=dict(flags))
+
+
+# What a computation sets on a result; a row whose values all stay the same is left alone.
+RESULT_VALUES = [
+    "branch_id",
+    "group_id",
+    *(f"score_{g}" for g in GROUPS),
+    *(f"count_{g}" for g in GROUPS),
+    "total",
+    "rank_branch",
+    "rank_company",
+    "flag",
+]
+BATCH = 2000
+
+
+def _store_results(*, period: Period, results: list[Result], actor: User | None, now: datetime.datetime) -> None:
+    """Write the computed results over the stored ones, with a history row for each change.
+
+    New results are inserted, changed ones updated and results of members no longer
+    rated removed, each kind in batches together with its history rows (who and when),
+    so the audit trail costs a few statements per batch, never one per member.
+    """
+    stored = {r.member_id: r for r in Result.objects.filter(period=period).order_by()}
+    created: list[Result] = []
+    changed: list[Result] = []
+    for result in results:
+        old = stored.pop(result.member_id, None)
+        if old is None:
+            created.append(result)
+        elif any(getattr(old, name) != getattr(result, name) for name in RESULT_VALUES):
+            result.pk = old.pk
+            changed.append(result)
+    if stored:
+        gone = list(stored.values())
+        history = Result.history.model
+        names = [f.attname for f in Result._meta.concrete_fields]
+        history.objects.bulk_create(
+            [
+                history(
+                    **{name: getattr(r, name) for name in names},
+                    history_type="-",
+                    history_date=now,
+                    history_user=actor,
+                )
+                for r in gone
+            ],
+            batch_size=BATCH,
+        )
+        ids = [r.pk for r in gone]
+        for start in range(0, len(ids), BATCH):
+            # A plain DELETE: the history rows were written just above, and the ORM's
+            # delete() would send a signal (and write a history row) per result.
+            Result.objects.filter(pk__in=ids[start : start + BATCH])._raw_delete(Result.objects.db)
+    if changed:
+        bulk_update_with_history(
+            changed,
+            Result,
+            [*RESULT_VALUES, "computed_at"],
+            batch_size=BATCH,
+            default_user=actor,
+            default_date=now,
+        )
+    if created:
+        bulk_create_with_history(created, Result, batch_size=BATCH, default_user=actor, default_date=now)
 
 
 @transaction.atomic
@@ -135,10 +200,13 @@ def results_publish(*, actor: User | None, period_id: int) -> tuple[ComputeSumma
     # The talk's reason is stored text: write it in the site's language, not the publisher's.
     with translation.override(settings.LANGUAGE_CODE):
         talks = _talks_for(period, subject=subject, due=due, flag_names=flag_names)
-    before = Talk.objects.filter(subject=subject).count()
-    # The unique (member, subject) constraint makes publishing again open no second talk.
-    Talk.objects.bulk_create(talks, batch_size=2000, ignore_conflicts=True)
-    return summary, Talk.objects.filter(subject=subject).count() - before
+    # A member who already has this period's talk gets no second one (the unique
+    # (member, subject) constraint backs this up); the period's row lock keeps two
+    # publications from racing.
+    have = set(Talk.objects.filter(subject=subject).values_list("member_id", flat=True))
+    talks = [t for t in talks if t.member_id not in have]
+    bulk_create_with_history(talks, Talk, batch_size=BATCH, default_user=actor, default_date=timezone.now())
+    return summary, len(talks)
 
 
 def _talks_for(period: Period, *, subject: str, due, flag_names) -> list[Talk]:
