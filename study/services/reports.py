@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_create_with_history
 
 from members.models import User
 from members.roles import get_roles
@@ -188,7 +189,7 @@ def report_start(*, actor: User, quarter: Quarter) -> QuarterlyReport:
                     )
                     for i, p in enumerate(previous.problems.exclude(status=ReportProblem.Status.DONE))
                 ]
-                ReportProblem.objects.bulk_create(carried)
+                bulk_create_with_history(carried, ReportProblem, default_user=actor)
             return report
     except IntegrityError:
         # Two tabs started the same report at once; the other one won.
@@ -235,7 +236,7 @@ def report_save(
             setattr(report, field, texts[field])
             changed.append(field)
     if problems is not None and report.section_open(Section.PROBLEMS):
-        _save_problems(report, problems)
+        _save_problems(report, problems, actor=actor)
         changed.append("problems")
     report.version += 1
     report._history_user = actor
@@ -243,7 +244,7 @@ def report_save(
     return report
 
 
-def _save_problems(report: QuarterlyReport, problems: list[ProblemInput]) -> None:
+def _save_problems(report: QuarterlyReport, problems: list[ProblemInput], *, actor: User) -> None:
     existing = {p.pk: p for p in report.problems.all()}
     keep = set()
     for position, item in enumerate(problems):
@@ -256,9 +257,14 @@ def _save_problems(report: QuarterlyReport, problems: list[ProblemInput]) -> Non
         problem.problem, problem.cause, problem.measure = item.problem, item.cause, item.measure
         problem.status, problem.position = item.status, position
         problem.full_clean(exclude=["report", "carried_from"])
+        problem._history_user = actor
         problem.save()
         keep.add(problem.pk)
-    report.problems.exclude(pk__in=keep).delete()
+    # A report holds at most a few dozen problems: deleting them one by one keeps who did it.
+    for problem in existing.values():
+        if problem.pk not in keep:
+            problem._history_user = actor
+            problem.delete()
 
 
 def _check_complete(report: QuarterlyReport) -> None:
@@ -342,7 +348,7 @@ def report_return(
     if action == "return_group" and (restudy_session_id or open_talk):
         raise StudyError(_("Only the branch can assign re-study or open a talk."))
     session = _assign_restudy(report=report, session_id=restudy_session_id) if restudy_session_id else None
-    talk = _open_talk(report=report, reason=comment) if open_talk else None
+    talk = _open_talk(report=report, reason=comment, actor=actor) if open_talk else None
     report.returned_sections = chosen
     _move(
         report=report,
@@ -370,8 +376,8 @@ def _assign_restudy(*, report: QuarterlyReport, session_id: int) -> StudySession
     return session
 
 
-def _open_talk(*, report: QuarterlyReport, reason: str) -> Talk:
-    return Talk.objects.create(
+def _open_talk(*, report: QuarterlyReport, reason: str, actor: User) -> Talk:
+    talk = Talk(
         member_id=report.member_id,
         branch_id=report.branch_id,
         source=Talk.Source.REPORT_RETURN,
@@ -379,6 +385,9 @@ def _open_talk(*, report: QuarterlyReport, reason: str) -> Talk:
         reason=reason.strip(),
         due_on=timezone.localdate() + datetime.timedelta(days=TALK_DAYS),
     )
+    talk._history_user = actor
+    talk.save()
+    return talk
 
 
 @transaction.atomic
@@ -409,7 +418,7 @@ def report_approve(
     if grade == QuarterlyReport.Grade.UNQUALIFIED:
         chosen = [s for s in Section.values if s in set(sections)] or list(Section.values)
         session = _assign_restudy(report=report, session_id=restudy_session_id) if restudy_session_id else None
-        talk = _open_talk(report=report, reason=evaluation) if open_talk else None
+        talk = _open_talk(report=report, reason=evaluation, actor=actor) if open_talk else None
         report.returned_sections = chosen
         _move(
             report=report,
