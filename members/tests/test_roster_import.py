@@ -130,3 +130,34 @@ def test_blank_rows_are_skipped_and_row_numbers_match_excel(org):
     rows = [roster_row(), {}, roster_row(工号="N0002", 党支部="无")]
     report = roster_import(file=workbook(rows))
     assert [(e.row, e.column) for e in report.errors] == [(4, "党支部")]
+
+
+def test_imported_rows_keep_history_with_who_imported_them(org):
+    report = roster_import(
+        file=workbook([roster_row(), roster_row(工号=org.member.employee_no, 姓名="改名")]), actor=org.admin
+    )
+    assert report.ok, errors_of(report)
+    created = Member.history.get(employee_no="N0001")
+    assert (created.history_type, created.history_user) == ("+", org.admin)
+    changed = org.member.history.first()
+    assert (changed.history_type, changed.history_user, changed.name) == ("~", org.admin, "改名")
+    org.member.refresh_from_db()
+    assert org.member.version == 2
+
+
+def test_import_queries_do_not_grow_with_the_rows(org):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for(n: int) -> int:
+        rows = [roster_row(工号=f"Q{n}{i:05d}") for i in range(n)]
+        rows.append(roster_row(工号=org.member.employee_no, 姓名=f"改名{n}"))
+        with CaptureQueriesContext(connection) as ctx:
+            report = roster_import(file=workbook(rows), actor=org.admin)
+        assert report.ok and report.new == n and report.updated == 1, errors_of(report)
+        return len(ctx.captured_queries)
+
+    small, large = queries_for(5), queries_for(300)
+    # Only the bulk inserts' batches (bounded by the database's parameter limit) grow; a
+    # query per row would add 295 or more.
+    assert large - small < 300 / 10, (small, large)
