@@ -1,0 +1,448 @@
+"""Every page a person uses issues the same number of SQL queries whether their
+branch has 5 members or 500, and never more than 20.
+
+One company is built twice, through the same builder: with 5 members in the
+measured branch, then with 500 (each with a login, this and last quarter's
+reports with a problem, study attendance, ratings in a published and an open
+period, results, follow-up talks and notifications). Every page is fetched once
+to warm per-process caches, then measured. The whole module builds both
+companies once, inside a transaction that is rolled back, so the other tests
+never see them; each page then has a test of its own.
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+import re
+from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.hashers import make_password
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from assessment.models import MassesBallot, RaterGroup, Rating, Result
+from assessment.services import ratings as rating_services
+from assessment.services import results as result_services
+from assessment.services.periods import period_close
+from assessment.tests.factories import PeriodFactory, scores_totalling
+from members.models import Branch, MassesRater, Member, PartyGroup, User
+from partybuild.lib.quarters import Quarter
+from reminders.models import Notification
+from study.models import Attendance, QuarterlyReport, ReportProblem, ReportTransition, StudySession, Talk
+
+# The marker makes pytest-django create the test database the module-scoped build uses.
+pytestmark = pytest.mark.django_db
+
+SIZES = (5, 500)
+MAX_QUERIES = 20
+S = QuarterlyReport.Status
+
+
+@dataclass(frozen=True)
+class Page:
+    viewer: str  # a persona, or "anonymous" for the masses rater's one-time link
+    url: str
+    marker: str  # what the page shows once it really rendered its rows
+    absent: str = 'data-testid="ranking-empty"'  # ... and what it shows instead when empty
+
+
+def tid(name: str) -> str:
+    return f'data-testid="{name}"'
+
+
+def _bulk(model, rows):
+    return model.objects.bulk_create(rows, batch_size=500)
+
+
+def build_company(n: int) -> tuple[dict[str, User | None], dict[str, Page]]:
+    """A company whose first branch has ``n`` members; returns the personas' logins and the pages."""
+    password = make_password("partybuild-demo")
+    today = timezone.localdate()
+    quarter = Quarter.current()
+    admin = User.objects.create(username="qc-admin", password=password, is_staff=True, is_superuser=True)
+    branch = Branch.objects.create(name="计数党支部", sort_order=1)
+    other = Branch.objects.create(name="另一党支部", sort_order=2)
+    groups = [PartyGroup.objects.create(branch=branch, name=f"第{i + 1}党小组", sort_order=i) for i in range(3)]
+    other_group = PartyGroup.objects.create(branch=other, name="第一党小组")
+
+    # Personas first (secretary, committee, leader, member, groupmate), then everyone else.
+    total = n + 2
+    users = _bulk(User, [User(username=f"qc{i:05d}", password=password) for i in range(total)])
+    layout = [(branch, groups[0]), (branch, groups[1]), (branch, groups[0]), (branch, groups[0]), (branch, groups[0])]
+    layout += [(branch, groups[i % 3]) for i in range(5, n)]
+    layout += [(other, other_group), (other, other_group)]
+    members = _bulk(
+        Member,
+        [
+            Member(
+                user=users[i],
+                employee_no=f"QC{i:05d}",
+                name=f"党员{i}",
+                gender=Member.Gender.MALE if i % 2 else Member.Gender.FEMALE,
+                party_status=Member.PartyStatus.PROBATIONARY if i % 7 == 6 else Member.PartyStatus.FULL,
+                joined_on=datetime.date(2005 + i % 15, 7, 1),
+                branch=b,
+                group=g,
+                post="运行值班员",
+            )
+            for i, (b, g) in enumerate(layout)
+        ],
+    )
+    secretary, committee, leader, member, groupmate = members[:5]
+    Member.objects.filter(pk=secretary.pk).update(committee_role=Member.CommitteeRole.SECRETARY)
+    Member.objects.filter(pk=committee.pk).update(committee_role=Member.CommitteeRole.COMMITTEE)
+    Member.objects.filter(pk=members[n].pk).update(committee_role=Member.CommitteeRole.SECRETARY)
+    PartyGroup.objects.filter(pk=groups[0].pk).update(leader=leader)
+    in_branch = members[:n]
+
+    masses_user = User.objects.create(username="qc-masses", password=password)
+    masses = MassesRater.objects.create(user=masses_user, employee_no="QCM001", name="群众甲", branch=branch)
+    masses_ratees = [m for i, m in enumerate(in_branch) if i % 5 == 0 or m is member]
+    masses.ratees.add(*masses_ratees)
+
+    # Study: one branch session this quarter, everybody's attendance, reports for this
+    # quarter in every state and for the last quarter approved, each with a problem.
+    session = StudySession.objects.create(
+        branch=branch,
+        kind=StudySession.Kind.ASSEMBLY,
+        title="学习党章",
+        content_tag=StudySession.ContentTag.CONSTITUTION,
+        content="党章第一章",
+        starts_at=max(timezone.now() - datetime.timedelta(hours=2), quarter.bounds()[0]),
+        attendance_taken_at=timezone.now(),
+    )
+    _bulk(
+        Attendance,
+        [
+            Attendance(
+                session=session, member=m, status=Attendance.Status.PRESENT if i % 4 else Attendance.Status.ABSENT
+            )
+            for i, m in enumerate(in_branch)
+        ],
+    )
+    # The five personas' reports (secretary, committee, leader, member, groupmate) put
+    # every state in the small branch too, so no list is empty there and full here.
+    cycle = [S.APPROVED, S.WITH_GROUP, S.RETURNED, S.WITH_BRANCH, S.WITH_GROUP, S.DRAFT]
+    reports = []
+    for i, m in enumerate(in_branch):
+        status = cycle[i % len(cycle)]
+        reports.append(
+            QuarterlyReport(
+                member=m,
+                quarter=quarter.code,
+                branch=branch,
+                group=m.group,
+                status=status,
+                insights="体会",
+                analysis="分析",
+            )
+        )
+        reports.append(
+            QuarterlyReport(
+                member=m,
+                quarter=quarter.previous().code,
+                branch=branch,
+                group=m.group,
+                status=S.APPROVED,
+                grade="qualified",
+            )
+        )
+    reports = _bulk(QuarterlyReport, reports)
+    _bulk(
+        ReportProblem,
+        [ReportProblem(report=r, problem="学习不够系统", cause="工作忙", measure="每周学习") for r in reports],
+    )
+    _bulk(
+        ReportTransition,
+        [
+            ReportTransition(
+                report=r, actor_id=r.member.user_id, action="submit", from_status=S.DRAFT, to_status=S.WITH_GROUP
+            )
+            for r in reports
+            if r.status != S.DRAFT
+        ],
+    )
+    member_report = next(r for r in reports if r.member is member and r.quarter == quarter.code)
+
+    # Evaluation: last year's period published (results, talks), this year's open and half rated.
+    totals = itertools.cycle([95, 91, 86, 82, 77, 72, 65])
+    score_sets: dict[Decimal, dict[str, str]] = {}
+    last = PeriodFactory(
+        code=str(today.year - 1),
+        name="上年度考核",
+        starts_on=datetime.date(today.year - 1, 1, 1),
+        ends_on=datetime.date(today.year - 1, 12, 31),
+    )
+    this = PeriodFactory(
+        code=str(today.year),
+        name="本年度考核",
+        starts_on=datetime.date(today.year, 1, 1),
+        ends_on=datetime.date(today.year, 12, 31),
+    )
+
+    def rating(period, ratee, group, rater_member=None, rater_masses=None):
+        value = Decimal(next(totals))
+        if value not in score_sets:
+            score_sets[value] = scores_totalling(period, value)
+        return Rating(
+            period=period,
+            ratee=ratee,
+            rater_group=group,
+            rater_member=rater_member,
+            rater_masses=rater_masses,
+            scores=score_sets[value],
+            total=value,
+        )
+
+    def ratings_for(period, every):
+        rows = []
+        for i, m in enumerate(members):
+            if i % every:
+                continue
+            peers = [p for p in members if p.group_id == m.group_id and p is not m][:3]
+            rows.append(rating(period, m, RaterGroup.SELF, rater_member=m))
+            rows.append(rating(period, m, RaterGroup.ORG))
+            rows += [rating(period, m, RaterGroup.PEER, rater_member=p) for p in peers]
+            if m in masses_ratees:
+                rows.append(rating(period, m, RaterGroup.MASSES, rater_masses=masses))
+        return rows
+
+    _bulk(Rating, ratings_for(last, 1) + ratings_for(this, 2))
+    period_close(actor=admin, period_id=last.pk)
+    result_services.results_publish(actor=admin, period_id=last.pk)
+    # The same flags as a computation of this year so far: the committee previews it.
+    result_services.results_compute(actor=admin, period_id=this.pk)
+    ballot = rating_services.ballot_issue(actor=admin, period_id=this.pk, rater_id=masses.pk)
+    talk = Talk.objects.filter(member=member).first() or Talk.objects.create(
+        member=member, branch=branch, source=Talk.Source.OTHER, reason="谈心谈话", due_on=today
+    )
+    assert Result.objects.filter(period=last, branch=branch).count() == n
+    assert MassesBallot.objects.filter(period=this).count() == 1
+
+    # Reminders: each member's own, and the secretary one per open talk and waiting report.
+    notes = []
+    for m in in_branch:
+        for kind in (Notification.Kind.REPORT_DUE, Notification.Kind.SELFCHECK_DUE):
+            notes.append(
+                Notification(recipient_id=m.user_id, kind=kind, subject="", quarter=quarter.code, title="提醒")
+            )
+    for t in Talk.objects.filter(branch=branch):
+        notes.append(
+            Notification(
+                recipient=secretary.user,
+                kind=Notification.Kind.TALK_OPEN,
+                subject=f"talk:{t.pk}",
+                quarter=quarter.code,
+                title="谈话待记录",
+                body=t.reason,
+                url=reverse("study:talk_detail", args=[t.pk]),
+            )
+        )
+    _bulk(Notification, notes)
+
+    logins = {
+        "member": member.user,
+        "groupmate": groupmate.user,
+        "leader": leader.user,
+        "secretary": secretary.user,
+        "committee": committee.user,
+        "masses": masses_user,
+        "admin": admin,
+        "anonymous": None,
+    }
+    last_code, this_code = last.code, this.code
+    pages = {
+        "home_member": Page("member", reverse("home"), member.name),
+        "home_leader": Page("leader", reverse("home"), leader.name),
+        "home_secretary": Page("secretary", reverse("home"), secretary.name),
+        "home_committee": Page("committee", reverse("home"), committee.name),
+        "home_masses": Page("masses", reverse("home"), masses.name),
+        "home_admin": Page("admin", reverse("home"), branch.name),
+        "roster_secretary": Page("secretary", reverse("members:list"), tid("roster-table")),
+        "roster_leader": Page("leader", reverse("members:list"), tid("roster-table")),
+        "roster_admin": Page("admin", reverse("members:list"), tid("roster-table")),
+        "review_board": Page("secretary", reverse("study:review_board"), tid("board-table")),
+        "reports_waiting_leader": Page("leader", reverse("study:report_waiting"), tid("waiting-list")),
+        "report_list_secretary": Page("secretary", reverse("study:report_list"), tid("report-quarters")),
+        "report_as_member": Page(
+            "member", reverse("study:report_detail", args=[member_report.pk]), tid("report-status")
+        ),
+        "report_as_secretary": Page(
+            "secretary", reverse("study:report_detail", args=[member_report.pk]), tid("approve-panel")
+        ),
+        "rate_home_member": Page("member", reverse("assessment:rate_home"), tid("rate-peers")),
+        "rate_home_secretary": Page("secretary", reverse("assessment:rate_home"), tid("rate-org")),
+        "rate_home_masses": Page("masses", reverse("assessment:rate_home"), tid("rate-masses")),
+        "rate_self": Page(
+            "member", reverse("assessment:rate_form", args=[this_code, member.pk, RaterGroup.SELF]), tid("rating-form")
+        ),
+        "rate_peer": Page(
+            "member",
+            reverse("assessment:rate_form", args=[this_code, groupmate.pk, RaterGroup.PEER]),
+            tid("rating-form"),
+        ),
+        "rate_org": Page(
+            "secretary",
+            reverse("assessment:rate_form", args=[this_code, member.pk, RaterGroup.ORG]),
+            tid("rating-form"),
+        ),
+        "rate_masses_login": Page(
+            "masses",
+            reverse("assessment:rate_form", args=[this_code, member.pk, RaterGroup.MASSES]),
+            tid("rating-form"),
+        ),
+        "masses_link_entry": Page(
+            "anonymous", reverse("assessment:ballot_entry", args=[ballot.token]), tid("ballot-tasks")
+        ),
+        "masses_link_rate": Page(
+            "anonymous", reverse("assessment:ballot_rate", args=[ballot.token, member.pk]), tid("rating-form")
+        ),
+        "flagboard": Page("member", reverse("assessment:flagboard", args=[last_code, branch.pk]), tid("flag-board")),
+        "flagboard_wall": Page(
+            "member", reverse("assessment:flagboard_wall", args=[last_code, branch.pk]), tid("flag-board")
+        ),
+        "flagboard_preview": Page(
+            "secretary", reverse("assessment:flagboard", args=[this_code, branch.pk]), tid("flag-board")
+        ),
+        "result_mine": Page("member", reverse("assessment:result_mine", args=[last_code]), tid("result-total")),
+        "result_member": Page(
+            "secretary", reverse("assessment:result_member", args=[last_code, member.pk]), tid("result-total")
+        ),
+        "ranking_team": Page("member", reverse("assessment:result_team", args=[last_code]), tid("team-table")),
+        "ranking_branch": Page(
+            "secretary", reverse("assessment:result_branch", args=[last_code, branch.pk]), tid("ranking-filter")
+        ),
+        "ranking_company": Page("admin", reverse("assessment:result_company", args=[last_code]), tid("company-table")),
+        "ranking_company_list": Page(
+            "admin", reverse("assessment:result_company_ranking", args=[last_code]), tid("ranking-filter")
+        ),
+        "talks_secretary": Page("secretary", reverse("study:talk_list"), tid("talk-list")),
+        "talks_member": Page("member", reverse("study:talk_list"), tid("talk-list")),
+        "talk_as_secretary": Page("secretary", reverse("study:talk_detail", args=[talk.pk]), tid("talk-record-form")),
+        "talk_as_member": Page("member", reverse("study:talk_detail", args=[talk.pk]), tid("talk-status")),
+        "notifications_member": Page("member", reverse("reminders:list"), tid("notification-list")),
+        "notifications_secretary": Page("secretary", reverse("reminders:list"), tid("notification-list")),
+    }
+    return logins, pages
+
+
+@dataclass(frozen=True)
+class Measure:
+    status: int
+    rendered: bool
+    sql: list[str]
+
+    @property
+    def count(self) -> int:
+        return len(self.sql)
+
+
+def measure_all(logins, pages, *, warm: bool) -> dict[str, Measure]:
+    """Each page's status and queries; ``warm`` first fetches it once unmeasured, so
+    per-process caches (content types, compiled templates) are filled before counting."""
+    client = Client()
+    measured = {}
+    for name, page in pages.items():
+        user = logins[page.viewer]
+        if user is None:
+            client.logout()
+        else:
+            client.force_login(user)
+        if warm:
+            client.get(page.url)
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(page.url)
+        html = response.content.decode()
+        rendered = page.marker in html and page.absent not in html
+        measured[name] = Measure(response.status_code, rendered, [q["sql"] for q in ctx.captured_queries])
+    return measured
+
+
+@pytest.fixture(scope="module")
+def measured(django_db_setup, django_db_blocker) -> dict[int, dict[str, Measure]]:
+    result = {}
+    with django_db_blocker.unblock(), transaction.atomic():
+        for n in SIZES:
+            # Primary keys are reused after the rollback: nothing cached about the
+            # smaller company may answer for the larger one.
+            cache.clear()
+            savepoint = transaction.savepoint()
+            result[n] = measure_all(*build_company(n), warm=n == SIZES[0])
+            transaction.savepoint_rollback(savepoint)
+        transaction.set_rollback(True)
+    cache.clear()
+    return result
+
+
+PAGES = [
+    "home_member",
+    "home_leader",
+    "home_secretary",
+    "home_committee",
+    "home_masses",
+    "home_admin",
+    "roster_secretary",
+    "roster_leader",
+    "roster_admin",
+    "review_board",
+    "reports_waiting_leader",
+    "report_list_secretary",
+    "report_as_member",
+    "report_as_secretary",
+    "rate_home_member",
+    "rate_home_secretary",
+    "rate_home_masses",
+    "rate_self",
+    "rate_peer",
+    "rate_org",
+    "rate_masses_login",
+    "masses_link_entry",
+    "masses_link_rate",
+    "flagboard",
+    "flagboard_wall",
+    "flagboard_preview",
+    "result_mine",
+    "result_member",
+    "ranking_team",
+    "ranking_branch",
+    "ranking_company",
+    "ranking_company_list",
+    "talks_secretary",
+    "talks_member",
+    "talk_as_secretary",
+    "talk_as_member",
+    "notifications_member",
+    "notifications_secretary",
+]
+
+
+def _shape(sql: str) -> str:
+    """The query without its literals, so the two companies' queries compare."""
+    return re.sub(r"'[^']*'|\b\d+\b", "?", sql)
+
+
+def _diff(small: list[str], large: list[str]) -> str:
+    """The queries the larger branch adds, for the failure message."""
+    extra = Counter(map(_shape, large)) - Counter(map(_shape, small))
+    return "\n".join(f"{n}× {sql[:400]}" for sql, n in extra.most_common(10))
+
+
+def test_every_page_is_measured(measured):
+    assert set(measured[SIZES[0]]) == set(PAGES)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_queries_do_not_grow_with_the_branch(measured, page):
+    small, large = measured[SIZES[0]][page], measured[SIZES[-1]][page]
+    assert small.status == large.status == 200, (small.status, large.status)
+    assert small.rendered and large.rendered, "the page did not show its rows"
+    assert large.count == small.count, f"{small.count} → {large.count} queries; added:\n{_diff(small.sql, large.sql)}"
+    assert large.count <= MAX_QUERIES, "\n".join(large.sql)
