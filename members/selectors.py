@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
-from django.utils.translation import gettext as _
 
 from .models import Branch, MassesRater, Member, PartyGroup, User
 from .roles import Roles, get_roles
@@ -154,63 +153,8 @@ def masses_rater_ratees(*, rater: MassesRater) -> QuerySet[Member]:
     return rater.ratees.filter(is_active=True).select_related("branch", "group")
 
 
-def member_history_for_user(*, user: User, pk: int):
-    """A member's roster history, newest first; administrators only."""
+def member_history_get_for_user(*, user: User, pk: int) -> Member:
+    """The member whose whole history is asked for; administrators only (403 otherwise)."""
     if not get_roles(user).is_admin:
         raise PermissionDenied
-    member = member_get_for_user(user=user, pk=pk)
-    return member, member.history.select_related("history_user", "branch", "group").order_by("-history_date")
-
-
-@dataclass(frozen=True)
-class HistoryRow:
-    record: object
-    changes: list[tuple[str, str, str]]  # (field label, old, new), values as people read them
-
-
-def _readable(field, value, names: dict) -> str:
-    if value in (None, ""):
-        return ""
-    if field.is_relation:
-        return names.get((field.name, value), str(value))
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if isinstance(value, bool):
-        return str(_("Yes") if value else _("No"))
-    return str(value)
-
-
-def history_rows(*, records: list, history) -> list[HistoryRow]:
-    """Each history record with what changed against the record before it.
-
-    The page's oldest record needs one more row to compare with, and the branch
-    and group names are looked up once for the page, not once per change.
-    """
-    if not records:
-        return []
-    previous = history.filter(history_date__lt=records[-1].history_date).first()
-    pairs = list(zip(records, [*records[1:], previous], strict=True))
-    deltas = [(record, record.diff_against(prev).changes if prev is not None else []) for record, prev in pairs]
-    branch_ids, group_ids = set(), set()
-    for _record, changes in deltas:
-        for change in changes:
-            target = {"branch": branch_ids, "group": group_ids}.get(change.field)
-            if target is not None:
-                target.update(v for v in (change.old, change.new) if v)
-    names = {("branch", pk): name for pk, name in Branch.objects.filter(pk__in=branch_ids).values_list("pk", "name")}
-    names.update(
-        {("group", pk): name for pk, name in PartyGroup.objects.filter(pk__in=group_ids).values_list("pk", "name")}
-    )
-    fields = {f.name: f for f in Member._meta.fields}
-    rows = []
-    for record, changes in deltas:
-        readable = []
-        for change in changes:
-            field = fields.get(change.field)
-            if field is None:
-                continue
-            readable.append(
-                (str(field.verbose_name), _readable(field, change.old, names), _readable(field, change.new, names))
-            )
-        rows.append(HistoryRow(record=record, changes=readable))
-    return rows
+    return member_get_for_user(user=user, pk=pk)

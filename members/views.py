@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from partybuild.lib.forms import add_service_errors as _add_errors
 
-from . import selectors, services
+from . import selectors, services, timeline
 from .filters import MemberFilter
 from .forms import MEMBER_FIELDS, LoginForm, MemberForm, RosterUploadForm
 from .roles import get_roles
@@ -166,9 +166,10 @@ def member_login(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def member_history(request: HttpRequest, pk: int) -> HttpResponse:
-    member, history = selectors.member_history_for_user(user=request.user, pk=pk)
-    page = paginate(request, history)
-    rows = selectors.history_rows(records=list(page.object_list), history=history)
+    """Everything that happened to the member's records, newest first (administrators only)."""
+    member = selectors.member_history_get_for_user(user=request.user, pk=pk)
+    page = paginate(request, timeline.member_timeline(member=member))
+    rows = timeline.timeline_rows(list(page.object_list))
     return render(request, "members/member_history.html", {"member": member, "page": page, "rows": rows})
 
 

@@ -1,0 +1,291 @@
+"""One member's history in one timeline, for administrators.
+
+The audit history is spread over the historical tables of each kind of record:
+the roster row, the member's quarterly reports, talks, results (with their flags),
+cards, and the ratings the member received. The page shows them newest first in
+one paginated list, built in a bounded number of queries whatever the length of
+the history: one UNION of (kind, history id, date) rows is counted and sliced for
+the page, then each kind's records on the page are read in one query, and the
+records before them (to show what changed) in one more.
+
+Anonymity: a peer or masses rating shows its rater group only, never who gave it
+(the history user of such a rating is the rater, and is never read here). Ratings
+the member gave are not part of their record and are left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import CharField, OuterRef, Q, Subquery, Value
+from django.db.models.query import QuerySet
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from assessment.models import ANONYMOUS_GROUPS, Card, Period, RaterGroup, Rating, Result
+from partybuild.lib.quarters import Quarter
+from study.models import QuarterlyReport, Talk
+
+from .models import Branch, Member, PartyGroup
+
+# A filter value no historical row has: keeps "read this kind's rows on the page"
+# one real query even when the page has none of them, so the count stays flat.
+_NONE = [0]
+
+ACTIONS = {"+": gettext_lazy("Created"), "~": gettext_lazy("Changed"), "-": gettext_lazy("Deleted")}
+
+
+@dataclass(frozen=True)
+class Kind:
+    key: str
+    label: Promise
+    model: type
+    member_field: str
+    # Fields whose changes are listed, in order; on a creation, ``on_create`` ones are shown.
+    fields: tuple[str, ...]
+    on_create: tuple[str, ...] = ()
+    labels: dict[str, Promise] | None = None
+
+    @property
+    def history(self):
+        return self.model.history.model
+
+
+ROSTER_FIELDS = (
+    "employee_no",
+    "name",
+    "gender",
+    "birth_date",
+    "party_status",
+    "joined_on",
+    "full_on",
+    "post",
+    "job_title",
+    "phone",
+    "email",
+    "branch",
+    "group",
+    "committee_role",
+    "is_active",
+)
+
+KINDS: dict[str, Kind] = {
+    kind.key: kind
+    for kind in (
+        Kind("roster", gettext_lazy("Roster"), Member, "id", ROSTER_FIELDS),
+        Kind(
+            "report",
+            gettext_lazy("Quarterly report"),
+            QuarterlyReport,
+            "member_id",
+            (
+                "status",
+                "studied_notes",
+                "insights",
+                "org_life_notes",
+                "analysis",
+                "returned_sections",
+                "group_opinion",
+                "grade",
+                "truly_studied",
+                "truly_checked",
+                "truly_rectified",
+                "evaluation",
+            ),
+        ),
+        Kind(
+            "talk",
+            gettext_lazy("Talk"),
+            Talk,
+            "member_id",
+            ("status", "due_on", "talked_on", "talked_by", "problems", "response", "plan"),
+            on_create=("reason", "due_on"),
+        ),
+        Kind(
+            "result",
+            gettext_lazy("Assessment result"),
+            Result,
+            "member_id",
+            ("total", "flag", "rank_branch", "rank_company"),
+            on_create=("total", "flag", "rank_branch", "rank_company"),
+        ),
+        Kind("card", gettext_lazy("Card"), Card, "member_id", ("status", "role_aimed")),
+        Kind(
+            "rating",
+            gettext_lazy("Rating received"),
+            Rating,
+            "ratee_id",
+            ("total",),
+            on_create=("total",),
+            labels={"total": gettext_lazy("total")},
+        ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    kind: str
+    kind_label: str
+    subject: str
+    when: object
+    action: str  # "+", "~" or "-"
+    who: str  # a name, the rater group of an anonymous rating, or "" for the system
+    anonymous: bool
+    changes: list[tuple[str, str, str]]  # (field label, old, new), values as people read them
+    # The historical record itself; None for anonymous ratings, so not even the
+    # page's context holds who gave them.
+    record: object | None
+
+    @property
+    def action_label(self) -> str:
+        return str(ACTIONS[self.action])
+
+
+def member_timeline(*, member: Member) -> QuerySet:
+    """(timeline_kind, history_id, history_date) of everything in the member's history, newest first."""
+    parts = [
+        kind.history.objects.filter(**{kind.member_field: member.pk})
+        .order_by()
+        .annotate(timeline_kind=Value(kind.key, output_field=CharField()))
+        .values("timeline_kind", "history_id", "history_date")
+        for kind in KINDS.values()
+    ]
+    first, *rest = parts
+    return first.union(*rest, all=True).order_by("-history_date", "-history_id", "timeline_kind")
+
+
+def _records(kind: Kind, ids: list[int]) -> dict[int, object]:
+    """The kind's records with these history ids, each with the id of the record before it."""
+    history = kind.history
+    earlier = history.objects.filter(id=OuterRef("id")).filter(
+        Q(history_date__lt=OuterRef("history_date"))
+        | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id"))
+    )
+    qs = (
+        history.objects.filter(history_id__in=ids or _NONE)
+        .select_related("history_user__member")
+        .annotate(previous_id=Subquery(earlier.order_by("-history_date", "-history_id").values("history_id")[:1]))
+    )
+    return {record.history_id: record for record in qs}
+
+
+def _previous(kind: Kind, records: dict[int, object]) -> dict[int, object]:
+    ids = [r.previous_id for r in records.values() if r.previous_id]
+    return {record.history_id: record for record in kind.history.objects.filter(history_id__in=ids or _NONE)}
+
+
+def _who(record) -> str:
+    user = record.history_user
+    if user is None:
+        return ""
+    member = getattr(user, "member", None)
+    return member.name if member is not None else user.username
+
+
+class _Names:
+    """Branch, group and period names, read once for the page."""
+
+    def __init__(self, pairs: list[tuple[object, object]], periods: set[int]):
+        branches, groups = set(), set()
+        for old, new in pairs:
+            for record in (old, new):
+                if record is None:
+                    continue
+                if getattr(record, "branch_id", None):
+                    branches.add(record.branch_id)
+                if getattr(record, "group_id", None):
+                    groups.add(record.group_id)
+        self.branch = dict(Branch.objects.filter(pk__in=branches or _NONE).values_list("pk", "name"))
+        self.group = dict(PartyGroup.objects.filter(pk__in=groups or _NONE).values_list("pk", "name"))
+        self.period = dict(Period.objects.filter(pk__in=periods or _NONE).values_list("pk", "name"))
+
+
+def _readable(field, value, names: _Names) -> str:
+    if value in (None, "", []):
+        return ""
+    if field.is_relation:
+        return getattr(names, field.name, {}).get(value, str(value))
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return str(_("Yes") if value else _("No"))
+    if field.name == "returned_sections":
+        sections = dict(QuarterlyReport.Section.choices)
+        return "、".join(str(sections.get(s, s)) for s in value)
+    return str(value)
+
+
+def _changes(kind: Kind, record, previous, names: _Names) -> list[tuple[str, str, str]]:
+    fields = {f.name: f for f in kind.model._meta.concrete_fields}
+    if record.history_type == "+" or previous is None:
+        wanted, previous = kind.on_create, None
+    elif record.history_type == "-":
+        return []
+    else:
+        wanted = kind.fields
+    labels = kind.labels or {}
+    changes = []
+    for name in wanted:
+        field = fields[name]
+        new = getattr(record, field.attname)
+        old = getattr(previous, field.attname) if previous is not None else None
+        if previous is not None and old == new:
+            continue
+        if previous is None and new in (None, "", []):
+            continue
+        label = str(labels.get(name) or field.verbose_name)
+        changes.append((label, _readable(field, old, names), _readable(field, new, names)))
+    return changes
+
+
+def _subject(kind: Kind, record, names: _Names) -> str:
+    subjects: dict[str, Callable[[], str]] = {
+        "roster": lambda: "",
+        "report": lambda: Quarter.parse(record.quarter).label(),
+        "talk": lambda: str(record.get_source_display()),
+        "result": lambda: names.period.get(record.period_id, ""),
+        "card": lambda: f"{record.year} · {record.get_kind_display()}",
+        "rating": lambda: f"{names.period.get(record.period_id, '')} · {RaterGroup(record.rater_group).label}",
+    }
+    return subjects[kind.key]()
+
+
+def timeline_rows(entries: list[dict]) -> list[TimelineRow]:
+    """The page's entries as rows people read, in the page's order."""
+    by_kind: dict[str, list[int]] = {key: [] for key in KINDS}
+    for entry in entries:
+        by_kind[entry["timeline_kind"]].append(entry["history_id"])
+    records = {key: _records(kind, by_kind[key]) for key, kind in KINDS.items()}
+    previous = {key: _previous(kind, records[key]) for key, kind in KINDS.items()}
+    pairs, periods = [], set()
+    for key in KINDS:
+        for record in records[key].values():
+            pairs.append((previous[key].get(record.previous_id), record))
+            if getattr(record, "period_id", None):
+                periods.add(record.period_id)
+    names = _Names(pairs, periods)
+    rows = []
+    for entry in entries:
+        kind = KINDS[entry["timeline_kind"]]
+        record = records[kind.key].get(entry["history_id"])
+        if record is None:
+            continue
+        before = previous[kind.key].get(record.previous_id)
+        anonymous = kind.key == "rating" and record.rater_group in ANONYMOUS_GROUPS
+        rows.append(
+            TimelineRow(
+                kind=kind.key,
+                kind_label=str(kind.label),
+                subject=_subject(kind, record, names),
+                when=record.history_date,
+                action=record.history_type,
+                who=str(RaterGroup(record.rater_group).label) if anonymous else _who(record),
+                anonymous=anonymous,
+                changes=_changes(kind, record, before, names),
+                record=None if anonymous else record,
+            )
+        )
+    return rows
