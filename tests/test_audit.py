@@ -312,3 +312,156 @@ def test_roster_edits_and_imports_keep_who_made_them(org):
         },
     )
     assert_recorded(latest(created.history), by=org.secretary.user, kind=CREATED)
+
+
+# ---------------------------------------------------------------------------
+# The member's history page: everything in one timeline, for administrators only
+
+
+def history_url(member) -> str:
+    return reverse("members:history", args=[member.pk])
+
+
+@pytest.mark.parametrize("who", ["secretary", "committee", "leader", "member", "other_secretary", "masses"])
+def test_history_page_is_for_administrators_only(client_for, org, who):
+    response = client_for(getattr(org, who)).get(history_url(org.member))
+    assert response.status_code in (403, 404)
+
+
+def _story(org, period):
+    """One of each kind in the member's record, plus ratings around them."""
+    member = org.member.user
+    member_services.member_update(actor=org.secretary.user, member_id=org.member.pk, version=1, data={"phone": "1"})
+    report = QuarterlyReportFactory(member=org.member, status=QuarterlyReport.Status.WITH_BRANCH)
+    report_services.report_return(
+        actor=org.secretary.user, report_id=report.pk, sections=["analysis"], comment="重写", open_talk=True
+    )
+    from assessment.services.cards import card_start
+
+    card_start(actor=member, kind="goal_card", year=timezone.localdate().year)
+    rating_services.rating_save(
+        actor=member,
+        period_id=period.pk,
+        ratee_id=org.member.pk,
+        rater_group=RaterGroup.SELF,
+        scores=full_scores(period),
+        version=0,
+    )
+    # Received: a peer rating by the groupmate, a masses rating, the organisation's rating.
+    rating_services.rating_save(
+        actor=org.groupmate.user,
+        period_id=period.pk,
+        ratee_id=org.member.pk,
+        rater_group=RaterGroup.PEER,
+        scores=full_scores(period, Decimal("0.7")),
+        version=0,
+    )
+    rate(period, org.member, RaterGroup.MASSES, 66, rater_masses=org.masses)
+    rating_services.rating_save(
+        actor=org.secretary.user,
+        period_id=period.pk,
+        ratee_id=org.member.pk,
+        rater_group=RaterGroup.ORG,
+        scores=full_scores(period, Decimal("0.8")),
+        version=0,
+    )
+    # Given: the member rates the groupmate; this is not part of the member's record.
+    given = rating_services.rating_save(
+        actor=member,
+        period_id=period.pk,
+        ratee_id=org.groupmate.pk,
+        rater_group=RaterGroup.PEER,
+        scores=full_scores(period, Decimal("0.6")),
+        version=0,
+    )
+    result_services.results_compute(actor=org.admin, period_id=period.pk)
+    return given
+
+
+def test_history_page_shows_every_kind_newest_first(client_for, org, period):
+    _story(org, period)
+    response = client_for(org.admin).get(history_url(org.member))
+    assert response.status_code == 200
+    rows = response.context["rows"]
+    assert {row.kind for row in rows} == {"roster", "report", "talk", "card", "rating", "result"}
+    dates = [row.when for row in rows]
+    assert dates == sorted(dates, reverse=True)
+    result_row = next(row for row in rows if row.kind == "result")
+    assert result_row.who == org.admin.username
+    report_row = next(row for row in rows if row.kind == "report" and row.action == CHANGED)
+    assert report_row.who == "书记甲"
+    assert any(old and new for _label, old, new in report_row.changes), "a status transition shows from → to"
+    page = response.content.decode()
+    for label in ("花名册", "谈话", "退回"):
+        assert label in page
+
+
+def test_history_page_never_names_an_anonymous_rater_nor_lists_ratings_given(client_for, org, period):
+    given = _story(org, period)
+    response = client_for(org.admin).get(history_url(org.member))
+    rows = [row for row in response.context["rows"] if row.kind == "rating"]
+    by_group = {row.subject.rsplit(" · ", 1)[1]: row for row in rows}
+    assert set(by_group) == {"个人自评", "党员互评", "群众参评", "组织考评"}
+    for group in ("党员互评", "群众参评"):
+        row = by_group[group]
+        assert row.anonymous and row.who == group and row.record is None
+    assert by_group["个人自评"].who == "党员甲"
+    assert by_group["组织考评"].who == "书记甲"
+    page = response.content.decode()
+    for secret in (org.groupmate.name, org.groupmate.employee_no, org.masses.name, org.masses.employee_no):
+        assert secret not in page
+    assert all(row.record is None or row.record.id != given.pk for row in rows)
+    assert len(rows) == 4
+
+
+def _history_queries(client, member) -> tuple[int, int]:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(history_url(member))
+    assert response.status_code == 200
+    return len(ctx), len(response.context["rows"])
+
+
+def _more_history(model, obj, *, n: int, actor) -> None:
+    """``n`` more history rows for ``obj``, written in one statement."""
+    history = model.history.model
+    values = {
+        f.attname: getattr(obj, f.attname)
+        for f in history._meta.concrete_fields
+        if not f.name.startswith("history_") and hasattr(obj, f.attname)
+    }
+    now = timezone.now()
+    history.objects.bulk_create(
+        [
+            history(
+                **values, history_type=CHANGED, history_date=now + datetime.timedelta(seconds=i), history_user=actor
+            )
+            for i in range(n)
+        ]
+    )
+
+
+def test_history_page_queries_are_the_same_for_5_and_200_history_rows(client_for, org, period):
+    client = client_for(org.admin)
+    member_services.member_update(actor=org.secretary.user, member_id=org.member.pk, version=1, data={"phone": "1"})
+    rate(period, org.member, RaterGroup.MASSES, 66, rater_masses=org.masses)
+    report = QuarterlyReportFactory(member=org.member)
+    Talk.objects.create(member=org.member, branch=org.branch_a, source=Talk.Source.OTHER)
+    assert _member_history_count(org.member) == 5  # roster: 2, rating, report, talk: 1 each
+    small, shown = _history_queries(client, org.member)
+    assert shown == 5
+
+    rating = Rating.objects.get(ratee=org.member)
+    org.member.refresh_from_db()
+    for model, obj in ((Member, org.member), (QuarterlyReport, report), (Rating, rating)):
+        _more_history(model, obj, n=65, actor=org.admin)
+    assert _member_history_count(org.member) == 200
+    large, shown = _history_queries(client, org.member)
+    assert shown == 25
+    assert large == small
+
+
+def _member_history_count(member) -> int:
+    return sum(
+        m.history.model.objects.filter(**{field: member.pk}).count()
+        for m, field in ((Member, "id"), (QuarterlyReport, "member_id"), (Rating, "ratee_id"), (Talk, "member_id"))
+    )
