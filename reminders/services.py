@@ -1,11 +1,14 @@
 """Who is due a reminder on a given day, and delivering each reminder exactly once.
 
 A run is planned as jobs (kind, quarter, stage); each job's recipients are found
-with set-based queries and written in batches with ``bulk_create(ignore_conflicts=True)``
-against the unique (recipient, kind, subject, quarter) constraint. That constraint,
-not luck, is what keeps a reminder to one row however often the schedule fires,
-a task is retried, or two workers run the same batch. E-mails are claimed one by
-one with a conditional UPDATE, so each goes out once too.
+with set-based queries. The reminders that go to every member (report and
+self-check) never come into Python: one ``INSERT … SELECT … ON CONFLICT DO
+NOTHING`` per slice of members writes them. The others (a few per branch or per
+talk) are built as rows and written with ``bulk_create(ignore_conflicts=True)``.
+Both lean on the unique (recipient, kind, subject, quarter) constraint: that, not
+luck, keeps a reminder to one row however often the schedule fires, a task is
+retried, or two workers run the same batch. E-mails are claimed one by one with
+a conditional UPDATE, so each goes out once too.
 """
 
 from __future__ import annotations
@@ -17,8 +20,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Subquery
+from django.db import connection, transaction
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -73,7 +76,55 @@ def plan(*, today: datetime.date, config: ReminderSettings | None = None) -> lis
     return jobs
 
 
-# kind -> function(job, today, lo, hi) yielding unsaved Notification rows for member pks in [lo, hi)
+# The columns an INSERT … SELECT fills, in order; the SELECT names them with this prefix
+# so that they cannot clash with the queried model's own fields.
+INSERT_COLUMNS = ("recipient_id", "kind", "subject", "quarter", "title", "body", "url", "created_at")
+ALIAS = "reminder_"
+
+
+@dataclass(frozen=True)
+class Selected:
+    """A job's reminders as one SELECT (one row per reminder), written by the database."""
+
+    queryset: QuerySet
+
+
+def select_reminders(queryset: QuerySet, *, recipient: str, **values) -> Selected:
+    """``queryset`` annotated with every column of a reminder: the recipient's user id from
+    the field path ``recipient``, the other columns constant."""
+    values["created_at"] = timezone.now()
+    annotations = {f"{ALIAS}recipient_id": F(recipient)}
+    for column in INSERT_COLUMNS[1:]:
+        field = Notification._meta.get_field(column)
+        annotations[f"{ALIAS}{column}"] = Value(values[column], output_field=field.__class__())
+    names = list(annotations)
+    return Selected(queryset.order_by().annotate(**annotations).values(*names))
+
+
+def _insert_selected(selected: Selected) -> int:
+    """INSERT … SELECT, skipping reminders that exist already; the number written."""
+    sql, params = selected.queryset.query.sql_with_params()
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(c) for c in INSERT_COLUMNS)
+    table = quote(Notification._meta.db_table)
+    # The SELECT always has a WHERE clause, which SQLite needs before ON CONFLICT.
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({columns}) {sql} ON CONFLICT DO NOTHING", params)
+        return cursor.rowcount
+
+
+def _count_selected_new(selected: Selected) -> int:
+    exists = Notification.objects.filter(
+        recipient_id=OuterRef(f"{ALIAS}recipient_id"),
+        kind=OuterRef(f"{ALIAS}kind"),
+        subject=OuterRef(f"{ALIAS}subject"),
+        quarter=OuterRef(f"{ALIAS}quarter"),
+    )
+    return selected.queryset.exclude(Exists(exists)).count()
+
+
+# kind -> function(job, today, lo, hi) giving the reminders for member pks in [lo, hi):
+# a Selected, or unsaved Notification rows
 BUILDERS: dict = {}
 
 
@@ -92,7 +143,7 @@ def _users_of_members(members) -> Iterator[tuple[int, int]]:
 
 @builder(Kind.REPORT_DUE)
 @builder(Kind.REPORT_OVERDUE)
-def _report_reminders(job: Job, today: datetime.date, lo: int, hi: int) -> Iterator[Notification]:
+def _report_reminders(job: Job, today: datetime.date, lo: int, hi: int) -> Selected:
     submitted = QuarterlyReport.objects.filter(member=OuterRef("pk"), quarter=job.quarter, status__in=SUBMITTED)
     members = Member.objects.filter(pk__gte=lo, pk__lt=hi).exclude(Exists(submitted))
     quarter = Quarter.parse(job.quarter)
@@ -109,15 +160,21 @@ def _report_reminders(job: Job, today: datetime.date, lo: int, hi: int) -> Itera
         body = _("The deadline was %(date)s. Please submit your report as soon as possible.") % {
             "date": due.isoformat()
         }
-    for _member, user in _users_of_members(members).iterator(chunk_size=BATCH):
-        yield Notification(
-            recipient_id=user, kind=job.kind, subject="report", quarter=job.quarter, title=title, body=body, url=url
-        )
+    return select_reminders(
+        members.filter(is_active=True, user__isnull=False, user__is_active=True),
+        recipient="user_id",
+        kind=job.kind,
+        subject="report",
+        quarter=job.quarter,
+        title=title,
+        body=body,
+        url=url,
+    )
 
 
 @builder(Kind.SELFCHECK_DUE)
 @builder(Kind.SELFCHECK_OVERDUE)
-def _selfcheck_reminders(job: Job, today: datetime.date, lo: int, hi: int) -> Iterator[Notification]:
+def _selfcheck_reminders(job: Job, today: datetime.date, lo: int, hi: int) -> Selected:
     """Members with an approved 5+X card who have not reported the quarter's self-check."""
     quarter = Quarter.parse(job.quarter)
     checkpoint = QUARTER_CHECKPOINTS[quarter.number - 1]
@@ -126,20 +183,16 @@ def _selfcheck_reminders(job: Job, today: datetime.date, lo: int, hi: int) -> It
         checkpoint=checkpoint,
         status__in=[SelfCheck.Status.REPORTED, SelfCheck.Status.ACKNOWLEDGED],
     )
-    cards = (
-        Card.objects.filter(
-            kind=CardKind.GOAL_CARD,
-            year=quarter.year,
-            status=Card.Status.APPROVED,
-            member__pk__gte=lo,
-            member__pk__lt=hi,
-            member__is_active=True,
-            member__user__isnull=False,
-            member__user__is_active=True,
-        )
-        .exclude(Exists(reported))
-        .values_list("member__user_id", flat=True)
-    )
+    cards = Card.objects.filter(
+        kind=CardKind.GOAL_CARD,
+        year=quarter.year,
+        status=Card.Status.APPROVED,
+        member__pk__gte=lo,
+        member__pk__lt=hi,
+        member__is_active=True,
+        member__user__isnull=False,
+        member__user__is_active=True,
+    ).exclude(Exists(reported))
     due = deadline(quarter, ReminderSettings.get())
     url = reverse("assessment:card_year", args=[quarter.year])
     if job.kind == Kind.SELFCHECK_DUE:
@@ -149,11 +202,16 @@ def _selfcheck_reminders(job: Job, today: datetime.date, lo: int, hi: int) -> It
         }
     else:
         title = _("Your 5+X self-check for %(quarter)s is overdue") % {"quarter": quarter.label()}
-    body = _("Check every item of your goal plan card and report it to the branch.")
-    for user in cards.iterator(chunk_size=BATCH):
-        yield Notification(
-            recipient_id=user, kind=job.kind, subject="selfcheck", quarter=job.quarter, title=title, body=body, url=url
-        )
+    return select_reminders(
+        cards,
+        recipient="member__user_id",
+        kind=job.kind,
+        subject="selfcheck",
+        quarter=job.quarter,
+        title=title,
+        body=_("Check every item of your goal plan card and report it to the branch."),
+        url=url,
+    )
 
 
 @builder(Kind.GROUP_WAITING)
@@ -277,7 +335,13 @@ def member_ranges(size: int | None = None) -> list[tuple[int, int]]:
 
 def deliver(job: Job, *, today: datetime.date, lo: int, hi: int, dry_run: bool = False) -> int:
     """Write the job's reminders for members with pk in [lo, hi); returns how many are new."""
-    rows = list(BUILDERS[job.kind](job, today, lo, hi))
+    built = BUILDERS[job.kind](job, today, lo, hi)
+    if isinstance(built, Selected):
+        if dry_run:
+            return _count_selected_new(built)
+        with transaction.atomic():
+            return _insert_selected(built)
+    rows = list(built)
     if not rows:
         return 0
     existing = set(

@@ -2,6 +2,8 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
 
 from members.tests.factories import MemberFactory
 from partybuild.lib.quarters import Quarter
@@ -151,3 +153,16 @@ def test_members_with_an_approved_card_are_reminded_of_the_self_check(org):
     notes = Notification.objects.filter(kind=Kind.SELFCHECK_DUE, quarter="2026Q3")
     assert list(notes.values_list("recipient_id", flat=True)) == [org.member.user_id]
     assert approved.pk and services.run(today=datetime.date(2026, 10, 6)).get(Kind.SELFCHECK_DUE, 0) == 0
+
+
+def test_reminders_written_by_the_database_carry_every_column(org):
+    """The report reminders go in with INSERT … SELECT: each column lands where it belongs."""
+    before = timezone.now()
+    services.run(today=datetime.date(2026, 10, 5))
+    note = Notification.objects.get(kind=Kind.REPORT_DUE, quarter="2026Q3", recipient=org.member.user)
+    assert note.subject == "report"
+    assert "2026-10-10" in note.title and note.body
+    assert note.url == reverse("study:report_mine", args=["2026Q3"])
+    assert note.created_at >= before and note.read_at is None and note.emailed_at is None
+    # A dry run counts only what is not there yet.
+    assert services.run(today=datetime.date(2026, 10, 5), dry_run=True).get(Kind.REPORT_DUE, 0) == 0
