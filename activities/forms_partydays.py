@@ -8,14 +8,14 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Branch, Member, PartyGroup
-from partybuild.lib.forms import DateInput
+from partybuild.lib.forms import DateInput, ModelMultipleChoiceField
 
 from .models import PartyDay, PartyDayContribution, PartyDayParticipant
 from .selectors.partydays import PartyDayFilters
 from .services.partydays import PHOTO_MAX_BYTES, PlanInput
 
 
-class MembersField(forms.ModelMultipleChoiceField):
+class MembersField(ModelMultipleChoiceField):
     def label_from_instance(self, obj: Member) -> str:
         return f"{obj.name}（{obj.group.name}）" if obj.group_id else obj.name
 

@@ -19,3 +19,24 @@ def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+# The range of a 64-bit primary key: SQLite raises OverflowError (a server error) for an id
+# outside it in an IN query, which a tampered multiple choice would otherwise reach.
+_MIN_ID, _MAX_ID = -(2**63), 2**63 - 1
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Refuses ids no database row can have before they reach the query."""
+
+    def _check_values(self, value):
+        for pk in value:
+            try:
+                number = int(str(pk))
+            except ValueError:
+                continue  # the parent reports a value that is not a number
+            if not _MIN_ID <= number <= _MAX_ID:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)

@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Branch, Member
-from partybuild.lib.forms import DateInput
+from partybuild.lib.forms import DateInput, ModelMultipleChoiceField
 
 from ..models import CriticismMeeting, RectificationItem
 
@@ -18,7 +18,7 @@ class MemberChoiceField(forms.ModelChoiceField):
         return f"{obj.name}（{obj.group.name}）" if obj.group_id else obj.name
 
 
-class ParticipantsField(forms.ModelMultipleChoiceField):
+class ParticipantsField(ModelMultipleChoiceField):
     def label_from_instance(self, obj: Member) -> str:
         return f"{obj.name}（{obj.group.name}）" if obj.group_id else obj.name
 

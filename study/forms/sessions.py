@@ -2,12 +2,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Member, PartyGroup
+from partybuild.lib.forms import ModelMultipleChoiceField
 
 from ..models import Attendance, StudySession
 
 
 class SessionForm(forms.ModelForm):
-    assigned_members = forms.ModelMultipleChoiceField(
+    assigned_members = ModelMultipleChoiceField(
         label=_("Members assigned individually"),
         queryset=Member.objects.none(),
         required=False,
