@@ -38,6 +38,9 @@ class ResultAdmin(admin.ModelAdmin):
     search_fields = ("member__name", "member__employee_no")
     list_select_related = ("period", "member", "branch")
     raw_id_fields = ("member", "group")
+    # Not the rater-group means or counts: a mean of fewer than three peer or masses
+    # ratings is a rater's score, and the results pages withhold it from everyone.
+    fields = ("period", "member", "branch", "group", "total", "rank_branch", "rank_company", "flag", "computed_at")
     show_full_result_count = False
 
     def has_add_permission(self, request):

@@ -5,8 +5,10 @@ is one ordered query read through ``.iterator()``, and each row goes to disk as
 soon as it is written, so 100,000 members take little memory. (openpyxl stays
 for reading workbooks; XlsxWriter writes this one about twice as fast.)
 
-The rater-group scores are the group means as computed; the workbook is for
-administrators and the branch committee, who may see them.
+The rater-group scores are the group means as computed, under the rule of the results
+pages: while a peer or masses group has fewer than ``ANONYMITY_MIN`` ratings, every mean
+but the self-assessment is left blank (with the total known, the others would give the
+withheld one away). That holds for administrators too.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from django.utils.translation import gettext as _
 from members.models import Branch
 
 from .models import Period, Result
+from .selectors.results import ANONYMITY_MIN
 
 CHUNK_SIZE = 2000
 
@@ -46,6 +49,8 @@ _ROW_FIELDS = (
     "rank_branch",
     "rank_company",
     "flag",
+    "count_peer",
+    "count_masses",
 )
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
@@ -133,8 +138,12 @@ class _Writer:
             rank_branch,
             rank_company,
             flag,
+            count_peer,
+            count_masses,
         ) in rows:
             n += 1
+            if any(0 < count < ANONYMITY_MIN for count in (count_peer, count_masses)):
+                s_peer = s_masses = s_org = None
             ws.write_string(n, 0, branch)
             ws.write_string(n, 1, group or "")
             ws.write_string(n, 2, number)

@@ -64,7 +64,9 @@ def result_index(request: HttpRequest) -> HttpResponse:
 def _member_result(request: HttpRequest, period: Period, member: Member, *, own: bool) -> HttpResponse:
     roles = get_roles(request.user)
     status = selectors.results_status(period=period, preview=roles.is_admin)
-    context = {"period": period, "member": member, "status": status, "own": own, "reveal": roles.is_admin}
+    # Nobody, the administrator included, is shown a peer or masses mean below the threshold:
+    # with one masses rating, the mean is that rater's score, and the roster says who it was.
+    context = {"period": period, "member": member, "status": status, "own": own, "company_rank": roles.is_admin}
     if status != selectors.PENDING:
         result = selectors.result_for_member(period=period, member_id=member.pk)
         context["result"] = result
@@ -72,15 +74,15 @@ def _member_result(request: HttpRequest, period: Period, member: Member, *, own:
             expected = selectors.expected_counts([(member.pk, result.branch_id, result.group_id)])
             context.update(
                 groups=selectors.group_scores(
-                    result=result, weights=period.weights, expected=expected[member.pk], reveal=roles.is_admin
+                    result=result, weights=period.weights, expected=expected[member.pk], reveal=False
                 ),
                 # Area subtotals mix every group's scores, so they are withheld with the means.
                 areas=(
                     []
-                    if selectors.breakdown_withheld(result) and not roles.is_admin
+                    if selectors.breakdown_withheld(result)
                     else selectors.area_rows(period=period, member_id=member.pk)
                 ),
-                breakdown_withheld=selectors.breakdown_withheld(result) and not roles.is_admin,
+                breakdown_withheld=selectors.breakdown_withheld(result),
                 branch_count=selectors.branch_result_count(period=period, branch_id=result.branch_id),
                 anonymity_min=selectors.ANONYMITY_MIN,
             )
@@ -150,7 +152,6 @@ def result_branch(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         "period": period,
         "branch": branch,
         "status": status,
-        "reveal": roles.is_admin,
         "group_id": group_id,
         "flag": flag,
         "query": _query(request),
@@ -167,7 +168,7 @@ def result_branch(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         )
         context.update(
             page=page,
-            results=selectors.attach_group_scores(list(page.object_list), period=period, reveal=roles.is_admin),
+            results=selectors.attach_group_scores(list(page.object_list), period=period, reveal=False),
             flag_rows=_flag_rows(selectors.flag_counts(period=period, branch_id=branch.pk)),
             groups=PartyGroup.objects.filter(branch=branch).order_by("sort_order", "name"),
         )
@@ -221,6 +222,7 @@ def result_company_ranking(request: HttpRequest, code: str) -> HttpResponse:
         "query": _query(request),
         "branches": Branch.objects.order_by("sort_order", "name"),
         "flags": _flag_rows({}),
+        "anonymity_min": selectors.ANONYMITY_MIN,
     }
     if status != selectors.PENDING:
         page = paginate(
@@ -229,7 +231,7 @@ def result_company_ranking(request: HttpRequest, code: str) -> HttpResponse:
             per_page=RANKING_PAGE,
         )
         context.update(
-            page=page, results=selectors.attach_group_scores(list(page.object_list), period=period, reveal=True)
+            page=page, results=selectors.attach_group_scores(list(page.object_list), period=period, reveal=False)
         )
     return render(request, "assessment/result_company_ranking.html", context)
 

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessment.models import Period, RaterGroup, Result
+from assessment.selectors import results as result_selectors
 from assessment.services import results as result_services
 from assessment.services.periods import period_close
 from assessment.tests.factories import PeriodFactory, rate
@@ -172,8 +173,10 @@ def test_member_sees_total_flag_rank_and_area_subtotals_once_published(client_fo
     # One masses rating only: the area subtotals would give it away, so they are withheld.
     assert response.context["areas"] == [] and response.context["breakdown_withheld"]
     assert 'data-testid="areas-withheld"' in content
+    # The administrator is no exception: the breakdown would give the masses rater's score away.
     admin = client_for(org.admin).get(reverse("assessment:result_member", args=[published.code, org.member.pk]))
-    areas = admin.context["areas"]
+    assert admin.context["areas"] == [] and admin.context["breakdown_withheld"]
+    areas = result_selectors.area_rows(period=published, member_id=org.member.pk)
     assert [a.code for a in areas] == ["A", "B", "C", "D", "E", "F", "G"]
     assert sum(a.maximum for a in areas) == 100
     # The subtotals add up to the unrounded total, each rounded on its own.
@@ -195,11 +198,12 @@ def test_masses_mean_below_three_ratings_is_withheld_from_the_member(client_for,
     assert "90.00" not in content and "92.00" not in content and "94.00" not in content
 
 
-def test_administrator_sees_every_mean_and_the_company_rank(client_for, org, published):
+def test_administrator_sees_the_company_rank_but_no_mean_below_three_ratings(client_for, org, published):
     url = reverse("assessment:result_member", args=[published.code, org.member.pk])
     response = client_for(org.admin).get(url)
     groups = {g.key: g for g in response.context["groups"]}
-    assert groups["masses"].score == Decimal("90.00") and not groups["masses"].withheld
+    # One masses rating: its mean is that rater's score, so the administrator is not shown it either.
+    assert groups["masses"].score is None and groups["masses"].withheld
     assert b"result-rank-company" in response.content
 
 
@@ -324,7 +328,7 @@ def test_branch_ranking_withholds_anonymous_means_below_three_ratings(client_for
     assert b"90.00" not in secretary.content
     admin = client_for(org.admin).get(url)
     by_member = {r.member: {g.key: g for g in r.group_score_list} for r in admin.context["results"]}
-    assert by_member[org.member]["masses"].score == Decimal("90.00")
+    assert by_member[org.member]["masses"].withheld and by_member[org.member]["masses"].score is None
 
 
 def test_company_ranking_lists_every_branch_and_filters(client_for, org, published):
