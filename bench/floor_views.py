@@ -1,0 +1,124 @@
+"""Floors: each benchmarked page's rows, fetched with ONE query and rendered in a
+minimal template — the least work that could show the same thing.
+
+A page's requests per second divided by its floor's says how much of the page's
+cost is more than the data it shows. The floors take the ids they show from the
+URL (no session, no login, no navigation), so they never touch the session or
+the user table; bench/urls.py routes them only in the benchmark.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Case, Exists, F, FilteredRelation, Func, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpRequest, HttpResponse
+from django.template.loader import get_template
+
+from assessment.models import Period, RaterGroup, Rating
+from assessment.selectors.results import FLAGS
+from members.models import Member
+from members.views import PAGE_SIZE
+from partybuild.lib.quarters import Quarter
+from reminders.models import Notification
+from study.models import Attendance, QuarterlyReport, Talk
+
+# The real pages' page sizes: the review board (study.views.reports) and the flag board.
+REVIEW_BOARD_PAGE = 50
+FLAG_BOARD_PAGE = 240
+
+
+def _render(template: str, context: dict) -> HttpResponse:
+    return HttpResponse(get_template(template).render(context))
+
+
+def _count(qs) -> Coalesce:
+    """A correlated COUNT subquery (a plain function call, so no GROUP BY)."""
+    return Coalesce(
+        Subquery(qs.order_by().annotate(n=Func("pk", function="COUNT")).values("n")[:1]), 0, output_field=IntegerField()
+    )
+
+
+def member_home(request: HttpRequest, member_id: int) -> HttpResponse:
+    """The member's home page figures: membership, this quarter's report and attendance,
+    open talks, what is left to rate in the open period, unread notifications."""
+    quarter = Quarter.current()
+    start, end = quarter.bounds()
+    member = OuterRef("pk")
+    report = QuarterlyReport.objects.filter(member=member, quarter=quarter.code)
+    attendance = Attendance.objects.filter(member=member, session__starts_at__gte=start, session__starts_at__lt=end)
+    period = Period.objects.filter(state=Period.State.OPEN).order_by("-code")
+    peers = Member.objects.filter(branch_id=OuterRef("branch_id"), group_id=OuterRef("group_id"), is_active=True)
+    row = (
+        Member.objects.filter(pk=member_id)
+        .annotate(
+            branch_name=F("branch__name"),
+            group_name=F("group__name"),
+            report_id=Subquery(report.values("pk")[:1]),
+            report_status=Subquery(report.values("status")[:1]),
+            attendance_expected=_count(attendance),
+            attendance_present=_count(attendance.filter(status=Attendance.Status.PRESENT)),
+            open_talks=_count(Talk.objects.filter(member=member, status=Talk.Status.OPEN)),
+            period_name=Subquery(period.values("name")[:1]),
+            peers=_count(peers.exclude(pk=member)),
+            peers_rated=_count(
+                Rating.objects.filter(
+                    period=Subquery(period.values("pk")[:1]), rater_group=RaterGroup.PEER, rater_member=member
+                )
+            ),
+            self_rated=Exists(
+                Rating.objects.filter(
+                    period=Subquery(period.values("pk")[:1]), rater_group=RaterGroup.SELF, rater_member=member
+                )
+            ),
+            unread=_count(Notification.objects.filter(recipient_id=OuterRef("user_id"), read_at__isnull=True)),
+        )
+        .values()
+        .first()
+    )
+    if row is None:
+        raise Http404
+    return _render("bench/floor_member_home.html", {"m": row, "quarter": quarter.code})
+
+
+def review_board(request: HttpRequest, branch_id: int, quarter: str) -> HttpResponse:
+    """The review board's first page: the branch's members with their report's state."""
+    report = QuarterlyReport.objects.filter(member=OuterRef("pk"), quarter=quarter)
+    rows = (
+        Member.objects.filter(branch_id=branch_id, is_active=True)
+        .annotate(
+            report_id=Subquery(report.values("pk")[:1]),
+            report_state=Subquery(report.values("status")[:1]),
+            report_updated=Subquery(report.values("updated_at")[:1]),
+        )
+        .order_by("group__sort_order", "employee_no")
+        .values_list("employee_no", "name", "group__name", "report_id", "report_state", "report_updated")[
+            :REVIEW_BOARD_PAGE
+        ]
+    )
+    return _render("bench/floor_review_board.html", {"rows": rows})
+
+
+def flagboard(request: HttpRequest, period_id: int, branch_id: int) -> HttpResponse:
+    """The flag board's first page: the branch's members by Party group, each with their flag."""
+    flag_order = Case(
+        *[When(result__flag=flag, then=Value(i)) for i, flag in enumerate(FLAGS)],
+        default=Value(len(FLAGS)),
+        output_field=IntegerField(),
+    )
+    rows = (
+        Member.objects.filter(branch_id=branch_id, is_active=True)
+        .annotate(result=FilteredRelation("results", condition=Q(results__period_id=period_id)), flag_order=flag_order)
+        .order_by(F("group__sort_order").asc(nulls_last=True), "group__name", "group_id", "flag_order", "employee_no")
+        .values_list("pk", "name", "group__name", "result__flag")[:FLAG_BOARD_PAGE]
+    )
+    return _render("bench/floor_flagboard.html", {"rows": rows, "flags": FLAGS})
+
+
+def notifications(request: HttpRequest, user_id: int) -> HttpResponse:
+    """The notification list's first page: the person's unread notifications, newest first."""
+    rows = (
+        Notification.objects.filter(recipient_id=user_id, read_at__isnull=True)
+        .order_by("-created_at", "-pk")
+        .values_list("pk", "title", "body", "created_at", "read_at")[:PAGE_SIZE]
+    )
+    return _render("bench/floor_notifications.html", {"rows": rows})

@@ -1,0 +1,21 @@
+"""The application's URLs, and each benchmarked page's floor under /bench-floor/.
+
+Only bench/settings.py routes here: the floor views check no login (they take the
+ids they show in the URL), so they must never be reachable in a deployment.
+"""
+
+from django.urls import path
+
+from partybuild.urls import urlpatterns as app_urlpatterns
+
+from . import floor_views
+
+urlpatterns = [
+    *app_urlpatterns,
+    path("bench-floor/member-home/<int:member_id>/", floor_views.member_home, name="floor_member_home"),
+    path(
+        "bench-floor/review-board/<int:branch_id>/<str:quarter>/", floor_views.review_board, name="floor_review_board"
+    ),
+    path("bench-floor/flagboard/<int:period_id>/<int:branch_id>/", floor_views.flagboard, name="floor_flagboard"),
+    path("bench-floor/notifications/<int:user_id>/", floor_views.notifications, name="floor_notifications"),
+]
