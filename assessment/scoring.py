@@ -87,6 +87,35 @@ def weighted_total(group_scores: Mapping[str, Fraction | None], weights: Mapping
     return round_half_up(exact)
 
 
+def member_scores(
+    group_sums: Mapping[str, tuple[Decimal, int]], weights: Mapping[str, Decimal]
+) -> tuple[Decimal | None, dict[str, Decimal]]:
+    """``weighted_total`` and each group's mean rounded to four places, from each group's
+    (sum of rating totals, number of ratings): the same exact values, in plain integer
+    arithmetic, for computing a whole company's results (``Fraction`` objects cost ten
+    times as much). tests/test_scoring.py holds the two to the same answers."""
+    means: dict[str, Decimal] = {}
+    num, den = 0, 1  # Σ w·mean over the weighted groups, as num/den
+    w_num, w_den = 0, 1  # Σ w over the same groups
+    for group, (total_sum, count) in group_sums.items():
+        if count <= 0:
+            raise ValueError("a group with no ratings has no mean")
+        p, q = total_sum.as_integer_ratio()
+        q *= count  # mean = p/q
+        scaled = p * 10_000
+        means[group] = Decimal((2 * scaled + q) // (2 * q)).scaleb(-4)
+        weight = weights.get(group, 0)
+        if weight > 0:
+            a, b = Decimal(weight).as_integer_ratio()
+            num, den = num * b * q + a * p * den, den * b * q
+            w_num, w_den = w_num * b + a * w_den, w_den * b
+    if w_num == 0:
+        return None, means
+    # total = (num/den) / (w_num/w_den), rounded half up to cents
+    top, bottom = num * w_den * 100, den * w_num
+    return Decimal((2 * top + bottom) // (2 * bottom)).scaleb(-2), means
+
+
 def effective_weights(present: Iterable[str], weights: Mapping[str, Decimal]) -> dict[str, Fraction]:
     """The weights actually applied when only ``present`` groups have ratings."""
     chosen = [g for g in present if weights.get(g, 0) > 0]

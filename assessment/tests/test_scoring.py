@@ -4,6 +4,8 @@ from decimal import Decimal as D
 from fractions import Fraction
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from assessment import scoring
 
@@ -143,3 +145,35 @@ def test_area_subtotals_add_up_to_the_total():
     assert subtotals == {"A": D("9.13"), "B": D("7.94")}
     totals = {"self": Fraction(17), "peer": Fraction(29, 2), "org": Fraction(19)}
     assert scoring.weighted_total(totals, WEIGHTS) == D("17.06")  # 17.0625 → 17.06
+
+
+_groups = st.sampled_from(["self", "peer", "masses", "org"])
+_sums = st.tuples(
+    st.decimals(min_value=0, max_value=100_000, places=2, allow_nan=False, allow_infinity=False),
+    st.integers(min_value=1, max_value=2_000),
+)
+_weights = st.fixed_dictionaries(
+    {g: st.decimals(min_value=0, max_value=1, places=3) for g in ("self", "peer", "masses", "org")}
+)
+
+
+@given(group_sums=st.dictionaries(_groups, _sums, max_size=4), weights=_weights)
+@settings(max_examples=400, deadline=None)
+def test_member_scores_match_the_exact_fraction_arithmetic(group_sums, weights):
+    """The integer fast path used for a whole company equals the Fraction reference."""
+    total, means = scoring.member_scores(group_sums, weights)
+    exact = {g: scoring.group_mean(s, n) for g, (s, n) in group_sums.items()}
+    assert total == scoring.weighted_total(exact, weights)
+    assert means == {g: scoring.round_half_up(m, D("0.0001")) for g, m in exact.items()}
+    for g, mean in means.items():
+        assert mean.as_tuple().exponent == -4, g
+    if total is not None:
+        assert total.as_tuple().exponent == -2
+
+
+def test_member_scores_round_half_up_at_the_boundary():
+    # 0.4·(89.99375) + 0.1·90 = 44.9975 over a weight of 0.5 is 89.995 exactly: half up to 90.00.
+    total, means = scoring.member_scores({"self": (D("90"), 1), "org": (D("719.95"), 8)}, WEIGHTS)
+    assert total == D("90.00") and means["org"] == D("89.9938")
+    assert scoring.member_scores({}, WEIGHTS) == (None, {})
+    assert scoring.member_scores({"self": (D("80"), 1)}, {**WEIGHTS, "self": D("0")}) == (None, {"self": D("80.0000")})
