@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 PORT   ?= 8000
 
-.PHONY: run test venv lint format messages check-deploy clean
+.PHONY: run test bench venv lint format messages check-deploy clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,14 @@ run: venv
 ## test: set up and run the whole suite (browser tests skip without Chromium)
 test: venv
 	$(PY) -m pytest -n 2
+
+## bench: build SIZE members in the benchmark's own database and measure every figure against its floor
+## (bench/README.md); on PostgreSQL with DATABASE_URL=postgres://…  Not part of `make test`.
+SIZE ?= 10000
+bench: venv
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq --no-install-recommends wrk >/dev/null; } \
+		|| { echo "wrk is needed for the web figures (apt-get install wrk)"; exit 1; }
+	$(PY) bench/run.py --size $(SIZE) $(BENCH_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .
