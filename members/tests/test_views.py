@@ -350,11 +350,6 @@ def test_member_cannot_export(client_for, org):
     assert client_for(org.member).get(reverse("members:export")).status_code == 403
 
 
-def test_member_cannot_reach_the_admin(client_for, org):
-    response = client_for(org.secretary).get("/admin/")
-    assert response.status_code == 302 and "/admin/login/" in response["Location"]
-
-
 def test_every_demo_login_reaches_its_home_page(client, db):
     from django.core.management import call_command
 
