@@ -284,7 +284,8 @@ def timeline_rows(entries: list[dict]) -> list[TimelineRow]:
                 action=record.history_type,
                 who=str(RaterGroup(record.rater_group).label) if anonymous else _who(record),
                 anonymous=anonymous,
-                changes=_changes(kind, record, before, names),
+                # Not even the score: one masses rating's score is that rater's own.
+                changes=[] if anonymous else _changes(kind, record, before, names),
                 record=None if anonymous else record,
             )
         )
