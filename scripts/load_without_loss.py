@@ -34,6 +34,7 @@ import json
 import os
 import random
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -727,6 +728,7 @@ def main() -> int:
     connections.close_all()
     if not args.keep_db:
         admin_sql(args.server, f'DROP DATABASE IF EXISTS "{args.db_name}" WITH (FORCE)')
+    shutil.rmtree(static_root, ignore_errors=True)
 
     outcomes = Counter(w.outcome for w in record.writes)
     server_errors = sum(n for s, n in record.by_status.items() if isinstance(s, int) and s >= 500)
