@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Exists, OuterRef
 
 from .models import MassesRater, Member, PartyGroup, User
 
@@ -89,9 +90,23 @@ def get_roles(user: User | AnonymousUser) -> Roles:
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
-    member = Member.objects.select_related("branch", "group").filter(user=user, is_active=True).first()
-    masses_rater = MassesRater.objects.select_related("branch").filter(user=user, is_active=True).first()
-    led = frozenset(PartyGroup.objects.filter(leader=member).values_list("id", flat=True)) if member else frozenset()
+    # Every page asks (the navigation does), so one query brings the member and the masses
+    # rater record with what the pages read of them, and only group leaders pay a second.
+    found = (
+        User.objects.filter(pk=user.pk)
+        .select_related("member__branch", "member__group", "masses_rater__branch")
+        .annotate(leads=Exists(PartyGroup.objects.filter(leader__user=OuterRef("pk"), leader__is_active=True)))
+        .first()
+    )
+    member = getattr(found, "member", None)
+    member = member if member is not None and member.is_active else None
+    masses_rater = getattr(found, "masses_rater", None)
+    masses_rater = masses_rater if masses_rater is not None and masses_rater.is_active else None
+    led = (
+        frozenset(PartyGroup.objects.filter(leader=member).values_list("id", flat=True))
+        if member is not None and found.leads
+        else frozenset()
+    )
     roles = Roles(member=member, masses_rater=masses_rater, is_admin=user.is_staff, led_group_ids=led)
     setattr(user, _CACHE_ATTR, roles)
     return roles

@@ -34,6 +34,7 @@ from assessment.services import results as result_services
 from assessment.services.periods import period_close
 from assessment.tests.factories import PeriodFactory, scores_totalling
 from members.models import Branch, MassesRater, Member, PartyGroup, User
+from members.roles import get_roles
 from partybuild.lib.quarters import Quarter
 from reminders.models import Notification
 from study.models import Attendance, QuarterlyReport, ReportProblem, ReportTransition, StudySession, Talk
@@ -446,3 +447,36 @@ def test_page_queries_do_not_grow_with_the_branch(measured, page):
     assert small.rendered and large.rendered, "the page did not show its rows"
     assert large.count == small.count, f"{small.count} → {large.count} queries; added:\n{_diff(small.sql, large.sql)}"
     assert large.count <= MAX_QUERIES, "\n".join(large.sql)
+
+
+# --- the roles every page reads (members.roles.get_roles) -------------------------------
+
+
+def test_roles_of_a_member_who_leads_no_group_take_one_query(org, django_assert_num_queries):
+    user = _fresh(org.member.user)
+    with django_assert_num_queries(1):
+        roles = get_roles(user)
+    assert roles.member == org.member and roles.member.branch.name == org.branch_a.name
+    assert roles.masses_rater is None and not roles.is_group_leader
+
+
+def test_roles_of_a_group_leader_take_two_queries(org, django_assert_num_queries):
+    user = _fresh(org.leader.user)
+    with django_assert_num_queries(2):
+        roles = get_roles(user)
+    assert roles.led_group_ids == {org.group_a1.pk} and roles.member.group.name == org.group_a1.name
+
+
+def test_roles_of_a_masses_rater_and_of_an_inactive_member(org, django_assert_num_queries):
+    user = _fresh(org.masses.user)
+    with django_assert_num_queries(1):
+        roles = get_roles(user)
+    assert roles.masses_rater == org.masses and roles.masses_rater.branch == org.branch_a and roles.member is None
+    Member.objects.filter(pk=org.leader.pk).update(is_active=False)
+    roles = get_roles(_fresh(org.leader.user))
+    assert roles.member is None and not roles.is_group_leader
+
+
+def _fresh(user: User) -> User:
+    """The user as the authentication middleware loads it: no roles cached yet."""
+    return User.objects.get(pk=user.pk)
