@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Branch, Member, PartyGroup
-from partybuild.lib.forms import DateInput, ModelMultipleChoiceField
+from partybuild.lib.forms import DateInput, ModelMultipleChoiceField, RowsFormSet
 
 from .models import PartyDay, PartyDayContribution, PartyDayParticipant
 from .selectors.partydays import PartyDayFilters
@@ -95,7 +95,9 @@ class ParticipantRowForm(forms.Form):
     role_detail = forms.CharField(label=_("Role in detail"), required=False, max_length=100)
 
 
-ParticipantFormSet = forms.formset_factory(ParticipantRowForm, extra=0, max_num=5000, validate_max=True)
+ParticipantFormSet = forms.formset_factory(
+    ParticipantRowForm, formset=RowsFormSet, extra=0, max_num=5000, validate_max=True
+)
 
 
 class RecordForm(forms.Form):

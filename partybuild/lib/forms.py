@@ -40,3 +40,12 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
                 )
         return super()._check_values(value)
+
+
+class RowsFormSet(forms.BaseFormSet):
+    """A formset with one row per listed person (attendance and the like): every row is
+    validated. Django skips unchanged "extra" rows, so a post whose INITIAL_FORMS was
+    lowered reached the view with rows lacking cleaned data (a server error)."""
+
+    def _construct_form(self, i, **kwargs):
+        return super()._construct_form(i, empty_permitted=False, **kwargs)

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Member, PartyGroup
-from partybuild.lib.forms import ModelMultipleChoiceField
+from partybuild.lib.forms import ModelMultipleChoiceField, RowsFormSet
 
 from ..models import Attendance, StudySession
 
@@ -55,4 +55,6 @@ class AttendanceRowForm(forms.Form):
     reason = forms.CharField(required=False, max_length=200)
 
 
-AttendanceFormSet = forms.formset_factory(AttendanceRowForm, extra=0, max_num=5000, validate_max=True)
+AttendanceFormSet = forms.formset_factory(
+    AttendanceRowForm, formset=RowsFormSet, extra=0, max_num=5000, validate_max=True
+)
