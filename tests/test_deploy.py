@@ -52,7 +52,7 @@ def test_the_deploy_check_prints_no_warnings():
     assert "WARNING" not in result.stdout + result.stderr
 
 
-def test_the_deploy_check_can_fail(tmp_path):
+def test_the_deploy_check_can_fail():
     """The same check, with HSTS switched off through the environment, does warn."""
     env = clean_env(SECRET_KEY=real_secret(), SECURE_HSTS_SECONDS="0")
     result = python("manage.py", "check", "--deploy", "--fail-level", "WARNING", env=env)
