@@ -66,12 +66,20 @@ def compute_values(period: Period) -> list[list]:
         .values_list("ratee_id", "ratee__branch_id", "ratee__group_id", "rater_group")
         .annotate(total_sum=Sum("total"), n=Count("pk"))
     )
+    # Read raw, without the ORM's per-value converters (most of the time at 100,000 members);
+    # SQLite sums decimals as floats, so they are brought back to the column's tenths here.
+    sql, params = sums.query.sql_with_params()
+    tenths = Decimal(1).scaleb(-Rating._meta.get_field("total").decimal_places)
     per_member: dict[int, tuple[int, int | None, dict]] = {}
-    for ratee, branch, group, rater_group, total_sum, n in sums.iterator(chunk_size=10000):
-        entry = per_member.get(ratee)
-        if entry is None:
-            entry = per_member[ratee] = (branch, group, {})
-        entry[2][rater_group] = (Decimal(total_sum), n)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for ratee, branch, group, rater_group, total_sum, n in cursor.fetchall():
+            entry = per_member.get(ratee)
+            if entry is None:
+                entry = per_member[ratee] = (branch, group, {})
+            if not isinstance(total_sum, Decimal):
+                total_sum = Decimal(repr(total_sum)).quantize(tenths)
+            entry[2][rater_group] = (total_sum, n)
     weights = period.weights
     rows: list[list] = []
     for member_id, (branch, group, group_sums) in per_member.items():
@@ -123,6 +131,12 @@ def results_compute(*, actor: User | None, period_id: int) -> ComputeSummary:
         raise AssessmentError(
             _("Results of a period that is “%(state)s” cannot be computed.") % {"state": period.get_state_display()}
         )
+    if connection.vendor == "postgresql":
+        # Results are derived data: a crash right after commit loses at most this
+        # computation (all of it, atomically) — rerun it. Not waiting for the WAL flush
+        # of a whole company's rows is a good part of the time.
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
     now = timezone.now()
     rows = compute_values(period)
     _store_results(period=period, rows=rows, actor=actor, now=now)

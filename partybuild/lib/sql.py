@@ -1,13 +1,16 @@
 """Set-based writes the ORM has no word for.
 
 ``insert_rows`` is ``bulk_create`` for rows whose values are ready (ints, strings,
-Decimals, dates and datetimes already adapted for the connection): the same
-multi-row INSERT statements, without building a model instance or preparing each
-value field by field — which is most of ``bulk_create``'s time on wide rows.
+Decimals, dates and datetimes already adapted for the connection), without building
+a model instance or preparing each value field by field — which is most of
+``bulk_create``'s time on wide rows. On PostgreSQL the rows are streamed with
+``COPY … FROM STDIN`` (several times faster than INSERT); elsewhere they go in
+multi-row INSERT statements as large as the database allows.
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable, Sequence
 
 from django.db import connection
@@ -19,8 +22,46 @@ def quote(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
+COPY_ROWS_PER_CHUNK = 20_000
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value) -> str:
+    """One value in COPY's text format."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, str):
+        return value.translate(_COPY_ESCAPES)
+    return str(value)
+
+
+def _copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
+    statement = f"COPY {quote(table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
+    written = 0
+    buffer: list[str] = []
+
+    def flush() -> None:
+        with connection.cursor() as cursor:
+            cursor.copy_expert(statement, io.StringIO("".join(buffer)))
+
+    for row in rows:
+        buffer.append("\t".join(map(_copy_text, row)) + "\n")
+        if len(buffer) == COPY_ROWS_PER_CHUNK:
+            flush()
+            written += len(buffer)
+            buffer = []
+    if buffer:
+        flush()
+        written += len(buffer)
+    return written
+
+
 def insert_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
-    """INSERT the rows into ``table`` in as few statements as the database allows; the count."""
+    """Write the rows into ``table`` in as few statements as the database allows; the count."""
+    if connection.vendor == "postgresql":
+        return _copy_rows(table, columns, rows)
     width = len(columns)
     limit = connection.features.max_query_params
     per_statement = min(DEFAULT_ROWS_PER_STATEMENT, limit // width) if limit else DEFAULT_ROWS_PER_STATEMENT

@@ -1,0 +1,29 @@
+"""insert_rows writes rows exactly as given, on either database (COPY on PostgreSQL)."""
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from partybuild.lib.sql import insert_rows
+from reminders.models import Notification
+
+pytestmark = pytest.mark.django_db
+
+
+def test_rows_land_exactly_as_given_whatever_the_characters(org):
+    moment = timezone.now().replace(microsecond=123456)
+    awkward = 'tab\there, line\nbreak\r, back\\slash, \\N, "quotes", 中文, <script>'
+    columns = ["recipient_id", "kind", "subject", "quarter", "title", "body", "url", "created_at", "read_at"]
+    stamp = connection.ops.adapt_datetimefield_value(moment)
+    rows = [
+        [org.member.user_id, "report_due", f"s{i}", "2026Q3", f"t{i}", awkward if i % 2 else "", "", stamp, None]
+        for i in range(2500)
+    ]
+    assert insert_rows(Notification._meta.db_table, columns, rows) == 2500
+    stored = Notification.objects.filter(recipient=org.member.user)
+    assert stored.count() == 2500
+    odd, even = stored.get(subject="s1"), stored.get(subject="s2")
+    assert odd.body == awkward and odd.title == "t1"
+    # An empty string stays an empty string, and None stays NULL.
+    assert even.body == "" and odd.read_at is None
+    assert odd.created_at == moment
