@@ -106,7 +106,7 @@ def member_scores(
         means[group] = Decimal((2 * scaled + q) // (2 * q)).scaleb(-4)
         weight = weights.get(group, 0)
         if weight > 0:
-            a, b = Decimal(weight).as_integer_ratio()
+            a, b = weight.as_integer_ratio()
             num, den = num * b * q + a * p * den, den * b * q
             w_num, w_den = w_num * b + a * w_den, w_den * b
     if w_num == 0:

@@ -197,7 +197,8 @@ def _store_results(*, period: Period, rows: list[list], actor: User | None, now:
         _copy_history(
             where=f"r.{quote('period_id')} = %s AND r.{quote('computed_at')} = %s",
             params=[period.pk, stamp],
-            kind=None,
+            # Only a mix needs the database to tell the new from the replaced, row by row.
+            kind=None if created and changed else ("+" if created else "~"),
             actor=actor,
             stamp=stamp,
         )
