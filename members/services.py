@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from partybuild.lib.xlsx import WorkbookError, read_sheet
+from partybuild.lib.xlsx import WorkbookError, read_sheet, write_dataset
 
 from .models import Member, User
 from .resources import COLUMNS, REQUIRED_COLUMNS, MemberResource
@@ -210,4 +210,4 @@ def roster_export(*, members) -> bytes:
     resource = MemberResource()
     dataset = resource.export(queryset=members.select_related("branch", "group").order_by("employee_no"))
     dataset.title = ROSTER_SHEET
-    return dataset.export("xlsx")
+    return write_dataset(dataset)

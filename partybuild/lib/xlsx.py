@@ -7,12 +7,15 @@ their top-left value once and blanks elsewhere.
 
 from __future__ import annotations
 
+import io
 import zipfile
 from typing import IO
 
 import tablib
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
 from openpyxl.utils.exceptions import InvalidFileException
 
 
@@ -66,3 +69,28 @@ def read_sheet(file: IO[bytes], *, sheet: str | None = None) -> tablib.Dataset:
         raise WorkbookError(_("The file is not an Excel workbook (.xlsx).")) from exc
     finally:
         book.close()
+
+
+def write_dataset(dataset: tablib.Dataset) -> bytes:
+    """The dataset as a workbook (sheet named by its title, bold header row frozen), every
+    text cell written as text. tablib hands a value starting with "=" to openpyxl, which
+    stores it as a formula: a name typed as =HYPERLINK(...) would run in the exported file."""
+    book = Workbook(write_only=True)
+    ws = book.create_sheet(dataset.title or "Sheet1")
+    ws.freeze_panes = "A2"
+    bold = Font(bold=True)
+
+    def cell(value, font=None) -> WriteOnlyCell:
+        c = WriteOnlyCell(ws, value=value)
+        if isinstance(value, str):
+            c.data_type = "s"
+        if font is not None:
+            c.font = font
+        return c
+
+    ws.append([cell(h, bold) for h in dataset.headers or []])
+    for row in dataset:
+        ws.append([cell(v) for v in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
