@@ -1,9 +1,34 @@
-from .roles import get_roles
+from django.urls import reverse
+
+from .roles import Roles, get_roles
 
 
 def roles(request):
-    """The current user's roles, for the navigation of every page."""
+    """The current user's roles, for the navigation of every page, and the key under which
+    the rendered menus are cached (base.html): everything they depend on but the language."""
     user = getattr(request, "user", None)
     if user is None:
         return {}
-    return {"user_roles": get_roles(user)}
+    user_roles = get_roles(user)
+    return {"user_roles": user_roles, "nav_key": nav_key(request, user_roles)}
+
+
+def nav_key(request, user_roles: Roles) -> str:
+    if not request.user.is_authenticated:
+        return ""
+    flags = (
+        user_roles.is_member,
+        user_roles.is_admin,
+        user_roles.is_group_leader,
+        user_roles.is_committee,
+        user_roles.is_masses_rater,
+        user_roles.can_view_roster,
+    )
+    match = getattr(request, "resolver_match", None)
+    section = match.app_name if match else ""
+    member_pk = user_roles.member.pk if user_roles.member else 0
+    # The two menu entries that are marked active by the exact page.
+    here = "home" if request.path == reverse("home") else ""
+    if member_pk and request.path == reverse("members:detail", args=[member_pk]):
+        here = "mine"
+    return f"{''.join('1' if flag else '0' for flag in flags)}:{member_pk}:{section}:{here}"

@@ -6,4 +6,8 @@ def unread(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"unread_notifications": Notification.objects.filter(recipient=user, read_at__isnull=True).count()}
+    # The notification list has counted them already when it shows the unread ones.
+    count = getattr(request, "unread_notification_count", None)
+    if count is None:
+        count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    return {"unread_notifications": count}

@@ -21,6 +21,8 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     if show == "unread":
         notes = notes.filter(read_at__isnull=True)
     page = paginate(request, notes.order_by("-created_at", "-pk"))
+    if show == "unread":
+        request.unread_notification_count = page.paginator.count
     return render(request, "reminders/notification_list.html", {"page": page, "show": show, "query": f"show={show}"})
 
 
