@@ -1,26 +1,36 @@
-"""Reading uploaded Excel workbooks into tablib datasets, with clear refusals.
+"""Reading uploaded Excel workbooks into tablib datasets, with clear refusals; writing
+datasets back as workbooks.
 
-openpyxl reads in read-only mode so a large roster streams instead of loading
-whole; formulas give their cached values (what Excel showed), merged cells give
-their top-left value once and blanks elsewhere.
+Uploads are read with calamine (a Rust reader, about ten times faster than openpyxl
+on a whole company's roster or ballots). Values come as openpyxl's read-only,
+data-only mode gives them: formulas give their cached values (what Excel showed),
+merged cells their top-left value once and blanks elsewhere, empty cells None,
+whole numbers int, dates as dates.
 """
 
 from __future__ import annotations
 
 import io
-import zipfile
 from typing import IO
 
 import tablib
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
-from openpyxl.utils.exceptions import InvalidFileException
+from python_calamine import CalamineError, CalamineWorkbook
 
 
 class WorkbookError(Exception):
     """The upload is not a workbook we can read; the message says why, for the user."""
+
+
+def _cell(value):
+    if value == "":
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 def read_sheet(file: IO[bytes], *, sheet: str | None = None) -> tablib.Dataset:
@@ -28,23 +38,27 @@ def read_sheet(file: IO[bytes], *, sheet: str | None = None) -> tablib.Dataset:
 
     ``dataset.row_numbers[i]`` is the Excel row number of data row ``i``.
     """
+    not_a_workbook = _("The file is not an Excel workbook (.xlsx).")
     try:
-        book = load_workbook(file, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError) as exc:
-        raise WorkbookError(_("The file is not an Excel workbook (.xlsx).")) from exc
+        book = CalamineWorkbook.from_filelike(file)
+    except (CalamineError, OSError, ValueError, TypeError) as exc:
+        raise WorkbookError(not_a_workbook) from exc
     try:
         if sheet is not None:
-            if sheet not in book.sheetnames:
+            if sheet not in book.sheet_names:
                 raise WorkbookError(_("The workbook has no sheet named “%(sheet)s”.") % {"sheet": sheet})
-            ws = book[sheet]
+            ws = book.get_sheet_by_name(sheet)
         else:
-            ws = book.worksheets[0]
-        rows = ws.iter_rows(values_only=True)
+            if not book.sheet_names:
+                raise WorkbookError(_("The sheet is empty."))
+            ws = book.get_sheet_by_index(0)
+        # From A1, so that list positions are Excel's row numbers less one.
+        rows = iter(ws.to_python(skip_empty_area=False))
         try:
             header_row = next(rows)
         except StopIteration:
             raise WorkbookError(_("The sheet is empty.")) from None
-        headers = [str(h).strip() if h is not None else "" for h in header_row]
+        headers = [str(h).strip() if h not in (None, "") else "" for h in map(_cell, header_row)]
         while headers and not headers[-1]:
             headers.pop()
         if not any(headers):
@@ -56,8 +70,9 @@ def read_sheet(file: IO[bytes], *, sheet: str | None = None) -> tablib.Dataset:
         data = tablib.Dataset(headers=headers)
         # The Excel row number of each kept row, so errors point at what the user sees.
         data.row_numbers = []
-        for number, values in enumerate(rows, start=2):
-            values = list(values[:width]) + [None] * (width - len(values))
+        for number, raw in enumerate(rows, start=2):
+            values = [_cell(v) for v in raw[:width]]
+            values += [None] * (width - len(values))
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
                 continue
             data.append(values)
@@ -66,7 +81,7 @@ def read_sheet(file: IO[bytes], *, sheet: str | None = None) -> tablib.Dataset:
     except WorkbookError:
         raise
     except Exception as exc:  # a corrupt sheet inside a valid zip
-        raise WorkbookError(_("The file is not an Excel workbook (.xlsx).")) from exc
+        raise WorkbookError(not_a_workbook) from exc
     finally:
         book.close()
 
