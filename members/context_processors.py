@@ -1,6 +1,21 @@
+import hashlib
+from functools import cache
+
+from django.conf import settings
 from django.urls import reverse
 
 from .roles import Roles, get_roles
+
+
+@cache
+def _release() -> str:
+    """A stamp of the menus' template and translations: a cached menu of an earlier release
+    (the cache may be a shared Redis) is never served after a change to either."""
+    digest = hashlib.sha1(usedforsecurity=False)
+    digest.update((settings.BASE_DIR / "templates" / "base.html").read_bytes())
+    for catalogue in sorted((settings.BASE_DIR / "locale").glob("*/LC_MESSAGES/django.mo")):
+        digest.update(catalogue.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def roles(request):
@@ -31,4 +46,4 @@ def nav_key(request, user_roles: Roles) -> str:
     here = "home" if request.path == reverse("home") else ""
     if member_pk and request.path == reverse("members:detail", args=[member_pk]):
         here = "mine"
-    return f"{''.join('1' if flag else '0' for flag in flags)}:{member_pk}:{section}:{here}"
+    return f"{_release()}:{''.join('1' if flag else '0' for flag in flags)}:{member_pk}:{section}:{here}"

@@ -172,10 +172,6 @@ if REDIS_URL:
             "KEY_PREFIX": "partybuild",
         }
     }
-    # Sessions are read from the shared cache and written through to the database: a
-    # query saved on every request. (Not with the per-process memory cache: a logout in
-    # one process would not reach another's copy.)
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     _broker_dir = VAR_DIR / "celery" / "queue"
     _control_dir = VAR_DIR / "celery" / "control"
