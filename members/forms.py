@@ -1,10 +1,24 @@
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from partybuild.lib.forms import DateInput
 
 from .models import Branch, Member, PartyGroup
 from .roles import Roles
+
+
+class SignInForm(AuthenticationForm):
+    """Django's login form, with the username's length checked before anyone tries to log in:
+    the stock form only sets the HTML limit, and a longer name reached the login-attempt log
+    (django-axes), whose column it overflows."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length))
+
 
 MEMBER_FIELDS = [
     "employee_no",

@@ -298,3 +298,11 @@ def test_the_administrator_does_reach_the_admin(client_for, org):
             assert response["Location"] == reverse("admin:index"), url
         if url.endswith("/") and url.count("/") <= 4:  # the index and every model's list
             assert response.status_code == 200, url
+
+
+def test_a_username_longer_than_the_column_is_refused_on_its_field(client):
+    """The stock login form only sets the HTML limit; a longer name reached django-axes'
+    attempt log and overflowed its column on PostgreSQL (a server error)."""
+    response = client.post(reverse("login"), {"username": "x" * 400, "password": "whatever"})
+    assert response.status_code == 200
+    assert "username" in response.context["form"].errors
