@@ -90,21 +90,25 @@ def get_roles(user: User | AnonymousUser) -> Roles:
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
-    # Every page asks (the navigation does), so one query brings the member and the masses
-    # rater record with what the pages read of them, and only group leaders pay a second.
-    found = (
-        User.objects.filter(pk=user.pk)
-        .select_related("member__branch", "member__group", "masses_rater__branch")
-        .annotate(leads=Exists(PartyGroup.objects.filter(leader__user=OuterRef("pk"), leader__is_active=True)))
+    # Every page asks (the navigation does). Members, nearly everyone, pay one small
+    # query (the member with branch and group, and whether they lead a group or also
+    # rate as masses); group leaders and masses raters one more. A single query joining
+    # the user to all of it cost more in PostgreSQL's planning than the two together.
+    member = (
+        Member.objects.filter(user_id=user.pk, is_active=True)
+        .select_related("branch", "group")
+        .annotate(
+            leads=Exists(PartyGroup.objects.filter(leader=OuterRef("pk"))),
+            rates=Exists(MassesRater.objects.filter(user_id=OuterRef("user_id"), is_active=True)),
+        )
         .first()
     )
-    member = getattr(found, "member", None)
-    member = member if member is not None and member.is_active else None
-    masses_rater = getattr(found, "masses_rater", None)
-    masses_rater = masses_rater if masses_rater is not None and masses_rater.is_active else None
+    masses_rater = None
+    if member is None or member.rates:
+        masses_rater = MassesRater.objects.filter(user_id=user.pk, is_active=True).select_related("branch").first()
     led = (
         frozenset(PartyGroup.objects.filter(leader=member).values_list("id", flat=True))
-        if member is not None and found.leads
+        if member is not None and member.leads
         else frozenset()
     )
     roles = Roles(member=member, masses_rater=masses_rater, is_admin=user.is_staff, led_group_ids=led)

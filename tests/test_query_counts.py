@@ -469,7 +469,7 @@ def test_roles_of_a_group_leader_take_two_queries(org, django_assert_num_queries
 
 def test_roles_of_a_masses_rater_and_of_an_inactive_member(org, django_assert_num_queries):
     user = _fresh(org.masses.user)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         roles = get_roles(user)
     assert roles.masses_rater == org.masses and roles.masses_rater.branch == org.branch_a and roles.member is None
     Member.objects.filter(pk=org.leader.pk).update(is_active=False)
