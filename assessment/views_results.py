@@ -12,9 +12,11 @@ from itertools import groupby
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from members import selectors as member_selectors
 from members.models import Branch, Member, PartyGroup
 from members.roles import get_roles
 from members.views import paginate
@@ -170,7 +172,7 @@ def result_branch(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             page=page,
             results=selectors.attach_group_scores(list(page.object_list), period=period, reveal=False),
             flag_rows=_flag_rows(selectors.flag_counts(period=period, branch_id=branch.pk)),
-            groups=PartyGroup.objects.filter(branch=branch).order_by("sort_order", "name"),
+            groups=member_selectors.group_choices(branch_id=branch.pk),
         )
     return render(request, "assessment/result_branch.html", context)
 
@@ -252,20 +254,22 @@ def _board_context(request: HttpRequest, code: str, pk: int) -> dict:
     }
     if status != selectors.PENDING:
         members = selectors.flagboard_members(period=period, branch_id=branch.pk, group_id=group_id)
-        page = paginate(request, members, per_page=BOARD_PAGE)
+        counts = selectors.flagboard_counts(members)
+        paginator = Paginator(members, BOARD_PAGE)
+        paginator.count = sum(counts.values())  # the same members, counted by flag already
+        page = paginator.get_page(request.GET.get("page"))
         labels = selectors.flag_labels()
         tiles = list(page.object_list)
         for m in tiles:
             m.flag_key = m.flag or selectors.NOT_RATED
             m.flag_label = labels.get(m.flag, "")
-        counts = selectors.flagboard_counts(members)
         context.update(
             page=page,
             wall_size=_wall_size(len(tiles)),
             sections=[(group, list(ms)) for group, ms in groupby(tiles, key=lambda m: m.group)],
             flag_rows=_flag_rows(counts),
             not_rated=counts[selectors.NOT_RATED],
-            groups=PartyGroup.objects.filter(branch=branch).order_by("sort_order", "name"),
+            groups=member_selectors.group_choices(branch_id=branch.pk),
         )
     return context
 

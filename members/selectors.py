@@ -105,6 +105,11 @@ def roster_counts(*, members: QuerySet[Member]) -> RosterCounts:
     return RosterCounts(**members.order_by().aggregate(**_COUNT_AGGREGATES))
 
 
+def group_choices(*, branch_id: int) -> QuerySet[PartyGroup]:
+    """The branch's groups for a filter's choices: their id and name only."""
+    return PartyGroup.objects.filter(branch_id=branch_id).order_by("sort_order", "name").only("pk", "name")
+
+
 def group_counts(*, branch_id: int) -> QuerySet[PartyGroup]:
     """The branch's groups with their active and probationary head counts."""
     return (

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -333,11 +334,15 @@ def review_board(request: HttpRequest) -> HttpResponse:
     members = selectors.filter_board(
         selectors.review_board(branch_id=branch.pk, quarter=quarter), state=state, group_id=group_id
     )
-    page = paginate(request, members, per_page=50)
+    counts = selectors.review_board_counts(branch_id=branch.pk, quarter=quarter)
+    paginator = Paginator(members, 50)
+    if state is None and group_id is None:
+        # The whole branch: its head count is in the counts already.
+        paginator.count = counts.total
+    page = paginator.get_page(request.GET.get("page"))
     for member in page.object_list:
         member.state = member.report_state or selectors.NOT_STARTED
         member.state_label = selectors.STATE_LABELS[member.state]
-    counts = selectors.review_board_counts(branch_id=branch.pk, quarter=quarter)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -350,7 +355,7 @@ def review_board(request: HttpRequest) -> HttpResponse:
             "quarters": recent_quarters(8),
             "counts": counts,
             "count_rows": [(key, selectors.STATE_LABELS[key], counts.by_state[key]) for key in selectors.BOARD_STATES],
-            "groups": member_selectors.group_counts(branch_id=branch.pk),
+            "groups": member_selectors.group_choices(branch_id=branch.pk),
             "state": state,
             "group_id": group_id,
             "page": page,
