@@ -114,14 +114,6 @@ def compute_values(period: Period) -> list[list]:
     return rows
 
 
-def compute_rows(period: Period, *, now: datetime.datetime) -> list[Result]:
-    """The period's results as unsaved Result objects (the demo data inserts these)."""
-    return [
-        Result(period=period, computed_at=now, **dict(zip(VALUE_COLUMNS, row, strict=True)))
-        for row in compute_values(period)
-    ]
-
-
 @transaction.atomic
 def results_compute(*, actor: User | None, period_id: int) -> ComputeSummary:
     """Totals, ranks and flags for the period; recomputing gives the same result."""
