@@ -64,10 +64,9 @@ GOALS = {"compute_results": 6.0, "export_rankings": 0.8, "import_roster": 5.0, "
 PEAK_GOAL_MB = {"export_rankings": 100.0}
 SEED_GOAL_SECONDS = 300.0
 IMPORT_ROWS = 10_000
+# Django runs in autocommit mode outside atomic blocks, as VACUUM requires.
 VACUUM = (
     "from django.db import connection\n"
-    "connection.ensure_connection()\n"
-    "connection.connection.autocommit = True\n"
     "connection.cursor().execute('VACUUM ANALYZE' if connection.vendor == 'postgresql' else 'ANALYZE')"
 )
 
