@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from members.models import Member, User
 from members.roles import get_roles
@@ -129,8 +130,9 @@ def attendance_record(*, actor: User, session_id: int, marks: dict[int, tuple[st
         elif (row.status, row.reason) != (status, reason):
             row.status, row.reason = status, reason
             changed.append(row)
-    Attendance.objects.bulk_create(new)
-    Attendance.objects.bulk_update(changed, ["status", "reason"])
+    # With their history rows (who and when), a few statements for the whole list.
+    bulk_create_with_history(new, Attendance, default_user=actor)
+    bulk_update_with_history(changed, Attendance, ["status", "reason"], default_user=actor)
     Attendance.objects.filter(session=session).exclude(member_id__in=expected).delete()
     session.attendance_taken_at = timezone.now()
     session._history_user = actor

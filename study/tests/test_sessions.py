@@ -216,3 +216,16 @@ def test_session_list_filters(client_for, org):
     assert [s.title for s in response.context["page"].object_list] == ["党课甲"]
     response = client_for(org.secretary).get(reverse("study:session_list"), {"quarter": "bad"})
     assert response.status_code == 200
+
+
+def test_attendance_marks_keep_who_recorded_them(org):
+    session = services.session_create(actor=org.secretary.user, data=session_data(org))
+    marks = marks_for(session)
+    services.attendance_record(actor=org.secretary.user, session_id=session.pk, marks=marks)
+    first = Attendance.history.filter(session_id=session.pk)
+    assert first.count() == 6
+    assert set(first.values_list("history_type", "history_user")) == {("+", org.secretary.user.pk)}
+    marks[org.member.pk] = ("excused", "出差")
+    services.attendance_record(actor=org.committee.user, session_id=session.pk, marks=marks)
+    change = Attendance.history.filter(session_id=session.pk, history_type="~").get()
+    assert (change.member_id, change.status, change.history_user) == (org.member.pk, "excused", org.committee.user)
