@@ -371,3 +371,17 @@ def test_every_demo_login_reaches_its_home_page(client, db):
         response = client.get(reverse("home"))
         assert response.status_code == 200, username
         assert f'data-testid="{panels[username]}"' in response.content.decode(), username
+
+
+def test_cached_menus_follow_a_change_of_role_and_of_page(client_for, org):
+    """The menus are cached (base.html); their key must change with what they show."""
+    client = client_for(org.member)
+    board = reverse("study:review_board").encode()
+    home = client.get(reverse("home")).content
+    assert board not in home
+    assert b'nav-link active" href="/"' in home
+    Member.objects.filter(pk=org.member.pk).update(committee_role=Member.CommitteeRole.COMMITTEE)
+    promoted = client.get(reverse("home")).content
+    assert board in promoted
+    # Another page of the same person: "Home" is no longer the active entry.
+    assert b'nav-link active" href="/"' not in client.get(reverse("reminders:list")).content
