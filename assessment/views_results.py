@@ -75,9 +75,7 @@ def _member_result(request: HttpRequest, period: Period, member: Member, *, own:
         if result is not None:
             expected = selectors.expected_counts([(member.pk, result.branch_id, result.group_id)])
             context.update(
-                groups=selectors.group_scores(
-                    result=result, weights=period.weights, expected=expected[member.pk], reveal=False
-                ),
+                groups=selectors.group_scores(result=result, weights=period.weights, expected=expected[member.pk]),
                 # Area subtotals mix every group's scores, so they are withheld with the means.
                 areas=(
                     []
@@ -170,7 +168,7 @@ def result_branch(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         )
         context.update(
             page=page,
-            results=selectors.attach_group_scores(list(page.object_list), period=period, reveal=False),
+            results=selectors.attach_group_scores(list(page.object_list), period=period),
             flag_rows=_flag_rows(selectors.flag_counts(period=period, branch_id=branch.pk)),
             groups=member_selectors.group_choices(branch_id=branch.pk),
         )
@@ -232,9 +230,7 @@ def result_company_ranking(request: HttpRequest, code: str) -> HttpResponse:
             selectors.company_results(period=period, branch_id=branch_id, flag=flag),
             per_page=RANKING_PAGE,
         )
-        context.update(
-            page=page, results=selectors.attach_group_scores(list(page.object_list), period=period, reveal=False)
-        )
+        context.update(page=page, results=selectors.attach_group_scores(list(page.object_list), period=period))
     return render(request, "assessment/result_company_ranking.html", context)
 
 

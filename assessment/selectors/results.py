@@ -323,14 +323,13 @@ def expected_counts(members: Iterable[tuple[int, int, int | None]]) -> dict[int,
     }
 
 
-def group_scores(
-    *, result: Result, weights: dict[str, Decimal], expected: dict[str, int] | None, reveal: bool
-) -> list[GroupScore]:
+def group_scores(*, result: Result, weights: dict[str, Decimal], expected: dict[str, int] | None) -> list[GroupScore]:
     """The four rater groups' scores for a result, withholding anonymous means below the threshold."""
     # With the total and the weights known, showing the other groups' means would let a
     # reader work out a withheld one; so while any anonymous group is withheld, every
     # mean but the member's own self-assessment is withheld with it.
-    hide_breakdown = breakdown_withheld(result) and not reveal
+    # Nobody is an exception, the administrator included (DESIGN.md, scope rule).
+    hide_breakdown = breakdown_withheld(result)
     rows = []
     for group in GROUPS:
         count = result.count_of(group)
@@ -355,12 +354,12 @@ def breakdown_withheld(result: Result) -> bool:
     return any(0 < result.count_of(group) < ANONYMITY_MIN for group in ANONYMOUS_GROUPS)
 
 
-def attach_group_scores(results: list[Result], *, period: Period, reveal: bool) -> list[Result]:
+def attach_group_scores(results: list[Result], *, period: Period) -> list[Result]:
     """Give each result of a page its ``group_score_list`` (two queries for the whole page)."""
     expected = expected_counts((r.member_id, r.branch_id, r.group_id) for r in results)
     weights = period.weights
     for r in results:
-        r.group_score_list = group_scores(result=r, weights=weights, expected=expected.get(r.member_id), reveal=reveal)
+        r.group_score_list = group_scores(result=r, weights=weights, expected=expected.get(r.member_id))
     return results
 
 

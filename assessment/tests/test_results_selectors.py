@@ -26,8 +26,8 @@ def result_of(period, member):
     return Result.objects.get(period=period, member=member)
 
 
-def scores_by_group(result, period, *, reveal, expected=None):
-    rows = selectors.group_scores(result=result, weights=period.weights, expected=expected, reveal=reveal)
+def scores_by_group(result, period, *, expected=None):
+    rows = selectors.group_scores(result=result, weights=period.weights, expected=expected)
     return {row.key: row for row in rows}
 
 
@@ -39,7 +39,7 @@ def test_anonymous_group_mean_needs_three_ratings(org, period, group, count, wit
             rate(period, org.member, group, 80 + i, rater_member=MemberFactory(branch=org.branch_a, group=org.group_a1))
         else:
             rate(period, org.member, group, 80 + i, rater_masses=MassesRaterFactory(branch=org.branch_a))
-    row = scores_by_group(result_of(period, org.member), period, reveal=False)[group]
+    row = scores_by_group(result_of(period, org.member), period)[group]
     assert row.withheld is withheld and row.count == count
     assert row.score == (None if withheld else scoring_mean(80, count))
 
@@ -48,23 +48,24 @@ def scoring_mean(first, count):
     return (Decimal(sum(range(first, first + count))) / count).quantize(Decimal("0.01"))
 
 
-def test_administrators_see_anonymous_means_below_the_threshold(org, period):
+def test_a_single_masses_rating_is_withheld_for_every_reader(org, period):
+    """The selector has no reader it reveals to: one masses rating is that rater's score."""
     rate(period, org.member, RaterGroup.MASSES, 77, rater_masses=org.masses)
-    row = scores_by_group(result_of(period, org.member), period, reveal=True)[RaterGroup.MASSES]
-    assert not row.withheld and row.score == Decimal("77.00")
+    row = scores_by_group(result_of(period, org.member), period)[RaterGroup.MASSES]
+    assert row.withheld and row.score is None and row.count == 1
 
 
 def test_self_and_organisation_are_never_withheld(org, period):
     rate(period, org.member, RaterGroup.SELF, 88, rater_member=org.member)
     rate(period, org.member, RaterGroup.ORG, 91.5)
-    rows = scores_by_group(result_of(period, org.member), period, reveal=False)
+    rows = scores_by_group(result_of(period, org.member), period)
     assert rows["self"].score == Decimal("88.00") and rows["org"].score == Decimal("91.50")
     assert rows["peer"].score is None and rows["peer"].count == 0
 
 
 def test_weights_are_shown_as_written(org, period):
     rate(period, org.member, RaterGroup.ORG, 80)
-    rows = scores_by_group(result_of(period, org.member), period, reveal=False)
+    rows = scores_by_group(result_of(period, org.member), period)
     assert [rows[g].weight for g in selectors.GROUPS] == ["0.1", "0.3", "0.2", "0.4"]
 
 
