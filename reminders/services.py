@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Value
 from django.urls import reverse
 from django.utils import timezone
@@ -30,6 +30,7 @@ from assessment.models import Card, CardKind, SelfCheck
 from assessment.models.cards import QUARTER_CHECKPOINTS
 from members.models import Member, PartyGroup, User
 from partybuild.lib.quarters import Quarter
+from partybuild.lib.sql import insert_selected
 from study.models import QuarterlyReport, Talk
 
 from .models import Notification, ReminderSettings
@@ -99,18 +100,6 @@ def select_reminders(queryset: QuerySet, *, recipient: str, **values) -> Selecte
         annotations[f"{ALIAS}{column}"] = Value(values[column], output_field=field.__class__())
     names = list(annotations)
     return Selected(queryset.order_by().annotate(**annotations).values(*names))
-
-
-def _insert_selected(selected: Selected) -> int:
-    """INSERT … SELECT, skipping reminders that exist already; the number written."""
-    sql, params = selected.queryset.query.sql_with_params()
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(c) for c in INSERT_COLUMNS)
-    table = quote(Notification._meta.db_table)
-    # The SELECT always has a WHERE clause, which SQLite needs before ON CONFLICT.
-    with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {table} ({columns}) {sql} ON CONFLICT DO NOTHING", params)
-        return cursor.rowcount
 
 
 def _count_selected_new(selected: Selected) -> int:
@@ -340,7 +329,7 @@ def deliver(job: Job, *, today: datetime.date, lo: int, hi: int, dry_run: bool =
         if dry_run:
             return _count_selected_new(built)
         with transaction.atomic():
-            return _insert_selected(built)
+            return insert_selected(Notification._meta.db_table, INSERT_COLUMNS, built.queryset)
     rows = list(built)
     if not rows:
         return 0

@@ -14,6 +14,7 @@ import io
 from collections.abc import Iterable, Sequence
 
 from django.db import connection
+from django.db.models import QuerySet
 
 DEFAULT_ROWS_PER_STATEMENT = 1000
 
@@ -86,3 +87,15 @@ def insert_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence]) ->
         flush()
         written += count
     return written
+
+
+def insert_selected(table: str, columns: Sequence[str], queryset: QuerySet) -> int:
+    """``INSERT INTO table (columns) SELECT … ON CONFLICT DO NOTHING`` from a ``values()``
+    queryset whose columns come in the same order: rows that would break a unique
+    constraint are skipped. The number written. The queryset must filter (SQLite needs a
+    WHERE clause before ON CONFLICT)."""
+    sql, params = queryset.query.sql_with_params()
+    names = ", ".join(quote(c) for c in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {quote(table)} ({names}) {sql} ON CONFLICT DO NOTHING", params)
+        return cursor.rowcount
