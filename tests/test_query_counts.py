@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -367,6 +368,11 @@ def measure_all(logins, pages, *, warm: bool) -> dict[str, Measure]:
     return measured
 
 
+def _clear_caches() -> None:
+    for alias in settings.CACHES:
+        caches[alias].clear()
+
+
 @pytest.fixture(scope="module")
 def measured(django_db_setup, django_db_blocker) -> dict[int, dict[str, Measure]]:
     result = {}
@@ -374,12 +380,12 @@ def measured(django_db_setup, django_db_blocker) -> dict[int, dict[str, Measure]
         for n in SIZES:
             # Primary keys are reused after the rollback: nothing cached about the
             # smaller company may answer for the larger one.
-            cache.clear()
+            _clear_caches()
             savepoint = transaction.savepoint()
             result[n] = measure_all(*build_company(n), warm=n == SIZES[0])
             transaction.savepoint_rollback(savepoint)
         transaction.set_rollback(True)
-    cache.clear()
+    _clear_caches()
     return result
 
 

@@ -185,6 +185,14 @@ else:
         "store_processed": False,
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# What is worked out from the code and a key that names everything it depends on (the
+# navigation menus) is kept in each process: a round trip to Redis would cost more than
+# the lookup saves, and no other process can make such an entry stale.
+CACHES["local"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "partybuild-local",
+    "OPTIONS": {"MAX_ENTRIES": 5000},
+}
 
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
