@@ -6,6 +6,6 @@ app_name = "reminders"
 
 urlpatterns = [
     path("", views.notification_list, name="list"),
-    path("<int:pk>/open/", views.notification_open, name="open"),
+    path("open/", views.notification_open, name="open"),
     path("read-all/", views.notification_read_all, name="read_all"),
 ]

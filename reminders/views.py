@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -28,9 +28,19 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
-    """Mark one notification read and go to the thing to do."""
-    note = get_object_or_404(Notification, pk=pk, recipient=request.user)
+def notification_open(request: HttpRequest) -> HttpResponse:
+    """Mark the chosen notification read and go to the thing to do.
+
+    The list is one form whose buttons carry the notification's id, so that the page
+    does not render a URL and a CSRF token for every row."""
+    try:
+        pk = int(request.POST.get("notification", ""))
+    except ValueError:
+        pk = None
+    note = Notification.objects.filter(pk=pk, recipient=request.user).first() if pk and 0 < pk < 2**63 else None
+    if note is None:
+        messages.error(request, _("That notification was not found among yours."))
+        return redirect("reminders:list")
     if note.read_at is None:
         Notification.objects.filter(pk=note.pk, read_at__isnull=True).update(read_at=timezone.now())
     if note.url and url_has_allowed_host_and_scheme(note.url, allowed_hosts={request.get_host()}):

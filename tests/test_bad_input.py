@@ -700,7 +700,8 @@ def _notification(org):
 
 
 def b_notification_open(org):
-    return Target(_url("reminders:open", _notification(org).pk), page=_url("reminders:list"))
+    # The list is one form whose buttons carry the id: a browser sends the clicked one's.
+    return Target(_url("reminders:open"), baseline={"notification": str(_notification(org).pk)})
 
 
 def b_notification_read_all(org):
@@ -793,7 +794,7 @@ FORMS: dict[str, Form] = {
     "assessment:rubric_copy": Form("admin", b_rubric_copy, ("name",)),
     "assessment:rubric_item_edit": Form("admin", b_rubric_item_edit, ("name", "max_score")),
     # reminders
-    "reminders:open": Form("member", b_notification_open, ()),
+    "reminders:open": Form("member", b_notification_open, ("notification",)),
     "reminders:read_all": Form("member", b_notification_read_all, ()),
 }
 

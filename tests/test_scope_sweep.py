@@ -55,7 +55,6 @@ from assessment.tests.factories import PeriodFactory, full_scores, rate
 from members.models import Member
 from members.tests.factories import MassesRaterFactory
 from partybuild.lib.quarters import Quarter
-from reminders.models import Notification
 from study.models import (
     Criticism,
     CriticismMeeting,
@@ -279,22 +278,6 @@ def build_world(org) -> SimpleNamespace:
     w.rubric_item = w.rubric.items.order_by("position").first()
     w.scores = {f"item_{code}": value for code, value in full_scores(w.open).items()}
 
-    # Notifications of others.
-    w.note_b = Notification.objects.create(
-        recipient=org.member_b.user,
-        kind=Notification.Kind.REPORT_DUE,
-        subject="report",
-        quarter=quarter.code,
-        title=_marker("note-b"),
-        url=reverse("study:report_detail", args=[w.report_b_draft.pk]),
-    )
-    w.note_mate = Notification.objects.create(
-        recipient=org.groupmate.user,
-        kind=Notification.Kind.REPORT_DUE,
-        subject="report",
-        quarter=quarter.code,
-        title=_marker("note-mate"),
-    )
     return w
 
 
@@ -708,11 +691,6 @@ REGISTRY: dict[str, Callable[[SimpleNamespace], list[Target]]] = {
     "assessment:result_company_ranking": lambda w: [_published(w)],
     "assessment:flagboard": lambda w: [_published(w, "pk", w.org.branch_b.pk)],
     "assessment:flagboard_wall": lambda w: [_published(w, "pk", w.org.branch_b.pk)],
-    # reminders
-    "reminders:open": lambda w: [
-        Target("member_b's notification", {"pk": w.note_b.pk}, (_marker("note-b"),)),
-        Target("groupmate's notification", {"pk": w.note_mate.pk}, (_marker("note-mate"),)),
-    ],
 }
 
 

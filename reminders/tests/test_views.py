@@ -30,17 +30,29 @@ def test_unread_count_in_the_navigation(client_for, org):
 def test_opening_marks_read_and_follows_the_link(client_for, org):
     n = note(org.secretary.user, url="/study/talks/")
     client = client_for(org.secretary)
-    response = client.post(reverse("reminders:open", args=[n.pk]))
+    response = client.post(reverse("reminders:open"), {"notification": n.pk})
     assert response.status_code == 302 and response["Location"] == "/study/talks/"
     n.refresh_from_db()
     assert n.read_at is not None
 
 
 def test_someone_elses_notification_is_not_found(client_for, org):
-    n = note(org.secretary.user)
-    assert client_for(org.member).post(reverse("reminders:open", args=[n.pk])).status_code == 404
+    n = note(org.secretary.user, url="/study/talks/")
+    client = client_for(org.member)
+    for chosen in (n.pk, "", "x", 2**70):
+        response = client.post(reverse("reminders:open"), {"notification": chosen}, follow=True)
+        assert response.redirect_chain == [(reverse("reminders:list"), 302)]
+        assert "没有找到" in response.content.decode()
     n.refresh_from_db()
     assert n.read_at is None
+
+
+def test_the_list_is_one_form_whose_buttons_carry_the_ids(client_for, org):
+    first, second = note(org.secretary.user, subject="a"), note(org.secretary.user, subject="b")
+    html = client_for(org.secretary).get(reverse("reminders:list")).content.decode()
+    assert html.count(f'action="{reverse("reminders:open")}"') == 1
+    for n in (first, second):
+        assert f'name="notification" value="{n.pk}"' in html
 
 
 def test_list_shows_only_ones_own_and_mark_all_read(client_for, org):
@@ -55,7 +67,7 @@ def test_list_shows_only_ones_own_and_mark_all_read(client_for, org):
 
 def test_external_urls_are_not_followed(client_for, org):
     n = note(org.secretary.user, url="https://evil.example.com/")
-    response = client_for(org.secretary).post(reverse("reminders:open", args=[n.pk]))
+    response = client_for(org.secretary).post(reverse("reminders:open"), {"notification": n.pk})
     assert response["Location"] == reverse("reminders:list")
 
 
