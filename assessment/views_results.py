@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from members import selectors as member_selectors
 from members.models import Branch, Member, PartyGroup
@@ -234,7 +235,7 @@ def result_company_ranking(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "assessment/result_company_ranking.html", context)
 
 
-def _board_context(request: HttpRequest, code: str, pk: int) -> dict:
+def _board_context(request: HttpRequest, code: str, pk: int, *, wall: bool = False) -> dict:
     period = selectors.period_get_for_results(user=request.user, code=code)
     branch = selectors.branch_get_for_results(user=request.user, pk=pk, members_too=True)
     roles = get_roles(request.user)
@@ -251,23 +252,46 @@ def _board_context(request: HttpRequest, code: str, pk: int) -> dict:
     if status != selectors.PENDING:
         members = selectors.flagboard_members(period=period, branch_id=branch.pk, group_id=group_id)
         counts = selectors.flagboard_counts(members)
-        paginator = Paginator(members, BOARD_PAGE)
+        paginator = Paginator(members.values_list("pk", "name", "group_id", "group__name", "flag"), BOARD_PAGE)
         paginator.count = sum(counts.values())  # the same members, counted by flag already
         page = paginator.get_page(request.GET.get("page"))
-        labels = selectors.flag_labels()
-        tiles = list(page.object_list)
-        for m in tiles:
-            m.flag_key = m.flag or selectors.NOT_RATED
-            m.flag_label = labels.get(m.flag, "")
+        me_pk = roles.member.pk if roles.member is not None and not wall else None
+        sections = _board_sections(page.object_list, me_pk)
         context.update(
             page=page,
-            wall_size=_wall_size(len(tiles)),
-            sections=[(group, list(ms)) for group, ms in groupby(tiles, key=lambda m: m.group)],
+            wall_size=_wall_size(sum(len(tiles) for _name, tiles in sections)),
+            sections=sections,
             flag_rows=_flag_rows(counts),
             not_rated=counts[selectors.NOT_RATED],
             groups=member_selectors.group_choices(branch_id=branch.pk),
         )
     return context
+
+
+def _board_sections(rows, me_pk: int | None) -> list[tuple[str | None, list[dict[str, str]]]]:
+    """The board's tiles by Party group (its name, None for members in none), each tile
+    a dict of ready strings: a board has hundreds, and a template looks up a dict key and
+    prints a string several times faster than it reads a model's attributes and
+    formats an integer."""
+    labels = selectors.flag_labels()
+    not_rated = _("Not rated")
+    sections = []
+    for (_group_id, group_name), members in groupby(rows, key=lambda row: (row[2], row[3])):
+        tiles = []
+        for pk, name, _g, _gn, flag in members:
+            key = flag or selectors.NOT_RATED
+            tiles.append(
+                {
+                    "pk": str(pk),
+                    "name": name,
+                    "flag": key,
+                    "class": f"pb-tile pb-tile-{key} pb-tile-me" if pk == me_pk else f"pb-tile pb-tile-{key}",
+                    "icon": "bi-flag-fill" if flag else "bi-flag",
+                    "label": labels[flag] if flag else not_rated,
+                }
+            )
+        sections.append((group_name, tiles))
+    return sections
 
 
 def _wall_size(tiles: int) -> str:
@@ -287,4 +311,4 @@ def flagboard(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 @login_required
 def flagboard_wall(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     """The same board for a wall screen: no navigation, large type, the grid fills the screen."""
-    return render(request, "assessment/flagboard_wall.html", _board_context(request, code, pk))
+    return render(request, "assessment/flagboard_wall.html", _board_context(request, code, pk, wall=True))
