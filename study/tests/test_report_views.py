@@ -232,10 +232,10 @@ def test_review_board_counts_every_state(client_for, org):
         "approved": 1,
     }
     assert counts.approved_percent == 17
-    states = {m.name: m.state for m in response.context["page"].object_list}
+    states = {m["name"]: m["state"] for m in response.context["rows"]}
     assert states["党员甲"] == "draft" and states["书记甲"] == "not_started"
     filtered = client_for(org.secretary).get(reverse("study:review_board"), {"state": "not_started"})
-    assert {m.name for m in filtered.context["page"].object_list} == {"书记甲", "支委甲", "组长甲"}
+    assert {m["name"] for m in filtered.context["rows"]} == {"书记甲", "支委甲", "组长甲"}
 
 
 def test_review_board_is_for_the_committee_and_administrators(client_for, org):
