@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, FilteredRelation, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy
 
@@ -86,34 +86,34 @@ class BoardCounts:
 
 
 def review_board(*, branch_id: int, quarter: Quarter) -> QuerySet[Member]:
-    """Every active member of the branch with their report's id and state for the quarter
-    (state "not_started" when there is none), in one query."""
-    report = QuarterlyReport.objects.filter(member=OuterRef("pk"), quarter=quarter.code)
+    """Every active member of the branch with their report's id, state and last change
+    for the quarter (no report: "not_started"), in one query: a LEFT JOIN on the
+    quarter's report (one per member and quarter)."""
     return (
         Member.objects.filter(branch_id=branch_id, is_active=True)
         .select_related("group")
         .annotate(
-            report_id=Subquery(report.values("pk")[:1]),
-            report_state=Subquery(report.values("status")[:1]),
-            report_updated=Subquery(report.values("updated_at")[:1]),
+            report=FilteredRelation("reports", condition=Q(reports__quarter=quarter.code)),
+            report_id=F("report__id"),
+            report_state=F("report__status"),
+            report_updated=F("report__updated_at"),
         )
         .order_by("group__sort_order", "employee_no")
     )
 
 
 def review_board_counts(*, branch_id: int, quarter: Quarter) -> BoardCounts:
-    total = Member.objects.filter(branch_id=branch_id, is_active=True).count()
+    """How many of the board's members are in each state, in one GROUP BY over the same join."""
+    by_state = dict.fromkeys(BOARD_STATES, 0)
     rows = (
-        QuarterlyReport.objects.filter(branch_id=branch_id, quarter=quarter.code, member__is_active=True)
+        review_board(branch_id=branch_id, quarter=quarter)
         .order_by()
-        .values("status")
+        .values_list("report_state")
         .annotate(n=Count("pk"))
     )
-    by_state = {state: 0 for state in BOARD_STATES}
-    for row in rows:
-        by_state[row["status"]] = row["n"]
-    by_state[NOT_STARTED] = max(total - sum(by_state.values()), 0)
-    return BoardCounts(total=total, by_state=by_state)
+    for state, n in rows:
+        by_state[state or NOT_STARTED] += n
+    return BoardCounts(total=sum(by_state.values()), by_state=by_state)
 
 
 def filter_board(members: QuerySet[Member], *, state: str | None, group_id: int | None) -> QuerySet[Member]:
