@@ -12,7 +12,6 @@ from itertools import groupby
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -252,9 +251,12 @@ def _board_context(request: HttpRequest, code: str, pk: int, *, wall: bool = Fal
     if status != selectors.PENDING:
         members = selectors.flagboard_members(period=period, branch_id=branch.pk, group_id=group_id)
         counts = selectors.flagboard_counts(members)
-        paginator = Paginator(members.values_list("pk", "name", "group_id", "group__name", "flag"), BOARD_PAGE)
-        paginator.count = sum(counts.values())  # the same members, counted by flag already
-        page = paginator.get_page(request.GET.get("page"))
+        page = paginate(
+            request,
+            members.values_list("pk", "name", "group_id", "group__name", "flag"),
+            BOARD_PAGE,
+            count=sum(counts.values()),  # the same members, counted by flag already
+        )
         me_pk = roles.member.pk if roles.member is not None and not wall else None
         sections = _board_sections(page.object_list, me_pk)
         context.update(

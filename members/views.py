@@ -26,8 +26,13 @@ PAGE_SIZE = 25
 IMPORT_DIR = Path(settings.VAR_DIR) / "imports"
 
 
-def paginate(request: HttpRequest, queryset, per_page: int = PAGE_SIZE):
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+def paginate(request: HttpRequest, queryset, per_page: int = PAGE_SIZE, *, count: int | None = None):
+    """The requested page; ``count``, when the view has counted the rows already, spares
+    the paginator its own COUNT."""
+    paginator = Paginator(queryset, per_page)
+    if count is not None:
+        paginator.count = count
+    return paginator.get_page(request.GET.get("page"))
 
 
 def home_context(request: HttpRequest, roles) -> dict:

@@ -12,17 +12,20 @@ from django.views.decorators.http import require_POST
 from members.views import paginate
 
 from .models import Notification
+from .selectors import unread_count
 
 
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
     notes = Notification.objects.filter(recipient=request.user)
     show = request.GET.get("show", "unread")
+    count = None
     if show == "unread":
         notes = notes.filter(read_at__isnull=True)
-    page = paginate(request, notes.order_by("-created_at", "-pk"))
-    if show == "unread":
-        request.unread_notification_count = page.paginator.count
+        # The navigation shows the same count: one COUNT serves both.
+        count = request.unread_notification_count = unread_count(user_id=request.user.pk)
+    rows = notes.order_by("-created_at", "-pk").values("pk", "title", "body", "created_at", "read_at")
+    page = paginate(request, rows, count=count)
     return render(request, "reminders/notification_list.html", {"page": page, "show": show, "query": f"show={show}"})
 
 

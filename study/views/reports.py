@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -358,13 +357,13 @@ def review_board(request: HttpRequest) -> HttpResponse:
         selectors.review_board(branch_id=branch.pk, quarter=quarter), state=state, group_id=group_id
     )
     counts = selectors.review_board_counts(branch_id=branch.pk, quarter=quarter)
-    paginator = Paginator(
-        members.values_list("employee_no", "name", "group__name", "report_id", "report_state", "report_updated"), 50
-    )
-    if state is None and group_id is None:
+    page = paginate(
+        request,
+        members.values_list("employee_no", "name", "group__name", "report_id", "report_state", "report_updated"),
+        50,
         # The whole branch: its head count is in the counts already.
-        paginator.count = counts.total
-    page = paginator.get_page(request.GET.get("page"))
+        count=counts.total if state is None and group_id is None else None,
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
