@@ -5,13 +5,23 @@ A page's requests per second divided by its floor's says how much of the page's
 cost is more than the data it shows. The floors take the ids they show from the
 URL (no session, no login, no navigation), so they never touch the session or
 the user table; bench/urls.py routes them only in the benchmark.
+
+Two reference pages say what any page of the application costs before its own
+work: ``empty`` (no login, no layout: the server, the WSGI handler and the
+middleware) and ``layout`` (a logged-in person's empty page in the application's
+layout: the session, the user, their roles, the unread count and the navigation).
+A page can be no faster than the layout plus its floor's own work, so
+``floor / (layout + floor - empty)`` (times per request) is the highest ratio it
+could reach: bench/web.py reports it as the page's ceiling.
 """
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.db.models import Case, Exists, F, FilteredRelation, Func, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.template.loader import get_template
 
 from assessment.models import Period, RaterGroup, Rating
@@ -122,3 +132,14 @@ def notifications(request: HttpRequest, user_id: int) -> HttpResponse:
         .values_list("pk", "title", "body", "created_at", "read_at")[:PAGE_SIZE]
     )
     return _render("bench/floor_notifications.html", {"rows": rows})
+
+
+def empty(request: HttpRequest) -> HttpResponse:
+    """The least a response costs: no session, no user, no template."""
+    return HttpResponse('<!doctype html><div data-testid="floor"></div>')
+
+
+@login_required
+def layout(request: HttpRequest) -> HttpResponse:
+    """An empty page in the application's layout, for the person logged in."""
+    return render(request, "bench/floor_layout.html")

@@ -18,4 +18,6 @@ urlpatterns = [
     ),
     path("bench-floor/flagboard/<int:period_id>/<int:branch_id>/", floor_views.flagboard, name="floor_flagboard"),
     path("bench-floor/notifications/<int:user_id>/", floor_views.notifications, name="floor_notifications"),
+    path("bench-floor/empty/", floor_views.empty, name="floor_empty"),
+    path("bench-floor/layout/", floor_views.layout, name="floor_layout"),
 ]
