@@ -107,8 +107,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "members.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend, with the user of each request read by a statement written once.
+    "members.backends.UserBackend",
 ]
+# Django's database sessions, the session of each request read the same way.
+SESSION_ENGINE = "partybuild.lib.sessions"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "partybuild.lib.passwords.MinimumLengthValidator"},
