@@ -87,21 +87,69 @@ NO_ROLES = Roles()
 
 
 def get_roles(user: User | AnonymousUser) -> Roles:
-    """The user's roles, cached on the user object for the rest of the request."""
+    """The user's roles, cached on the user object for the rest of the request (the
+    authentication backend, partybuild.auth, reads them with the user)."""
     if not user.is_authenticated or not user.is_active:
         return NO_ROLES
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
-    # Every page asks (the navigation does). Members, nearly everyone, pay one small
-    # query (the member with branch and group, and whether they lead a group or also
-    # rate as masses); group leaders and masses raters one more.
-    member, leads, rates = _member_of(user.pk)
-    masses_rater = _masses_rater_of(user.pk) if member is None or rates else None
-    led = _groups_led_by(member.pk) if leads else frozenset()
-    roles = Roles(member=member, masses_rater=masses_rater, is_admin=user.is_staff, led_group_ids=led)
+    person = read_person(user.pk)
+    roles = person.roles if person is not None else NO_ROLES
     setattr(user, _CACHE_ATTR, roles)
     return roles
+
+
+@dataclass(frozen=True)
+class Person:
+    """A user as a request needs them: the user, their roles, and any extra figures
+    the caller asked ``read_person`` for."""
+
+    user: User
+    roles: Roles
+    extras: tuple = ()
+
+
+def remember_roles(user: User, roles: Roles) -> None:
+    setattr(user, _CACHE_ATTR, roles)
+
+
+def read_person(user_id: int, extras: tuple[str, ...] = ()) -> Person | None:
+    """The user with their active member record (its branch and group), their active
+    masses-rater record (its branch) and whether they lead a group, in one statement;
+    ``extras`` are scalar SQL expressions over the user's row (alias ``u``), read in the
+    same statement. Group leaders pay a second query for their groups' ids.
+
+    Built in the ORM this cost more than the database takes to answer it, on every
+    request, so it is written once per process."""
+    statement = _person_statement(connection.vendor, extras)
+    with connection.cursor() as cursor:
+        cursor.execute(statement.sql, [user_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = iter(row)
+
+    def take(columns: ModelColumns) -> list:
+        return [next(values) for _ in range(columns.width)]
+
+    user = statement.user.read(take(statement.user))
+    member_row, branch_row, group_row = take(statement.member), take(statement.branch), take(statement.group)
+    leads = bool(next(values))
+    rater_row, rater_branch_row = take(statement.rater), take(statement.rater_branch)
+    extra = tuple(values)
+    member = statement.member.read_joined(member_row)
+    if member is not None:
+        Member._meta.get_field("branch").set_cached_value(member, statement.branch.read(branch_row))
+        Member._meta.get_field("group").set_cached_value(member, statement.group.read_joined(group_row))
+    masses_rater = statement.rater.read_joined(rater_row)
+    if masses_rater is not None:
+        MassesRater._meta.get_field("branch").set_cached_value(
+            masses_rater, statement.rater_branch.read(rater_branch_row)
+        )
+    led = _groups_led_by(member.pk) if leads else frozenset()
+    roles = Roles(member=member, masses_rater=masses_rater, is_admin=user.is_staff, led_group_ids=led)
+    return Person(user=user, roles=roles, extras=extra)
 
 
 def _table(model) -> str:
@@ -112,69 +160,52 @@ def _column(model, name: str) -> str:
     return quote(model._meta.get_field(name).column)
 
 
-@cache
-def _member_statement(vendor: str) -> tuple[str, ModelColumns, ModelColumns, ModelColumns]:
-    """The roles query, written once per process. Built in the ORM (select_related and two
-    Exists annotations) it cost three times what the database takes to answer it, on
-    every request."""
-    member, branch, group = ModelColumns(Member, "m"), ModelColumns(Branch, "b"), ModelColumns(PartyGroup, "g")
-    m_id, m_user = f"m.{_column(Member, 'id')}", f"m.{_column(Member, 'user')}"
-    leads = f"SELECT 1 FROM {_table(PartyGroup)} led WHERE led.{_column(PartyGroup, 'leader')} = {m_id}"  # noqa: S608
-    rates = (
-        f"SELECT 1 FROM {_table(MassesRater)} r "  # noqa: S608 - names, not values
-        f"WHERE r.{_column(MassesRater, 'user')} = {m_user} AND r.{_column(MassesRater, 'is_active')}"
-    )
-    sql = (
-        f"SELECT {member.sql}, {branch.sql}, {group.sql}, EXISTS ({leads}), EXISTS ({rates}) "  # noqa: S608
-        f"FROM {_table(Member)} m "
-        f"INNER JOIN {_table(Branch)} b ON b.{_column(Branch, 'id')} = m.{_column(Member, 'branch')} "
-        f"LEFT OUTER JOIN {_table(PartyGroup)} g ON g.{_column(PartyGroup, 'id')} = m.{_column(Member, 'group')} "
-        f"WHERE {m_user} = %s AND m.{_column(Member, 'is_active')}"
-    )
-    return sql, member, branch, group
-
-
-def _member_of(user_id: int) -> tuple[Member | None, bool, bool]:
-    """The user's active member record with its branch and group, whether the member leads
-    a group, and whether the same user also rates as masses."""
-    sql, member_columns, branch_columns, group_columns = _member_statement(connection.vendor)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [user_id])
-        row = cursor.fetchone()
-    if row is None:
-        return None, False, False
-    at = member_columns.width
-    member = member_columns.read(row[:at])
-    branch = branch_columns.read(row[at : at + branch_columns.width])
-    at += branch_columns.width
-    group = group_columns.read(row[at : at + group_columns.width]) if member.group_id is not None else None
-    at += group_columns.width
-    Member._meta.get_field("branch").set_cached_value(member, branch)
-    Member._meta.get_field("group").set_cached_value(member, group)
-    return member, bool(row[at]), bool(row[at + 1])
+@dataclass(frozen=True)
+class _PersonStatement:
+    sql: str
+    user: ModelColumns
+    member: ModelColumns
+    branch: ModelColumns
+    group: ModelColumns
+    rater: ModelColumns
+    rater_branch: ModelColumns
 
 
 @cache
-def _masses_rater_statement(vendor: str) -> tuple[str, ModelColumns, ModelColumns]:
-    rater, branch = ModelColumns(MassesRater, "r"), ModelColumns(Branch, "b")
-    sql = (
-        f"SELECT {rater.sql}, {branch.sql} FROM {_table(MassesRater)} r "  # noqa: S608 - names, not values
-        f"INNER JOIN {_table(Branch)} b ON b.{_column(Branch, 'id')} = r.{_column(MassesRater, 'branch')} "
-        f"WHERE r.{_column(MassesRater, 'user')} = %s AND r.{_column(MassesRater, 'is_active')}"
+def _person_statement(vendor: str, extras: tuple[str, ...]) -> _PersonStatement:
+    user, member, branch, group = (
+        ModelColumns(User, "u"),
+        ModelColumns(Member, "m"),
+        ModelColumns(Branch, "b"),
+        ModelColumns(PartyGroup, "g"),
     )
-    return sql, rater, branch
+    rater, rater_branch = ModelColumns(MassesRater, "r"), ModelColumns(Branch, "rb")
 
+    def col(alias: str, model, name: str) -> str:
+        return f"{alias}.{_column(model, name)}"
 
-def _masses_rater_of(user_id: int) -> MassesRater | None:
-    sql, rater_columns, branch_columns = _masses_rater_statement(connection.vendor)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [user_id])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    rater = rater_columns.read(row[: rater_columns.width])
-    MassesRater._meta.get_field("branch").set_cached_value(rater, branch_columns.read(row[rater_columns.width :]))
-    return rater
+    def join(model, alias: str, on: str) -> str:
+        return f"LEFT OUTER JOIN {_table(model)} {alias} ON {on} "
+
+    leads = (
+        f"SELECT 1 FROM {_table(PartyGroup)} led WHERE {col('led', PartyGroup, 'leader')} = {col('m', Member, 'id')}"  # noqa: S608
+    )
+    sql = (
+        f"SELECT {user.sql}, {member.sql}, {branch.sql}, {group.sql}, EXISTS ({leads}), "  # noqa: S608 - names
+        f"{rater.sql}, {rater_branch.sql}{''.join(', ' + extra for extra in extras)} "
+        f"FROM {_table(User)} u "
+        + join(Member, "m", f"{col('m', Member, 'user')} = {col('u', User, 'id')} AND {col('m', Member, 'is_active')}")
+        + join(Branch, "b", f"{col('b', Branch, 'id')} = {col('m', Member, 'branch')}")
+        + join(PartyGroup, "g", f"{col('g', PartyGroup, 'id')} = {col('m', Member, 'group')}")
+        + join(
+            MassesRater,
+            "r",
+            f"{col('r', MassesRater, 'user')} = {col('u', User, 'id')} AND {col('r', MassesRater, 'is_active')}",
+        )
+        + join(Branch, "rb", f"{col('rb', Branch, 'id')} = {col('r', MassesRater, 'branch')}")
+        + f"WHERE {col('u', User, 'id')} = %s"
+    )
+    return _PersonStatement(sql, user, member, branch, group, rater, rater_branch)
 
 
 def _groups_led_by(member_id: int) -> frozenset[int]:

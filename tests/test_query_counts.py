@@ -458,6 +458,16 @@ def test_page_queries_do_not_grow_with_the_branch(measured, page):
 # --- the roles every page reads (members.roles.get_roles) -------------------------------
 
 
+def test_a_logged_in_request_reads_session_user_roles_and_unread_count_in_two_queries(client, org):
+    """The layout of every page: the session, then the person (user, roles and unread
+    notifications) in one statement (partybuild.auth)."""
+    client.force_login(org.member.user)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("password_change"))
+    assert response.status_code == 200 and 'data-testid="user-menu"' in response.content.decode()
+    assert len(ctx.captured_queries) == 2, "\n".join(q["sql"] for q in ctx.captured_queries)
+
+
 def test_roles_of_a_member_who_leads_no_group_take_one_query(org, django_assert_num_queries):
     user = _fresh(org.member.user)
     with django_assert_num_queries(1):
@@ -475,7 +485,7 @@ def test_roles_of_a_group_leader_take_two_queries(org, django_assert_num_queries
 
 def test_roles_of_a_masses_rater_and_of_an_inactive_member(org, django_assert_num_queries):
     user = _fresh(org.masses.user)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         roles = get_roles(user)
     assert roles.masses_rater == org.masses and roles.masses_rater.branch == org.branch_a and roles.member is None
     Member.objects.filter(pk=org.leader.pk).update(is_active=False)

@@ -119,12 +119,17 @@ class ModelColumns:
         self.width = len(fields)
         self.sql = ", ".join(f"{quote(alias)}.{quote(field.column)}" for field in fields)
         self._names = [field.attname for field in fields]
+        self._pk_index = self._names.index(model._meta.pk.attname)
         self._converters = []
         for index, field in enumerate(fields):
             column = field.get_col(alias)
             functions = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
             if functions:
                 self._converters.append((index, column, functions))
+
+    def read_joined(self, values: Sequence) -> Model | None:
+        """``read``, or None for the all-NULL columns of an outer join that matched no row."""
+        return None if values[self._pk_index] is None else self.read(values)
 
     def read(self, values: Sequence) -> Model:
         values = list(values)

@@ -108,7 +108,7 @@ AUTH_USER_MODEL = "members.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     # ModelBackend, with the user of each request read by a statement written once.
-    "members.backends.UserBackend",
+    "partybuild.auth.UserBackend",
 ]
 # Django's database sessions, the session of each request read the same way.
 SESSION_ENGINE = "partybuild.lib.sessions"

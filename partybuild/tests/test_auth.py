@@ -1,5 +1,5 @@
 """The request's session and user, read by statements written once (partybuild.lib.sessions,
-members.backends): the same answers as Django's own, on either database."""
+partybuild.auth): the same answers as Django's own, on either database."""
 
 import datetime
 
@@ -10,9 +10,12 @@ from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
 
-from members.backends import UserBackend
 from members.models import User
+from members.roles import get_roles
+from partybuild.auth import UserBackend
 from partybuild.lib.sessions import SessionStore
+from reminders.models import Notification
+from reminders.selectors import unread_count_of
 
 pytestmark = pytest.mark.django_db
 
@@ -61,3 +64,29 @@ def test_a_logged_in_person_is_recognised_and_an_expired_session_is_not(client, 
     Session.objects.update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
     response = client.get(reverse("home"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_roles_and_unread_count_come_with_the_user(org, django_assert_num_queries):
+    Notification.objects.create(recipient=org.leader.user, kind="report_due", subject="a", title="t")
+    Notification.objects.create(recipient=org.leader.user, kind="report_due", subject="b", title="t")
+    Notification.objects.create(
+        recipient=org.leader.user, kind="report_due", subject="c", title="t", read_at=timezone.now()
+    )
+    # A group leader: the user with roles and count, then their groups' ids.
+    with django_assert_num_queries(2):
+        user = UserBackend().get_user(org.leader.user.pk)
+    with django_assert_num_queries(0):
+        roles = get_roles(user)
+        count = unread_count_of(user)
+    assert roles.member == org.leader and roles.led_group_ids == {org.group_a1.pk}
+    assert roles.member.branch.name == org.branch_a.name and roles.member.group.name == org.group_a1.name
+    assert count == 2
+
+
+def test_a_masses_rater_and_an_administrator_are_each_read_in_one_query(org, django_assert_num_queries):
+    with django_assert_num_queries(2):
+        rater, admin = UserBackend().get_user(org.masses.user.pk), UserBackend().get_user(org.admin.pk)
+    with django_assert_num_queries(0):
+        assert get_roles(rater).masses_rater == org.masses and get_roles(rater).member is None
+        assert get_roles(rater).masses_rater.branch.name == org.branch_a.name
+        assert get_roles(admin).is_admin and get_roles(admin).member is None
