@@ -13,7 +13,7 @@ from functools import cache
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 
-from partybuild.lib.sql import ModelColumns, quote
+from partybuild.lib.sql import ModelColumns, fetch_one, quote
 
 from .models import Branch, MassesRater, Member, PartyGroup, User
 
@@ -121,11 +121,9 @@ def read_person(user_id: int, extras: tuple[str, ...] = ()) -> Person | None:
     same statement. Group leaders pay a second query for their groups' ids.
 
     Built in the ORM this cost more than the database takes to answer it, on every
-    request, so it is written once per process."""
+    request, so it is written once per process (and prepared once per connection)."""
     statement = _person_statement(connection.vendor, extras)
-    with connection.cursor() as cursor:
-        cursor.execute(statement.sql, [user_id])
-        row = cursor.fetchone()
+    row = fetch_one(statement.sql, [user_id])
     if row is None:
         return None
     values = iter(row)

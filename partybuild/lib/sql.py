@@ -15,9 +15,11 @@ where building the query in the ORM costs more than the database answering it.
 
 from __future__ import annotations
 
+import hashlib
 import io
 from collections.abc import Iterable, Sequence
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Model, QuerySet
 
@@ -139,3 +141,29 @@ class ModelColumns:
                 value = function(value, column, connection)
             values[index] = value
         return self.model.from_db(connection.alias, self._names, values)
+
+
+def fetch_one(sql: str, params: Sequence) -> tuple | None:
+    """The first row of ``sql`` (``%s`` placeholders). On PostgreSQL with persistent
+    connections the statement is prepared once per connection and then only executed:
+    for the person statement every request runs, planning took four times as long as
+    executing (PREPARE outlives a rolled-back transaction, and a new connection is
+    noticed and prepared again)."""
+    persistent = connection.settings_dict.get("CONN_MAX_AGE") != 0
+    if connection.vendor != "postgresql" or not persistent or not settings.PREPARED_STATEMENTS:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()
+    name = "pb_" + hashlib.sha1(sql.encode(), usedforsecurity=False).hexdigest()[:20]
+    with connection.cursor() as cursor:
+        raw = connection.connection
+        prepared = getattr(connection, "_partybuild_prepared", None)
+        if prepared is None or prepared[0] is not raw:
+            prepared = connection._partybuild_prepared = (raw, set())
+        if name not in prepared[1]:
+            head, *rest = sql.split("%s")
+            numbered = head + "".join(f"${number}{part}" for number, part in enumerate(rest, 1))
+            cursor.execute(f"PREPARE {name} AS {numbered}")
+            prepared[1].add(name)
+        cursor.execute(f"EXECUTE {name} ({', '.join(['%s'] * len(params))})", params)
+        return cursor.fetchone()

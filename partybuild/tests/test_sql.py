@@ -45,3 +45,25 @@ def test_model_columns_make_the_instances_the_orm_makes(org):
             # Same value and same type: a date stays a date and a flag a bool on SQLite too.
             assert (value, type(value)) == (wanted, type(wanted)), field.name
         assert not got._state.adding and got._state.db == want._state.db
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_fetch_one_prepares_once_per_connection_and_survives_a_rollback(org):
+    from django.db import transaction
+
+    from partybuild.lib.sql import fetch_one
+
+    sql = f"SELECT {quote('name')} FROM {quote(Member._meta.db_table)} WHERE {quote('id')} = %s"  # noqa: S608
+
+    def prepared() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ["%members_member%"])
+            return cursor.fetchone()[0]
+
+    before = prepared()
+    with transaction.atomic():
+        assert fetch_one(sql, [org.member.pk]) == (org.member.name,)
+        transaction.set_rollback(True)
+    assert prepared() == before + 1
+    assert fetch_one(sql, [org.groupmate.pk]) == (org.groupmate.name,) and prepared() == before + 1
+    assert fetch_one(sql, [-1]) is None
