@@ -131,14 +131,14 @@ def test_import_ratings_refusals(org, period, tmp_path):
     assert "1999" in message
 
 
-def test_export_rankings_writes_company_and_branch_sheets(org, period, tmp_path):
+def test_export_rankings_writes_the_company_and_by_branch_sheets(org, period, tmp_path):
     rate(period, org.member, "org", 91)
     rate(period, org.member_b, "org", 71)
     results_compute(actor=None, period_id=period.pk)
     path = tmp_path / "rankings.xlsx"
     out, _ = run("export_rankings", "--period", "2026", "--out", str(path))
     assert "2 members" in out
-    assert rankings_book(path.read_bytes()).sheetnames == ["Company-wide", org.branch_a.name, org.branch_b.name]
+    assert rankings_book(path.read_bytes()).sheetnames == ["Company-wide", "By branch"]
     out, _ = run("export_rankings", "--period", "2026", "--branch", org.branch_b.name, "--out", str(path))
     assert "1 members" in out
     book = rankings_book(path.read_bytes())

@@ -8,9 +8,10 @@ from ._excel import branch_by_name, output_file, period_by_code
 
 class Command(BaseCommand):
     help = (
-        "Write the period's rankings to Excel: a company-wide sheet and one sheet per branch (or only the "
-        "given branch), one row a member with branch, group, the four rater-group scores, total, ranks and "
-        "flag, the flag cell filled in its colour. Streamed, so large companies take little memory."
+        "Write the period's rankings to Excel: a company-wide sheet and a sheet by branch (each branch's "
+        "members together, by rank in the branch), or only the given branch's sheet; one row a member with "
+        "branch, group, the four rater-group scores, total, ranks and flag, the flag cell filled in its "
+        "colour. Streamed, so large companies take little memory."
     )
 
     def add_arguments(self, parser):
