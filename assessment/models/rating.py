@@ -222,7 +222,8 @@ class Result(models.Model):
         BLUE = "blue", _("Blue flag")
         GREY = "grey", _("Grey flag")
 
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="results")
+    # No index of its own: the unique (period, member) and the rank indexes lead with it.
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="results", db_index=False)
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="results")
     branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="+")
     group = models.ForeignKey(PartyGroup, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
@@ -244,7 +245,9 @@ class Result(models.Model):
 
     # Every change to a result or its flag is kept, written in bulk with the
     # computation (see services/results.py), so a member's record shows its story.
-    history = HistoricalRecords()
+    # History is read by result (id) and by member (the timeline), never by period,
+    # branch or group: those get no index there, each a cost on every result written.
+    history = HistoricalRecords(no_db_index=["period", "branch", "group"])
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["period", "member"], name="one_result_per_member")]
