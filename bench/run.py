@@ -430,7 +430,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="rounds of each metric and its floor (best kept)")
     parser.add_argument("--skip-seed", action="store_true", help="reuse the benchmark database as it is")
     parser.add_argument("--only", action="append", choices=[*WORKERS, "web"], help="measure only these")
-    parser.add_argument("--web-seconds", type=int, default=10, help="seconds of load per page and floor")
+    parser.add_argument("--web-seconds", type=int, default=5, help="seconds of load per page and floor, per round")
     parser.add_argument("--json", default=str(BENCH / "results.json"), help="where to write the results")
     parser.add_argument("--record", action="store_true", help="append the table to bench/README.md")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
