@@ -59,8 +59,14 @@ class StudySession(models.Model):
         Member, blank=True, related_name="assigned_sessions", verbose_name=_("members assigned")
     )
     attendance_taken_at = models.DateTimeField(_("attendance taken at"), null=True, blank=True)
+    # Empty once the person who planned it is deleted; the session can still be edited.
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("created by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from members.tests.factories import MemberFactory
 from partybuild.lib.quarters import Quarter
 from study.models import Attendance, StudySession
 from study.selectors.reports import attendance_summary, sessions_attended
@@ -229,3 +230,27 @@ def test_attendance_marks_keep_who_recorded_them(org):
     services.attendance_record(actor=org.committee.user, session_id=session.pk, marks=marks)
     change = Attendance.history.filter(session_id=session.pk, history_type="~").get()
     assert (change.member_id, change.status, change.history_user) == (org.member.pk, "excused", org.committee.user)
+
+
+def test_a_session_whose_planner_was_deleted_can_still_be_edited(client_for, org):
+    planner = MemberFactory(branch=org.branch_a)
+    session = StudySession.objects.create(
+        branch=org.branch_a,
+        kind="lecture",
+        title="专题党课",
+        content_tag="higher",
+        content="上级精神",
+        starts_at=timezone.now() + datetime.timedelta(days=3),
+        audience="branch",
+        created_by=planner.user,
+    )
+    planner.user.delete()
+    session.refresh_from_db()
+    assert session.created_by is None
+    client = client_for(org.secretary)
+    form = client.get(reverse("study:session_edit", args=[session.pk])).context["form"]
+    unchanged = {name: form[name].value() for name in form.fields}
+    unchanged["starts_at"] = timezone.localtime(session.starts_at).strftime("%Y-%m-%dT%H:%M")
+    unchanged = {k: ("" if v is None else v) for k, v in unchanged.items()}
+    response = client.post(reverse("study:session_edit", args=[session.pk]), unchanged)
+    assert response.status_code == 302, response.context["form"].errors
