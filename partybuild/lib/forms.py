@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 
 class DateInput(forms.DateInput):
@@ -49,3 +50,13 @@ class RowsFormSet(forms.BaseFormSet):
 
     def _construct_form(self, i, **kwargs):
         return super()._construct_form(i, empty_permitted=False, **kwargs)
+
+    def clean(self):
+        """As many rows as the page listed: the page pairs each row with a person, so a row
+        more or less (the list changed meanwhile, or a tampered form count) would be lost or
+        unreadable; say so above the list instead."""
+        super().clean()
+        if self.initial is not None and self.total_form_count() != len(self.initial):
+            raise ValidationError(
+                _("The list has changed since the page was opened: check it and save again."), code="rows"
+            )

@@ -254,3 +254,21 @@ def test_a_session_whose_planner_was_deleted_can_still_be_edited(client_for, org
     unchanged = {k: ("" if v is None else v) for k, v in unchanged.items()}
     response = client.post(reverse("study:session_edit", args=[session.pk]), unchanged)
     assert response.status_code == 302, response.context["form"].errors
+
+
+def test_an_attendance_list_that_changed_meanwhile_is_refused_with_a_message(client_for, org):
+    session = StudySessionFactory(branch=org.branch_a)
+    client = client_for(org.secretary)
+    url = reverse("study:session_attendance", args=[session.pk])
+    formset = client.get(url).context["formset"]
+    rows = len(formset.forms)
+    data = {"att-TOTAL_FORMS": str(rows + 1), "att-INITIAL_FORMS": str(rows)}
+    for i, form in enumerate(formset.forms):
+        data[f"att-{i}-member_id"] = form.initial["member_id"]
+        data[f"att-{i}-status"] = "present"
+    for posted in (rows + 1, rows - 1):
+        data["att-TOTAL_FORMS"] = str(posted)
+        response = client.post(url, data)
+        assert response.status_code == 200
+        assert "名单已有变化" in response.content.decode()
+    assert not Attendance.objects.filter(session=session).exists()
