@@ -96,7 +96,7 @@ def get_roles(user: User | AnonymousUser) -> Roles:
         return cached
     person = read_person(user.pk)
     roles = person.roles if person is not None else NO_ROLES
-    setattr(user, _CACHE_ATTR, roles)
+    remember_roles(user, roles)
     return roles
 
 

@@ -45,12 +45,10 @@ def _copy_text(value) -> str:
         return str(value)
     if value is None:
         return "\\N"
-    if kind is str:
-        return value.translate(_COPY_ESCAPES)
-    if isinstance(value, bool):
-        return "t" if value else "f"
     if isinstance(value, str):
         return value.translate(_COPY_ESCAPES)
+    if kind is bool:
+        return "t" if value else "f"
     return str(value)
 
 
