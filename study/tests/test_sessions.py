@@ -200,6 +200,29 @@ def test_bad_session_input_names_the_fields(client_for, org):
     )
 
 
+@pytest.mark.parametrize("starts_at", ["0001-01-01T00:00", "1999-12-31T23:00", "9999-12-31T23:59"])
+def test_a_start_in_an_impossible_year_is_refused_on_its_field(client_for, org, starts_at):
+    data = {
+        "kind": "lecture",
+        "title": "专题党课",
+        "content_tag": "higher",
+        "content": "上级精神",
+        "starts_at": starts_at,
+        "duration_minutes": "90",
+        "audience": "branch",
+    }
+    response = client_for(org.secretary).post(reverse("study:session_create"), data)
+    assert response.status_code == 200
+    assert "starts_at" in response.context["form"].errors
+    assert not StudySession.objects.filter(title="专题党课").exists()
+    # next year is a plan, not a slip
+    next_year = timezone.localdate().year + 1
+    response = client_for(org.secretary).post(
+        reverse("study:session_create"), {**data, "starts_at": f"{next_year}-12-31T20:00"}
+    )
+    assert response.status_code == 302
+
+
 def test_study_record_per_quarter(client_for, org):
     session = StudySessionFactory(branch=org.branch_a)
     Attendance.objects.create(session=session, member=org.member, status="present")
