@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from members.models import Member, PartyGroup
 from partybuild.lib.quarters import Quarter
-from partybuild.lib.sql import insert_rows
+from partybuild.lib.sql import insert_records, insert_rows
 
 from .models import (
     Attendance,
@@ -157,7 +157,8 @@ def build(*, seed: int = 2026, today: datetime.date | None = None) -> dict[str, 
     restudy_of = {s.branch_id: s for s in sessions if s.kind == StudySession.Kind.RESTUDY}
 
     # Reports: last quarter approved for everyone; this quarter cycling through every state.
-    reports: list[QuarterlyReport] = []
+    # Dicts written with insert_records: at 100,000 members there are close to 200,000.
+    reports: list[dict] = []
     paths: list[list[tuple[str, str, str, int | None]]] = []
     member1 = Member.objects.filter(user__username="member1").values_list("pk", flat=True).first()
     for index, m in enumerate(members):
@@ -172,101 +173,110 @@ def build(*, seed: int = 2026, today: datetime.date | None = None) -> dict[str, 
             if state == S.WITH_GROUP and leader is None:
                 state = S.WITH_BRANCH
             insight, analysis = rng.choice(INSIGHTS), rng.choice(ANALYSES)
-            report = QuarterlyReport(
-                member_id=m["pk"],
-                quarter=quarter.code,
-                branch_id=m["branch_id"],
-                group_id=m["group_id"],
-                status=state,
-                insights=insight,
-                analysis=analysis,
-                org_life_notes="按时参加支部党员大会和党小组会，积极发言。",
-            )
+            report = {
+                "member_id": m["pk"],
+                "quarter": quarter.code,
+                "branch_id": m["branch_id"],
+                "group_id": m["group_id"],
+                "status": state,
+                "insights": insight,
+                "analysis": analysis,
+                "org_life_notes": "按时参加支部党员大会和党小组会，积极发言。",
+            }
             path: list[tuple[str, str, str, int | None]] = []
             if state != S.DRAFT:
                 first = S.WITH_GROUP if leader else S.WITH_BRANCH
                 path.append(("submit", S.DRAFT, first, m["user_id"]))
-                report.submitted_at = now
+                report["submitted_at"] = now
                 if leader and state != S.WITH_GROUP:
                     path.append(("forward", S.WITH_GROUP, S.WITH_BRANCH, leader))
-                    report.group_opinion = "小组讨论认为报告内容实在，同意报支部。"
+                    report["group_opinion"] = "小组讨论认为报告内容实在，同意报支部。"
             if state == S.RETURNED:
                 path.append(("return_branch", S.WITH_BRANCH, S.RETURNED, secretary))
-                report.returned_sections = [QuarterlyReport.Section.ANALYSIS, QuarterlyReport.Section.PROBLEMS]
+                report["returned_sections"] = [QuarterlyReport.Section.ANALYSIS, QuarterlyReport.Section.PROBLEMS]
             if state == S.APPROVED:
                 path.append(("approve", S.WITH_BRANCH, S.APPROVED, secretary))
-                report.grade = rng.choice(
+                report["grade"] = rng.choice(
                     [QuarterlyReport.Grade.EXCELLENT, QuarterlyReport.Grade.QUALIFIED, QuarterlyReport.Grade.QUALIFIED]
                 )
-                report.truly_studied = report.truly_checked = True
-                report.truly_rectified = rng.random() < 0.8
-                report.evaluation = "学习认真，查摆问题具体，整改措施可行。"
-                report.approved_at = now
-            report.version = 1 + len(path)
+                report["truly_studied"] = report["truly_checked"] = True
+                report["truly_rectified"] = rng.random() < 0.8
+                report["evaluation"] = "学习认真，查摆问题具体，整改措施可行。"
+                report["approved_at"] = now
+            report["version"] = 1 + len(path)
             reports.append(report)
             paths.append(path)
-    QuarterlyReport.objects.bulk_create(reports, batch_size=2000)
+    insert_records(QuarterlyReport, reports)
+    report_ids = {
+        (quarter, member_id): pk
+        for quarter, member_id, pk in QuarterlyReport.objects.filter(
+            quarter__in=[previous.code, current.code]
+        ).values_list("quarter", "member_id", "pk")
+    }
 
     problems, transitions, talks = [], [], []
     returned_seen = 0
     for report, path in zip(reports, paths, strict=True):
-        text = PROBLEMS[report.member_id % len(PROBLEMS)]
-        done = report.quarter == previous.code and report.member_id % 3 != 0
+        report_id = report_ids[report["quarter"], report["member_id"]]
+        text = PROBLEMS[report["member_id"] % len(PROBLEMS)]
+        done = report["quarter"] == previous.code and report["member_id"] % 3 != 0
         problems.append(
-            ReportProblem(
-                report=report,
-                problem=text[0],
-                cause=text[1],
-                measure=text[2],
-                status=ReportProblem.Status.DONE if done else ReportProblem.Status.IN_PROGRESS,
-            )
+            {
+                "report_id": report_id,
+                "problem": text[0],
+                "cause": text[1],
+                "measure": text[2],
+                "status": ReportProblem.Status.DONE if done else ReportProblem.Status.IN_PROGRESS,
+            }
         )
         for action, from_status, to_status, actor in path:
             if actor is None:
                 continue
-            comment = ""
+            comment, sections = "", []
             if action == "forward":
-                comment = report.group_opinion
+                comment = report["group_opinion"]
             elif action == "approve":
-                comment = report.evaluation
+                comment = report["evaluation"]
             elif action == "return_branch":
                 comment = "党性分析不够深刻，问题查找不具体，请重新分析并完善整改措施。"
+                sections = report["returned_sections"]
             transitions.append(
-                ReportTransition(
-                    report=report,
-                    actor_id=actor,
-                    action=action,
-                    from_status=from_status,
-                    to_status=to_status,
-                    comment=comment,
-                    sections=report.returned_sections if action == "return_branch" else [],
-                )
+                {
+                    "report_id": report_id,
+                    "actor_id": actor,
+                    "action": action,
+                    "from_status": from_status,
+                    "to_status": to_status,
+                    "comment": comment,
+                    "sections": sections,
+                }
             )
-        if report.status == S.RETURNED:
+        if report["status"] == S.RETURNED:
             returned_seen += 1
-        if report.status == S.RETURNED and returned_seen % 2 == 1:
+        if report["status"] == S.RETURNED and returned_seen % 2 == 1:
             talks.append(
-                Talk(
-                    member_id=report.member_id,
-                    branch_id=report.branch_id,
-                    source=Talk.Source.REPORT_RETURN,
-                    report=report,
-                    reason="报告单党性分析不深刻，需个别谈话帮助提高认识。",
-                    due_on=today + datetime.timedelta(days=7 if returned_seen % 4 == 1 else -3),
-                )
+                {
+                    "member_id": report["member_id"],
+                    "branch_id": report["branch_id"],
+                    "source": Talk.Source.REPORT_RETURN,
+                    "report_id": report_id,
+                    "reason": "报告单党性分析不深刻，需个别谈话帮助提高认识。",
+                    "due_on": today + datetime.timedelta(days=7 if returned_seen % 4 == 1 else -3),
+                }
             )
-    ReportProblem.objects.bulk_create(problems, batch_size=5000)
-    ReportTransition.objects.bulk_create(transitions, batch_size=5000)
-    Talk.objects.bulk_create(talks, batch_size=2000)
+    insert_records(ReportProblem, problems)
+    insert_records(ReportTransition, transitions)
+    insert_records(Talk, talks)
     # Members whose reports were returned are assigned to the branch's re-study session.
     through = StudySession.assigned_members.through
-    through.objects.bulk_create(
-        [
-            through(studysession_id=restudy_of[r.branch_id].pk, member_id=r.member_id)
+    insert_rows(
+        through._meta.db_table,
+        ("studysession_id", "member_id"),
+        (
+            (restudy_of[r["branch_id"]].pk, r["member_id"])
             for r in reports
-            if r.status == S.RETURNED and r.branch_id in restudy_of
-        ],
-        batch_size=5000,
+            if r["status"] == S.RETURNED and r["branch_id"] in restudy_of
+        ),
     )
 
     meetings = 0

@@ -67,3 +67,80 @@ def test_fetch_one_prepares_once_per_connection_and_survives_a_rollback(org):
     assert prepared() == before + 1
     assert fetch_one(sql, [org.groupmate.pk]) == (org.groupmate.name,) and prepared() == before + 1
     assert fetch_one(sql, [-1]) is None
+
+
+def test_records_get_their_defaults_and_keep_json_dates_and_awkward_text(org):
+    import datetime
+
+    from partybuild.lib.sql import insert_records
+    from study.models import QuarterlyReport, Talk
+
+    moment = timezone.now().replace(microsecond=654321)
+    awkward = 'tab\there, line\nbreak, back\\slash, \\N, "引号", 中文'
+    member, branch = org.member, org.member.branch_id
+    written = insert_records(
+        QuarterlyReport,
+        [
+            {"member_id": member.pk, "quarter": "2026Q1", "branch_id": branch, "analysis": awkward,
+             "returned_sections": ["analysis", awkward], "submitted_at": moment, "truly_studied": False},
+            {"member_id": member.pk, "quarter": "2026Q2", "branch_id": branch},
+        ],
+    )  # fmt: skip
+    assert written == 2
+    first, second = QuarterlyReport.objects.filter(member=member).order_by("quarter")
+    assert first.analysis == awkward and first.returned_sections == ["analysis", awkward]
+    assert first.submitted_at == moment and first.truly_studied is False and first.truly_checked is None
+    # Omitted fields: the model's defaults, and the moment of the load for auto_now(_add).
+    assert second.status == QuarterlyReport.Status.DRAFT and second.returned_sections == []
+    assert second.version == 1 and second.analysis == "" and second.submitted_at is None
+    assert second.created_at is not None and second.created_at == second.updated_at
+    assert abs(second.created_at - timezone.now()) < datetime.timedelta(minutes=1)
+
+    due = datetime.date(2026, 12, 31)
+    insert_records(Talk, [{"member_id": member.pk, "branch_id": branch, "source": "report_return", "due_on": due}])
+    assert Talk.objects.get(member=member).due_on == due
+
+
+def _foreign_keys() -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), convalidated "
+            "FROM pg_constraint WHERE contype = 'f' ORDER BY 1, 2"
+        )
+        return cursor.fetchall()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="dropping and re-adding keys is PostgreSQL's")
+def test_foreign_keys_come_back_as_they_were_and_still_refuse_a_dangling_row(org):
+    from django.db import IntegrityError, transaction
+
+    from partybuild.lib.sql import foreign_keys_checked_at_end
+
+    before = _foreign_keys()
+    assert len(before) > 100
+    columns = ["recipient_id", "kind", "subject", "quarter", "title", "body", "url", "created_at", "read_at"]
+    stamp = connection.ops.adapt_datetimefield_value(timezone.now())
+    with foreign_keys_checked_at_end():
+        assert _foreign_keys() == []
+        insert_rows(
+            Notification._meta.db_table, columns, [[org.member.user_id, "report_due", "", "", "t", "", "", stamp, None]]
+        )
+    assert _foreign_keys() == before
+    assert Notification.objects.filter(recipient=org.member.user, title="t").count() == 1
+
+    dangling = [[10**9, "report_due", "", "", "t", "", "", stamp, None]]
+    with pytest.raises(IntegrityError, match="recipient_id"), transaction.atomic():
+        with foreign_keys_checked_at_end():
+            insert_rows(Notification._meta.db_table, columns, dangling)
+    assert _foreign_keys() == before
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="elsewhere the block drops nothing")
+@pytest.mark.django_db(transaction=True)
+def test_foreign_keys_are_never_dropped_outside_a_transaction():
+    from partybuild.lib.sql import foreign_keys_checked_at_end
+
+    before = _foreign_keys()
+    with pytest.raises(RuntimeError, match="needs a transaction"), foreign_keys_checked_at_end():
+        pass
+    assert _foreign_keys() == before

@@ -11,6 +11,7 @@ from assessment import demo as assessment_demo
 from assessment import demo_cards
 from members import demo
 from members.models import Branch, Member
+from partybuild.lib.sql import foreign_keys_checked_at_end
 from study import demo as study_demo
 
 MIN_MEMBERS = 30
@@ -42,16 +43,18 @@ class Command(BaseCommand):
                 assessment_demo.reset()
                 study_demo.reset()
                 demo.reset()
-            summary = demo.build(members=members, seed=seed)
-            study = study_demo.build(seed=seed)
-            assessment = assessment_demo.build(seed=seed)
-            today = timezone.localdate()
-            assessment["pledges"] = assessment_demo.build_pledges(year=today.year, seed=seed)
-            assessment.update(demo_cards.build_cards(year=today.year, today=today, rng=random.Random(seed * 13 + 1)))  # noqa: S311
-            activities = {
-                **activities_demo_a.build(seed=seed, today=today),
-                **activities_demo_b.build(seed=seed, today=today),
-            }
+            with foreign_keys_checked_at_end():
+                summary = demo.build(members=members, seed=seed)
+                study = study_demo.build(seed=seed)
+                assessment = assessment_demo.build(seed=seed)
+                today = timezone.localdate()
+                assessment["pledges"] = assessment_demo.build_pledges(year=today.year, seed=seed)
+                rng = random.Random(seed * 13 + 1)  # noqa: S311 - demo data, not secrets
+                assessment.update(demo_cards.build_cards(year=today.year, today=today, rng=rng))
+                activities = {
+                    **activities_demo_a.build(seed=seed, today=today),
+                    **activities_demo_b.build(seed=seed, today=today),
+                }
         self.stdout.write(
             self.style.SUCCESS(
                 _(
