@@ -87,33 +87,41 @@ def weighted_total(group_scores: Mapping[str, Fraction | None], weights: Mapping
     return round_half_up(exact)
 
 
-def member_scores(
-    group_sums: Mapping[str, tuple[Decimal, int]], weights: Mapping[str, Decimal]
-) -> tuple[Decimal | None, dict[str, Decimal]]:
-    """``weighted_total`` and each group's mean rounded to four places, from each group's
-    (sum of rating totals, number of ratings): the same exact values, in plain integer
-    arithmetic, for computing a whole company's results (``Fraction`` objects cost ten
-    times as much). tests/test_scoring.py holds the two to the same answers."""
-    means: dict[str, Decimal] = {}
-    num, den = 0, 1  # Σ w·mean over the weighted groups, as num/den
-    w_num, w_den = 0, 1  # Σ w over the same groups
-    for group, (total_sum, count) in group_sums.items():
-        if count <= 0:
-            raise ValueError("a group with no ratings has no mean")
-        p, q = total_sum.as_integer_ratio()
-        q *= count  # mean = p/q
-        scaled = p * 10_000
-        means[group] = Decimal((2 * scaled + q) // (2 * q)).scaleb(-4)
-        weight = weights.get(group, 0)
-        if weight > 0:
-            a, b = weight.as_integer_ratio()
-            num, den = num * b * q + a * p * den, den * b * q
-            w_num, w_den = w_num * b + a * w_den, w_den * b
-    if w_num == 0:
-        return None, means
-    # total = (num/den) / (w_num/w_den), rounded half up to cents
-    top, bottom = num * w_den * 100, den * w_num
-    return Decimal((2 * top + bottom) // (2 * bottom)).scaleb(-2), means
+class PeriodScorer:
+    """``weighted_total`` and each group's mean rounded to four places, for the many members
+    of one period, from each group's sum of rating totals and number of ratings.
+
+    The sums come as whole numbers of 1/``scale`` points (tenths for rating totals), as the
+    database can hand them over, and the arithmetic is on integers with the weights' ratios
+    worked out once: exactly the ``Fraction`` results (tests/test_scoring.py holds them to
+    it) at a tenth of the cost."""
+
+    def __init__(self, groups: Sequence[str], weights: Mapping[str, Decimal], scale: int):
+        self.weights = [weights[g].as_integer_ratio() if weights.get(g, 0) > 0 else None for g in groups]
+        self.scale = scale
+
+    def __call__(self, figures: Sequence[int | None]) -> tuple[Decimal | None, list[Decimal | None]]:
+        """``figures``: each group's sum and count, one pair after the other in the groups'
+        order (count 0: no ratings). The total (None when no weighted group has ratings)
+        and each group's mean (None without ratings), in the groups' order."""
+        means: list[Decimal | None] = [None] * len(self.weights)
+        num, den = 0, 1  # Σ w·mean over the weighted groups, as num/den
+        w_num, w_den = 0, 1  # Σ w over the same groups
+        for i, weight in enumerate(self.weights):
+            count = figures[2 * i + 1]
+            if not count:
+                continue
+            p, q = figures[2 * i], self.scale * count  # the mean is p/q
+            means[i] = Decimal((20_000 * p + q) // (2 * q)).scaleb(-4)
+            if weight is not None:
+                a, b = weight
+                num, den = num * b * q + a * p * den, den * b * q
+                w_num, w_den = w_num * b + a * w_den, w_den * b
+        if w_num == 0:
+            return None, means
+        # total = (num/den) / (w_num/w_den), rounded half up to cents
+        top, bottom = num * w_den * 100, den * w_num
+        return Decimal((2 * top + bottom) // (2 * bottom)).scaleb(-2), means
 
 
 def effective_weights(present: Iterable[str], weights: Mapping[str, Decimal]) -> dict[str, Fraction]:

@@ -14,12 +14,13 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Sum
+from django.db.models import BigIntegerField, Count, F, Q, Sum
+from django.db.models.functions import Cast, Round
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from members.models import User
+from members.models import Member, User
 from members.roles import get_roles
 from partybuild.lib.sql import insert_rows, quote
 from study.models import Talk
@@ -59,46 +60,38 @@ VALUE_COLUMNS = (
 
 def compute_values(period: Period) -> list[list]:
     """The period's results as rows of VALUE_COLUMNS, computed but not saved: one GROUP BY
-    over the ratings, then plain arithmetic per member (assessment/scoring.py)."""
-    sums = (
-        Rating.objects.filter(period=period, ratee__is_active=True)
-        .order_by()
-        .values_list("ratee_id", "ratee__branch_id", "ratee__group_id", "rater_group")
-        .annotate(total_sum=Sum("total"), n=Count("pk"))
+    over the ratings (each member's sum and count per rater group, side by side), then
+    plain arithmetic per member (assessment/scoring.py)."""
+    # Sums of whole tenths (the totals' unit): exact integers on either database (SQLite
+    # keeps decimals as floats), an integer sum is cheaper than a numeric one, and no
+    # Decimal is made per value on the way in.
+    scale = 10 ** Rating._meta.get_field("total").decimal_places
+    in_units = Cast(Round(F("total") * scale), BigIntegerField())
+    figures = {}
+    for g in GROUPS:
+        figures[f"sum_{g}"] = Sum(in_units, filter=Q(rater_group=g))
+        figures[f"n_{g}"] = Count("pk", filter=Q(rater_group=g))
+    sums = Rating.objects.filter(period=period).order_by().values("ratee_id").annotate(**figures)
+    inner, params = sums.query.sql_with_params()
+    member = Member._meta
+    pk, branch_id, group_id = (quote(member.get_field(f).column) for f in ("id", "branch", "group"))
+    # The active members' branch and group joined to the figures, not grouped by with them:
+    # a GROUP BY of the ratings alone is the cheapest the database can do.
+    sql = (
+        f"SELECT m.{pk}, m.{branch_id}, m.{group_id}, {', '.join('s.' + quote(name) for name in figures)} "  # noqa: S608
+        f"FROM ({inner}) s JOIN {quote(member.db_table)} m ON m.{pk} = s.{quote('ratee_id')} "
+        f"WHERE m.{quote('is_active')} ORDER BY m.{pk}"
     )
-    # Read raw, without the ORM's per-value converters (most of the time at 100,000 members);
-    # SQLite sums decimals as floats, so they are brought back to the column's tenths here.
-    sql, params = sums.query.sql_with_params()
-    tenths = Decimal(1).scaleb(-Rating._meta.get_field("total").decimal_places)
-    per_member: dict[int, tuple[int, int | None, dict]] = {}
+    scores = scoring.PeriodScorer(GROUPS, period.weights, scale=scale)
+    rows: list[list] = []
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for ratee, branch, group, rater_group, total_sum, n in cursor.fetchall():
-            entry = per_member.get(ratee)
-            if entry is None:
-                entry = per_member[ratee] = (branch, group, {})
-            if not isinstance(total_sum, Decimal):
-                total_sum = Decimal(repr(total_sum)).quantize(tenths)
-            entry[2][rater_group] = (total_sum, n)
-    weights = period.weights
-    rows: list[list] = []
-    for member_id, (branch, group, group_sums) in per_member.items():
-        total, means = scoring.member_scores(group_sums, weights)
+        fetched = cursor.fetchall()
+    for member_id, branch, group, *pairs in fetched:
+        total, means = scores(pairs)
         if total is None:
             continue
-        rows.append(
-            [
-                member_id,
-                branch,
-                group,
-                *(means.get(g) for g in GROUPS),
-                *(group_sums[g][1] if g in group_sums else 0 for g in GROUPS),
-                total,
-                0,
-                0,
-                scoring.flag_for(total),
-            ]
-        )
+        rows.append([member_id, branch, group, *means, *pairs[1::2], total, 0, 0, scoring.flag_for(total)])
     total_at = VALUE_COLUMNS.index("total")
     branch_at, rank_branch_at, rank_company_at = (
         VALUE_COLUMNS.index(c) for c in ("branch_id", "rank_branch", "rank_company")
@@ -127,8 +120,10 @@ def results_compute(*, actor: User | None, period_id: int) -> ComputeSummary:
         # Results are derived data: a crash right after commit loses at most this
         # computation (all of it, atomically) — rerun it. Not waiting for the WAL flush
         # of a whole company's rows is a good part of the time.
+        # And the whole company's sums are grouped in memory, not spilled to disk in batches.
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
+            cursor.execute("SET LOCAL work_mem TO '64MB'")
     now = timezone.now()
     rows = compute_values(period)
     _store_results(period=period, rows=rows, actor=actor, now=now)

@@ -147,33 +147,42 @@ def test_area_subtotals_add_up_to_the_total():
     assert scoring.weighted_total(totals, WEIGHTS) == D("17.06")  # 17.0625 → 17.06
 
 
-_groups = st.sampled_from(["self", "peer", "masses", "org"])
-_sums = st.tuples(
-    st.decimals(min_value=0, max_value=100_000, places=2, allow_nan=False, allow_infinity=False),
-    st.integers(min_value=1, max_value=2_000),
+GROUPS = ["self", "peer", "masses", "org"]
+# Each group's sum in hundredths of a point and its number of ratings (0: no ratings).
+_figures = st.lists(
+    st.tuples(st.integers(min_value=0, max_value=10_000_000), st.integers(min_value=0, max_value=2_000)),
+    min_size=4,
+    max_size=4,
 )
-_weights = st.fixed_dictionaries(
-    {g: st.decimals(min_value=0, max_value=1, places=3) for g in ("self", "peer", "masses", "org")}
-)
+_weights = st.fixed_dictionaries({g: st.decimals(min_value=0, max_value=1, places=3) for g in GROUPS})
 
 
-@given(group_sums=st.dictionaries(_groups, _sums, max_size=4), weights=_weights)
+def _score(figures, weights, scale=100):
+    return scoring.PeriodScorer(GROUPS, weights, scale=scale)([value for pair in figures for value in pair])
+
+
+@given(figures=_figures, weights=_weights)
 @settings(max_examples=400, deadline=None)
-def test_member_scores_match_the_exact_fraction_arithmetic(group_sums, weights):
+def test_period_scorer_matches_the_exact_fraction_arithmetic(figures, weights):
     """The integer fast path used for a whole company equals the Fraction reference."""
-    total, means = scoring.member_scores(group_sums, weights)
-    exact = {g: scoring.group_mean(s, n) for g, (s, n) in group_sums.items()}
+    total, means = _score(figures, weights)
+    exact = {g: scoring.group_mean(D(s).scaleb(-2), n) for g, (s, n) in zip(GROUPS, figures, strict=True) if n}
     assert total == scoring.weighted_total(exact, weights)
-    assert means == {g: scoring.round_half_up(m, D("0.0001")) for g, m in exact.items()}
-    for g, mean in means.items():
-        assert mean.as_tuple().exponent == -4, g
+    assert means == [scoring.round_half_up(exact[g], D("0.0001")) if g in exact else None for g in GROUPS]
+    for mean in means:
+        assert mean is None or mean.as_tuple().exponent == -4
     if total is not None:
         assert total.as_tuple().exponent == -2
 
 
-def test_member_scores_round_half_up_at_the_boundary():
+def test_period_scorer_rounds_half_up_at_the_boundary():
     # 0.4·(89.99375) + 0.1·90 = 44.9975 over a weight of 0.5 is 89.995 exactly: half up to 90.00.
-    total, means = scoring.member_scores({"self": (D("90"), 1), "org": (D("719.95"), 8)}, WEIGHTS)
-    assert total == D("90.00") and means["org"] == D("89.9938")
-    assert scoring.member_scores({}, WEIGHTS) == (None, {})
-    assert scoring.member_scores({"self": (D("80"), 1)}, {**WEIGHTS, "self": D("0")}) == (None, {"self": D("80.0000")})
+    total, means = _score([(9000, 1), (0, 0), (0, 0), (71995, 8)], WEIGHTS)
+    assert total == D("90.00") and means[3] == D("89.9938")
+    assert _score([(0, 0)] * 4, WEIGHTS) == (None, [None] * 4)
+    assert _score([(8000, 1), (0, 0), (0, 0), (0, 0)], {**WEIGHTS, "self": D("0")}) == (
+        None,
+        [D("80.0000"), None, None, None],
+    )
+    # Sums in tenths, as compute_results reads them.
+    assert _score([(900, 1), (0, 0), (0, 0), (7199, 8)], WEIGHTS, scale=10)[1][3] == D("89.9875")
