@@ -2,7 +2,8 @@ import hashlib
 from functools import cache
 
 from django.conf import settings
-from django.urls import reverse
+
+from partybuild.lib.urls import object_url, route_url
 
 from .roles import Roles, get_roles
 
@@ -12,7 +13,8 @@ def _release() -> str:
     """A stamp of the menus' template and translations: a cached menu of an earlier release
     (the cache may be a shared Redis) is never served after a change to either."""
     digest = hashlib.sha1(usedforsecurity=False)
-    digest.update((settings.BASE_DIR / "templates" / "base.html").read_bytes())
+    for template in ("base.html", "partials/nav_menus.html"):
+        digest.update((settings.BASE_DIR / "templates" / template).read_bytes())
     for catalogue in sorted((settings.BASE_DIR / "locale").glob("*/LC_MESSAGES/django.mo")):
         digest.update(catalogue.read_bytes())
     return digest.hexdigest()[:12]
@@ -43,7 +45,7 @@ def nav_key(request, user_roles: Roles) -> str:
     section = match.app_name if match else ""
     member_pk = user_roles.member.pk if user_roles.member else 0
     # The two menu entries that are marked active by the exact page.
-    here = "home" if request.path == reverse("home") else ""
-    if member_pk and request.path == reverse("members:detail", args=[member_pk]):
+    here = "home" if request.path == route_url("home") else ""
+    if member_pk and request.path == object_url("members:detail", member_pk):
         here = "mine"
     return f"{_release()}:{''.join('1' if flag else '0' for flag in flags)}:{member_pk}:{section}:{here}"

@@ -82,6 +82,7 @@ TEMPLATES = [
                 "members.context_processors.roles",
                 "reminders.context_processors.unread",
             ],
+            "libraries": {"routes": "partybuild.templatetags.routes"},
         },
     },
 ]

@@ -21,3 +21,26 @@ def test_anything_but_an_id_is_refused(pk):
 def test_a_route_without_a_single_id_is_refused():
     with pytest.raises(ValueError):
         object_url("reminders:list", 1)
+
+
+@pytest.mark.parametrize("name", ["home", "reminders:list", "logout", "password_change", "set_language"])
+def test_route_url_is_reverse(name):
+    from partybuild.lib.urls import route_url
+
+    assert route_url(name) == reverse(name)
+
+
+def test_route_url_refuses_a_route_that_needs_arguments():
+    from django.urls import NoReverseMatch
+
+    from partybuild.lib.urls import route_url
+
+    with pytest.raises(NoReverseMatch):
+        route_url("members:detail")
+
+
+def test_the_route_tag_writes_the_url():
+    from django.template import engines
+
+    template = engines["django"].from_string("{% load routes %}<a href=\"{% route 'reminders:list' %}\">")
+    assert template.render({}) == f'<a href="{reverse("reminders:list")}">'
