@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Branch, Member, PartyGroup
-from partybuild.lib.forms import DateInput, ModelMultipleChoiceField, RowsFormSet
+from partybuild.lib.forms import ModelMultipleChoiceField, RecordDateField, RowsFormSet
 
 from .models import PartyDay, PartyDayContribution, PartyDayParticipant
 from .selectors.partydays import PartyDayFilters
@@ -30,7 +30,7 @@ class PartyDayForm(forms.Form):
         label=_("Kind"), choices=PartyDay.Kind.choices, widget=forms.RadioSelect(attrs={"class": "form-check-input"})
     )
     theme = forms.CharField(label=_("Theme"), max_length=200)
-    held_on = forms.DateField(label=_("Date"), widget=DateInput())
+    held_on = RecordDateField(label=_("Date"))
     place = forms.CharField(label=_("Place"), max_length=200)
     destination_kind = forms.ChoiceField(
         label=_("Kind of destination"),

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Branch, Member, PartyGroup
-from partybuild.lib.forms import DateInput
+from partybuild.lib.forms import RecordDateField
 
 from .models import PioneerPost, Recognition
 
@@ -53,10 +53,9 @@ class PioneerPostForm(forms.ModelForm):
     class Meta:
         model = PioneerPost
         fields = ["member", "kind", "post_name", "starts_on", "ends_on", "standards"]
+        field_classes = {"starts_on": RecordDateField, "ends_on": RecordDateField}
         widgets = {
             "kind": forms.RadioSelect,
-            "starts_on": DateInput(),
-            "ends_on": DateInput(),
             "standards": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
@@ -84,7 +83,7 @@ class PioneerPostForm(forms.ModelForm):
 
 
 class PioneerPostEndForm(forms.Form):
-    ended_on = forms.DateField(label=_("Last day"), widget=DateInput())
+    ended_on = RecordDateField(label=_("Last day"))
     reason = forms.CharField(
         label=_("Reason"),
         max_length=PioneerPost._meta.get_field("end_reason").max_length,
@@ -170,7 +169,7 @@ class RecognitionForm(forms.Form):
     best = forms.ChoiceField(label=_("Recognition"), choices=Recognition.Best.choices, widget=forms.RadioSelect)
     year = forms.TypedChoiceField(label=_("Year"), coerce=int)
     quarter = forms.TypedChoiceField(label=_("Period"), coerce=int, choices=Recognition.QUARTER_CHOICES)
-    awarded_on = forms.DateField(label=_("Date"), widget=DateInput())
+    awarded_on = RecordDateField(label=_("Date"))
     note = forms.CharField(
         label=_("Note"),
         required=False,

@@ -10,9 +10,10 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from partybuild.lib.forms import RecordDateField
 from partybuild.lib.quarters import Quarter
 
-from .forms_posts import DateInput, _FilterForm
+from .forms_posts import _FilterForm
 from .models import ContactPoint, HelpRecord, ResponsibilityArea
 
 
@@ -82,7 +83,7 @@ class HelpRecordForm(forms.Form):
         choices=HelpRecord.Kind.choices,
         widget=forms.RadioSelect(attrs={"class": "btn-check", "autocomplete": "off"}),
     )
-    helped_on = forms.DateField(label=_("Date"), widget=DateInput())
+    helped_on = RecordDateField(label=_("Date"))
     contact_point = ContactPointChoiceField(
         label=_("Who was helped"),
         queryset=ContactPoint.objects.none(),

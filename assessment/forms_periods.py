@@ -9,6 +9,8 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from partybuild.lib.forms import RecordDateField
+
 from . import scoring
 from .models import Period, RubricItem
 
@@ -25,10 +27,7 @@ class PeriodForm(forms.ModelForm):
     class Meta:
         model = Period
         fields = ["code", "name", "starts_on", "ends_on", "rubric", *WEIGHT_FIELDS]
-        widgets = {
-            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        }
+        field_classes = {"starts_on": RecordDateField, "ends_on": RecordDateField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

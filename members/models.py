@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -69,6 +70,10 @@ class PartyGroup(models.Model):
     def clean(self) -> None:
         if self.leader_id and self.branch_id and self.leader.branch_id != self.branch_id:
             raise ValidationError({"leader": _("The group leader must be a member of the same branch.")})
+
+
+FOUNDING_YEAR = 1921  # of the Party: nobody joined before it
+FIRST_BIRTH_YEAR = 1900
 
 
 class Member(models.Model):
@@ -149,12 +154,29 @@ class Member(models.Model):
             errors["group"] = _("The Party group does not belong to the member's branch.")
         if self.party_status == self.PartyStatus.PROBATIONARY and self.full_on:
             errors["full_on"] = _("A probationary member has no date of becoming a full member.")
-        if self.full_on and self.joined_on and self.full_on < self.joined_on:
-            errors["full_on"] = _("The date of becoming a full member cannot be before joining the Party.")
-        if self.birth_date and self.joined_on and self.birth_date >= self.joined_on:
-            errors["birth_date"] = _("The birth date must be before joining the Party.")
+        if date_errors := self._date_range_errors():
+            errors |= date_errors  # a date out of range is not compared with the others
+        else:
+            if self.full_on and self.joined_on and self.full_on < self.joined_on:
+                errors["full_on"] = _("The date of becoming a full member cannot be before joining the Party.")
+            if self.birth_date and self.joined_on and self.birth_date >= self.joined_on:
+                errors["birth_date"] = _("The birth date must be before joining the Party.")
         if errors:
             raise ValidationError(errors)
+
+    def _date_range_errors(self) -> dict[str, str]:
+        """No date in the future; none before the Party was founded (1921), or 1900 for a birth."""
+        today = timezone.localdate()
+        errors = {}
+        for name, first in (("birth_date", FIRST_BIRTH_YEAR), ("joined_on", FOUNDING_YEAR), ("full_on", FOUNDING_YEAR)):
+            day = getattr(self, name)
+            if day is None:
+                continue
+            if day > today:
+                errors[name] = _("The date cannot be in the future.")
+            elif day.year < first:
+                errors[name] = _("The date cannot be before %(year)d.") % {"year": first}
+        return errors
 
     @property
     def is_probationary(self) -> bool:

@@ -127,6 +127,7 @@ class ScrapedForm:
     files: set[str] = field(default_factory=set)
     names: set[str] = field(default_factory=set)
     hidden: set[str] = field(default_factory=set)
+    dates: set[str] = field(default_factory=set)  # date and datetime pickers
 
 
 class _FormParser(HTMLParser):
@@ -157,6 +158,8 @@ class _FormParser(HTMLParser):
             if kind in ("submit", "button", "image", "reset"):
                 return
             form.names.add(name)
+            if kind in ("date", "datetime-local", "month"):
+                form.dates.add(name)
             if kind == "file":
                 form.files.add(name)
             elif kind == "hidden":
@@ -225,6 +228,7 @@ def scrape_form(client: Client, page: str, action: str) -> ScrapedForm:
         merged.names |= extra.names
         merged.files |= extra.files
         merged.hidden |= extra.hidden
+        merged.dates |= extra.dates
     return merged
 
 
@@ -969,9 +973,11 @@ class Prepared:
     hidden: set[str]
     baseline_errors: set[str] = field(default_factory=set)
     before: dict[str, str] = field(default_factory=dict)
+    dates: set[str] = field(default_factory=set)
 
 
 INPUTS_TRIED = [0]
+_LOOKS_LIKE_A_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?")
 # A password and its confirmation: "the two passwords differ" goes on the confirmation.
 PAIRED = {"password1": "password2", "new_password1": "new_password2"}
 # Forms refused only for a tampered hidden field (the version): the page re-renders
@@ -992,16 +998,18 @@ def prepare(org, name: str) -> Prepared:
     target = entry.build(org)
     if target.baseline is not None:
         baseline, files, names, hidden = dict(target.baseline), set(), set(target.baseline), set()
+        dates = {k for k, v in baseline.items() if isinstance(v, str) and _LOOKS_LIKE_A_DATE.fullmatch(v)}
     else:
         scraped = scrape_form(client, target.page or target.url, target.url)
         baseline, files, names, hidden = scraped.values, scraped.files, scraped.names, scraped.hidden
+        dates = scraped.dates
     missing = set(entry.fields) - names
     assert not missing, f"{name}: the form on the page has no field {sorted(missing)}"
     fill = FILLS[name](org) if name in FILLS else {}
     baseline = {k: v for k, v in baseline.items() if k not in files} | fill
     # The CSRF token is not checked by the test client; fuzzing it would test nothing.
     fields = sorted((names | set(baseline)) - {"csrfmiddlewaretoken"})
-    prepared = Prepared(name, client, user, target.url, baseline, files, fields, hidden)
+    prepared = Prepared(name, client, user, target.url, baseline, files, fields, hidden, dates=dates)
     with transaction.atomic():
         response = post(prepared, baseline)
         prepared.baseline_errors = set(form_errors(response))
@@ -1182,6 +1190,18 @@ def test_fuzzed_post_is_refused_cleanly(prepared, index, value):
 def test_nasty_values_in_every_field_at_once(prepared):
     for value in NASTY:
         judge(prepared, *_with(prepared, ALL, value))
+
+
+# The ends of the calendar, in each date field alone (the other fields valid, so the input
+# gets past the form to the services and the database): year 1 in Beijing time is before
+# year 1 in UTC, and a day after 9999-12-31 does not exist.
+EDGE_DATES = ["0001-01-01", "0001-01-01T00:00", "9999-12-31", "9999-12-31T23:59"]
+
+
+def test_the_ends_of_the_calendar_in_each_date_field(prepared):
+    for name in sorted(prepared.dates):
+        for value in EDGE_DATES:
+            judge(prepared, prepared.baseline | {name: value}, name)
 
 
 # ---------------------------------------------------------------------------

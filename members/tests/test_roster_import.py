@@ -77,6 +77,29 @@ def test_model_rules_are_checked_per_row(org):
     assert [(e.row, e.column) for e in report.errors] == [(2, "转正日期")]
 
 
+def test_impossible_dates_are_refused_on_their_column(org):
+    next_year = datetime.date.today().year + 1
+    rows = [
+        roster_row(工号="N0001", 入党日期="1900-07-01", 转正日期=""),
+        roster_row(工号="N0002", 出生日期="1899-12-31"),
+        roster_row(工号="N0003", 转正日期=f"{next_year}-07-01"),
+        roster_row(工号="N0004", 出生日期="0001-01-01", 入党日期="9999-12-31", 转正日期=""),
+    ]
+    report = roster_import(file=workbook(rows))
+    assert sorted((e.row, e.column) for e in report.errors) == [
+        (2, "入党日期"),
+        (3, "出生日期"),
+        (4, "转正日期"),
+        (5, "入党日期"),
+        (5, "出生日期"),
+    ]
+    messages = {(e.row, e.column): e.message for e in report.errors}
+    assert "1921" in messages[(2, "入党日期")]
+    assert "1900" in messages[(3, "出生日期")]
+    assert "今天" in messages[(4, "转正日期")]
+    assert not Member.objects.filter(employee_no__startswith="N000").exists()
+
+
 def test_group_names_are_looked_up_inside_the_rows_branch(org):
     # Both branches have a "第一党小组"; the row's branch decides which one.
     report = roster_import(file=workbook([roster_row(党支部="第二党支部", 党小组="第一党小组")]))

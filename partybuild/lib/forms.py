@@ -2,6 +2,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .dates import record_years, validate_record_year
+
 
 class DateInput(forms.DateInput):
     """A native date picker; it needs the ISO format whatever the interface language."""
@@ -10,6 +12,28 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class _RecordYears:
+    """A record's date: between 2000 and a few years ahead (the picker offers no other)."""
+
+    default_validators = [validate_record_year]
+    first_time = last_time = ""
+
+    def widget_attrs(self, widget):
+        first, last = record_years()
+        return super().widget_attrs(widget) | {
+            "min": f"{first}-01-01{self.first_time}",
+            "max": f"{last}-12-31{self.last_time}",
+        }
+
+
+class RecordDateField(_RecordYears, forms.DateField):
+    widget = DateInput
+
+
+class RecordDateTimeField(_RecordYears, forms.DateTimeField):
+    first_time, last_time = "T00:00", "T23:59"
 
 
 def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:

@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Branch, Member
-from partybuild.lib.forms import DateInput, ModelMultipleChoiceField
+from partybuild.lib.forms import ModelMultipleChoiceField, RecordDateField
 
 from ..models import CriticismMeeting, RectificationItem
 
@@ -41,8 +41,8 @@ class MeetingForm(forms.ModelForm):
     class Meta:
         model = CriticismMeeting
         fields = ["kind", "title", "held_on", "location", "topic", "participants"]
+        field_classes = {"held_on": RecordDateField}
         widgets = {
-            "held_on": DateInput(),
             "topic": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
@@ -142,7 +142,7 @@ class RectificationItemForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("The problem to correct and the concrete measure."),
     )
-    deadline = forms.DateField(label=_("Deadline"), widget=DateInput())
+    deadline = RecordDateField(label=_("Deadline"))
 
     def __init__(self, *args, participants: QuerySet[Member], **kwargs):
         super().__init__(*args, **kwargs)

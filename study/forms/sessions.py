@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Member, PartyGroup
-from partybuild.lib.forms import ModelMultipleChoiceField, RowsFormSet
+from partybuild.lib.forms import ModelMultipleChoiceField, RecordDateTimeField, RowsFormSet
 
 from ..models import Attendance, StudySession
 
@@ -30,6 +30,7 @@ class SessionForm(forms.ModelForm):
             "audience",
             "group",
         ]
+        field_classes = {"starts_at": RecordDateTimeField}
         widgets = {
             "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
             "content": forms.Textarea(attrs={"rows": 4}),

@@ -12,6 +12,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from members.models import Member, User
 from members.roles import get_roles
+from partybuild.lib.dates import record_year_error
 
 from ..models import Attendance, StudySession
 
@@ -24,19 +25,10 @@ def session_can_manage(*, actor: User, branch_id: int, group_id: int | None = No
     return group_id is not None and group_id in roles.led_group_ids
 
 
-# A session is planned for this year or the next, or recorded after the fact; a year outside
-# this range is a typing slip (and year 1 cannot be stored: in UTC it falls before year 1).
-EARLIEST_YEAR = 2000
-
-
 def _validate(session: StudySession) -> None:
     errors = {}
-    latest_year = timezone.localdate().year + 1
-    if session.starts_at is not None and not EARLIEST_YEAR <= session.starts_at.year <= latest_year:
-        errors["starts_at"] = _("The start must fall between the years %(first)d and %(last)d.") % {
-            "first": EARLIEST_YEAR,
-            "last": latest_year,
-        }
+    if year_error := record_year_error(session.starts_at):
+        errors["starts_at"] = year_error  # year 1 cannot even be stored: in UTC it is before year 1
     if session.audience == StudySession.Audience.GROUP:
         if session.group_id is None:
             errors["group"] = _("Choose the Party group that must attend.")
