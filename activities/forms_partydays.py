@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Branch, Member, PartyGroup
-from partybuild.lib.forms import ModelMultipleChoiceField, RecordDateField, RowsFormSet
+from partybuild.lib.forms import HiddenErrorsAbove, ModelMultipleChoiceField, RecordDateField, RowsFormSet
 
 from .models import PartyDay, PartyDayContribution, PartyDayParticipant
 from .selectors.partydays import PartyDayFilters
@@ -25,7 +25,7 @@ class MemberChoiceField(forms.ModelChoiceField):
         return f"{obj.name}（{obj.group.name}）" if obj.group_id else obj.name
 
 
-class PartyDayForm(forms.Form):
+class PartyDayForm(HiddenErrorsAbove, forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind"), choices=PartyDay.Kind.choices, widget=forms.RadioSelect(attrs={"class": "form-check-input"})
     )
@@ -100,7 +100,7 @@ ParticipantFormSet = forms.formset_factory(
 )
 
 
-class RecordForm(forms.Form):
+class RecordForm(HiddenErrorsAbove, forms.Form):
     """The parts of the participants page outside the list: the day's summary and the version."""
 
     summary = forms.CharField(
@@ -112,7 +112,7 @@ class RecordForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class CancelForm(forms.Form):
+class CancelForm(HiddenErrorsAbove, forms.Form):
     reason = forms.CharField(label=_("Reason for cancelling"), widget=forms.Textarea(attrs={"rows": 2}))
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -136,7 +136,7 @@ class ContributionForm(forms.Form):
         self.fields["member"].queryset = members
 
 
-class ReflectionForm(forms.Form):
+class ReflectionForm(HiddenErrorsAbove, forms.Form):
     text = forms.CharField(
         label=_("My reflection"),
         widget=forms.Textarea(attrs={"rows": 8}),

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Branch, Member, PartyGroup
-from partybuild.lib.forms import RecordDateField
+from partybuild.lib.forms import HiddenErrorsAbove, RecordDateField
 
 from .models import PioneerPost, Recognition
 
@@ -44,7 +44,7 @@ class BranchChoiceForm(forms.Form):
         self.fields["branch"].queryset = branches
 
 
-class PioneerPostForm(forms.ModelForm):
+class PioneerPostForm(HiddenErrorsAbove, forms.ModelForm):
     """Designate (with a member to choose) or change (member fixed) a pioneer post."""
 
     member = MemberChoiceField(label=_("Member"), queryset=Member.objects.none())

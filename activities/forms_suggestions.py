@@ -8,12 +8,13 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Branch, PartyGroup
+from partybuild.lib.forms import HiddenErrorsAbove
 
 from .models import Suggestion
 from .selectors.suggestions import SuggestionFilters
 
 
-class SuggestionForm(forms.ModelForm):
+class SuggestionForm(HiddenErrorsAbove, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -32,7 +33,7 @@ class SuggestionForm(forms.ModelForm):
         }
 
 
-class ThreadForm(forms.Form):
+class ThreadForm(HiddenErrorsAbove, forms.Form):
     """One move on the thread: a reply, a note, a conclusion or a reason, with the version read."""
 
     text = forms.CharField(label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 3}))

@@ -10,14 +10,14 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from partybuild.lib.forms import RecordDateField
+from partybuild.lib.forms import HiddenErrorsAbove, RecordDateField
 from partybuild.lib.quarters import Quarter
 
 from .forms_posts import _FilterForm
 from .models import ContactPoint, HelpRecord, ResponsibilityArea
 
 
-class ResponsibilityAreaForm(forms.ModelForm):
+class ResponsibilityAreaForm(HiddenErrorsAbove, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -52,7 +52,7 @@ class ResponsibilityAreaForm(forms.ModelForm):
         }
 
 
-class ContactPointForm(forms.ModelForm):
+class ContactPointForm(HiddenErrorsAbove, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -77,7 +77,7 @@ class ContactPointChoiceField(forms.ModelChoiceField):
         return f"{obj.name} · {obj.post}" if obj.post else obj.name
 
 
-class HelpRecordForm(forms.Form):
+class HelpRecordForm(HiddenErrorsAbove, forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind of help"),
         choices=HelpRecord.Kind.choices,

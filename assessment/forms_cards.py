@@ -6,11 +6,13 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from partybuild.lib.forms import HiddenErrorsAbove
+
 from .models import Card, CardItem, CardTemplate, CheckResult, SelfCheck
 from .services.cards import MAX_ITEMS_PER_SECTION, MAX_TEXT
 
 
-class CardHeaderForm(forms.Form):
+class CardHeaderForm(HiddenErrorsAbove, forms.Form):
     """The version the page was read at, and the role aimed at where the card has one."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -25,7 +27,7 @@ class CardHeaderForm(forms.Form):
             del self.fields["role_aimed"]
 
 
-class CardItemForm(forms.Form):
+class CardItemForm(HiddenErrorsAbove, forms.Form):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     text = forms.CharField(
         label=_("Item"),
@@ -69,7 +71,7 @@ class TaskForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class CardReturnForm(forms.Form):
+class CardReturnForm(HiddenErrorsAbove, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     comment = forms.CharField(
         label=_("What the member must change"), widget=forms.Textarea(attrs={"rows": 3}), max_length=MAX_TEXT
@@ -81,7 +83,7 @@ class CardReturnForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class CardApproveForm(forms.Form):
+class CardApproveForm(HiddenErrorsAbove, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     comment = forms.CharField(
         label=_("Comment (optional)"), widget=forms.Textarea(attrs={"rows": 2}), max_length=MAX_TEXT, required=False
@@ -93,7 +95,7 @@ class CardApproveForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class SelfCheckForm(forms.Form):
+class SelfCheckForm(HiddenErrorsAbove, forms.Form):
     """One result choice and one note per item of the card."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -128,7 +130,7 @@ class SelfCheckForm(forms.Form):
         return found
 
 
-class CheckReviewForm(forms.Form):
+class CheckReviewForm(HiddenErrorsAbove, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), max_length=MAX_TEXT)
 

@@ -9,7 +9,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-from partybuild.lib.forms import RecordDateField
+from partybuild.lib.forms import HiddenErrorsAbove, RecordDateField
 
 from . import scoring
 from .models import Period, RubricItem
@@ -21,7 +21,7 @@ CODE_VALIDATOR = RegexValidator(
 )
 
 
-class PeriodForm(forms.ModelForm):
+class PeriodForm(HiddenErrorsAbove, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:

@@ -1,10 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from partybuild.lib.forms import HiddenErrorsAbove
+
 from .models import RubricItem
 
 
-class RatingForm(forms.Form):
+class RatingForm(HiddenErrorsAbove, forms.Form):
     """One field per rubric item; the service does the validation (one rule for web,
     link and paper), and its errors are attached to the item's field."""
 
@@ -45,6 +47,6 @@ class RatingForm(forms.Form):
         return grouped
 
 
-class BallotIssueForm(forms.Form):
+class BallotIssueForm(HiddenErrorsAbove, forms.Form):
     rater = forms.IntegerField(widget=forms.HiddenInput)
     reissue = forms.BooleanField(required=False, label=_("Replace the old link"))

@@ -3,7 +3,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
-from partybuild.lib.forms import DateInput
+from partybuild.lib.forms import DateInput, HiddenErrorsAbove
 
 from .models import Branch, Member, PartyGroup
 from .roles import Roles
@@ -44,7 +44,7 @@ class GroupChoiceField(forms.ModelChoiceField):
         return f"{obj.branch.name} · {obj.name}"
 
 
-class MemberForm(forms.ModelForm):
+class MemberForm(HiddenErrorsAbove, forms.ModelForm):
     """Create or edit a roster row; the version field guards against lost updates."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -36,6 +36,23 @@ class RecordDateTimeField(_RecordYears, forms.DateTimeField):
     first_time, last_time = "T00:00", "T23:59"
 
 
+class HiddenErrorsAbove:
+    """Shows a refused hidden field (the version a page was read at) above the form.
+
+    The page shows no hidden field, so its own error would refuse the post without saying
+    why; only a stale or altered page sends a bad one, and reloading is the remedy."""
+
+    def full_clean(self):
+        super().full_clean()
+        hidden = [name for name in self._errors if name in self.fields and self.fields[name].widget.is_hidden]
+        if hidden:
+            for name in hidden:
+                del self._errors[name]
+            self.add_error(
+                None, _("The form on this page is out of date or was altered: reload the page and try again.")
+            )
+
+
 def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
     """Show a service's ValidationError on the form: keyed errors on their field when the
     form has it, the rest (and unkeyed errors) above the form."""

@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Branch, Member
-from partybuild.lib.forms import ModelMultipleChoiceField, RecordDateField
+from partybuild.lib.forms import HiddenErrorsAbove, ModelMultipleChoiceField, RecordDateField
 
 from ..models import CriticismMeeting, RectificationItem
 
@@ -27,7 +27,7 @@ def _ordered(members: QuerySet[Member]) -> QuerySet[Member]:
     return members.select_related("group").order_by("group__sort_order", "employee_no")
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(HiddenErrorsAbove, forms.ModelForm):
     """The meeting and who took part; participants are the branch's members only."""
 
     participants = ParticipantsField(
@@ -85,7 +85,7 @@ class MeetingFilterForm(forms.Form):
             field.widget.attrs["class"] = "form-select form-select-sm"
 
 
-class SelfCriticismForm(forms.Form):
+class SelfCriticismForm(HiddenErrorsAbove, forms.Form):
     content = forms.CharField(
         label=_("Self-criticism"),
         widget=forms.Textarea(attrs={"rows": 12}),

@@ -1,12 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from partybuild.lib.forms import HiddenErrorsAbove
+
 from ..models import QuarterlyReport, ReportProblem, StudySession
 
 Section = QuarterlyReport.Section
 
 
-class ReportTextsForm(forms.Form):
+class ReportTextsForm(HiddenErrorsAbove, forms.Form):
     """The member's text sections; sections closed by a partial return are disabled."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -57,7 +59,7 @@ class ReportTextsForm(forms.Form):
                 self.fields[name].disabled = True
 
 
-class ProblemForm(forms.Form):
+class ProblemForm(HiddenErrorsAbove, forms.Form):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     problem = forms.CharField(label=_("Problem found"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
     cause = forms.CharField(label=_("Cause"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
