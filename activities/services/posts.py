@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from members.models import Member, User
 from members.roles import get_roles
+from partybuild.lib.dates import EARLIEST_YEAR
 from partybuild.lib.quarters import Quarter
 
 from ..models import PioneerPost, Recognition
@@ -28,7 +29,6 @@ Best = Recognition.Best
 
 POST_NAME_MAX = PioneerPost._meta.get_field("post_name").max_length
 END_REASON_MAX = PioneerPost._meta.get_field("end_reason").max_length
-EARLIEST_YEAR = 2000
 
 
 def posts_can_manage(*, actor: User, branch_id: int) -> bool:
