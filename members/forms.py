@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partybuild.lib.forms import DateInput, HiddenErrorsAbove
@@ -73,6 +74,9 @@ class MemberForm(HiddenErrorsAbove, forms.ModelForm):
             self.instance.branch_id = roles.secretary_branch_id
         self.fields["group"].queryset = groups
         self.fields["email"].help_text = _("Reminders are sent here when it is filled in.")
+        today = timezone.localdate().isoformat()
+        for name, first in Member.DATE_FIRST_YEARS.items():
+            self.fields[name].widget.attrs.update(min=f"{first}-01-01", max=today)
 
 
 class LoginForm(forms.Form):

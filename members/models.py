@@ -72,10 +72,6 @@ class PartyGroup(models.Model):
             raise ValidationError({"leader": _("The group leader must be a member of the same branch.")})
 
 
-FOUNDING_YEAR = 1921  # of the Party: nobody joined before it
-FIRST_BIRTH_YEAR = 1900
-
-
 class Member(models.Model):
     class Gender(models.TextChoices):
         MALE = "M", _("Male")
@@ -164,11 +160,14 @@ class Member(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    # The first year of each date: nobody joined before the Party was founded (1921).
+    DATE_FIRST_YEARS = {"birth_date": 1900, "joined_on": 1921, "full_on": 1921}
+
     def _date_range_errors(self) -> dict[str, str]:
-        """No date in the future; none before the Party was founded (1921), or 1900 for a birth."""
+        """No date in the future, and none before its first year."""
         today = timezone.localdate()
         errors = {}
-        for name, first in (("birth_date", FIRST_BIRTH_YEAR), ("joined_on", FOUNDING_YEAR), ("full_on", FOUNDING_YEAR)):
+        for name, first in self.DATE_FIRST_YEARS.items():
             day = getattr(self, name)
             if day is None:
                 continue

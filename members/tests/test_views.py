@@ -2,6 +2,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from members.models import Member
@@ -242,6 +243,14 @@ def test_secretary_adds_a_member_through_the_form(client_for, org):
     assert response.status_code == 302
     created = Member.objects.get(employee_no="N0300")
     assert created.branch == org.branch_a and created.group == org.group_a2
+
+
+def test_the_date_pickers_offer_only_possible_dates(client_for, org):
+    html = client_for(org.secretary).get(reverse("members:create")).content.decode()
+    today = timezone.localdate().isoformat()
+    assert f'name="birth_date" min="1900-01-01" max="{today}"' in html
+    assert f'name="joined_on" min="1921-01-01" max="{today}"' in html
+    assert f'name="full_on" min="1921-01-01" max="{today}"' in html
 
 
 def test_secretary_cannot_place_a_member_in_another_branchs_group(client_for, org):
