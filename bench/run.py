@@ -504,8 +504,18 @@ def main() -> None:
     print(text)
     print(f"\nwritten to {args.json}")
     if args.record:
-        with (BENCH / "README.md").open("a") as readme:
-            readme.write(f"\n### {results['date']} — {results['size']:,} members, {results['database']}\n\n{text}\n")
+        readme = BENCH / "README.md"
+        entry = f"### {results['date']} — {results['size']:,} members, {results['database']}\n\n{text}\n\n"
+        readme.write_text(with_run(readme.read_text(), entry))
+
+
+def with_run(readme: str, entry: str) -> str:
+    """The README with a run's table added last under "## Runs" (the end when it has none)."""
+    runs = readme.find("\n## Runs\n")
+    after = readme.find("\n## ", runs + 1) if runs >= 0 else -1
+    if after < 0:
+        return readme.rstrip("\n") + "\n\n" + entry.rstrip("\n") + "\n"
+    return readme[: after + 1] + entry + readme[after + 1 :]
 
 
 if __name__ == "__main__":
