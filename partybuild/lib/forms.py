@@ -20,12 +20,19 @@ class _RecordYears:
     default_validators = [validate_record_year]
     first_time = last_time = ""
 
-    def widget_attrs(self, widget):
+    def _bounds(self) -> dict[str, str]:
         first, last = record_years()
-        return super().widget_attrs(widget) | {
-            "min": f"{first}-01-01{self.first_time}",
-            "max": f"{last}-12-31{self.last_time}",
-        }
+        return {"min": f"{first}-01-01{self.first_time}", "max": f"{last}-12-31{self.last_time}"}
+
+    def widget_attrs(self, widget):
+        return super().widget_attrs(widget) | self._bounds()
+
+    def __deepcopy__(self, memo):
+        # Each form gets a copy of its class's fields: the bounds are this year's, not those
+        # of the year the process started in.
+        field = super().__deepcopy__(memo)
+        field.widget.attrs.update(self._bounds())
+        return field
 
 
 class RecordDateField(_RecordYears, forms.DateField):

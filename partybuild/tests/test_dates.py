@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -28,3 +29,12 @@ def test_the_form_fields_refuse_a_year_out_of_range_and_keep_a_good_one():
     with pytest.raises(ValidationError):
         RecordDateTimeField().clean("0001-01-01T00:00")
     assert RecordDateField().widget.input_type == "date"
+
+
+def test_a_forms_date_picker_offers_this_years_bounds(monkeypatch):
+    class SessionForm(forms.Form):
+        day = RecordDateField()
+
+    monkeypatch.setattr(timezone, "localdate", lambda: datetime.date(2040, 1, 1))
+    assert SessionForm()["day"].field.widget.attrs["max"] == "2045-12-31"
+    assert 'max="2045-12-31"' in str(SessionForm()["day"])
