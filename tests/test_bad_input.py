@@ -126,7 +126,6 @@ class ScrapedForm:
     values: dict[str, list[str]] = field(default_factory=dict)
     files: set[str] = field(default_factory=set)
     names: set[str] = field(default_factory=set)
-    hidden: set[str] = field(default_factory=set)
     dates: set[str] = field(default_factory=set)  # date and datetime pickers
 
 
@@ -163,7 +162,6 @@ class _FormParser(HTMLParser):
             if kind == "file":
                 form.files.add(name)
             elif kind == "hidden":
-                form.hidden.add(name)
                 form.values.setdefault(name, []).append(a.get("value", ""))
             elif kind == "checkbox":
                 if "checked" in a:
@@ -227,7 +225,6 @@ def scrape_form(client: Client, page: str, action: str) -> ScrapedForm:
             merged.values.setdefault(name, values)
         merged.names |= extra.names
         merged.files |= extra.files
-        merged.hidden |= extra.hidden
         merged.dates |= extra.dates
     return merged
 
@@ -970,14 +967,12 @@ class Prepared:
     baseline: dict
     files: set[str]
     fields: list[str]
-    hidden: set[str]
     baseline_errors: set[str] = field(default_factory=set)
     before: dict[str, str] = field(default_factory=dict)
     dates: set[str] = field(default_factory=set)
 
 
 INPUTS_TRIED = [0]
-_LOOKS_LIKE_A_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?")
 # A password and its confirmation: "the two passwords differ" goes on the confirmation.
 PAIRED = {"password1": "password2", "new_password1": "new_password2"}
 
@@ -994,19 +989,17 @@ def prepare(org, name: str) -> Prepared:
         client.force_login(user)
     target = entry.build(org)
     if target.baseline is not None:
-        baseline, files, names, hidden = dict(target.baseline), set(), set(target.baseline), set()
-        dates = {k for k, v in baseline.items() if isinstance(v, str) and _LOOKS_LIKE_A_DATE.fullmatch(v)}
+        baseline, files, names, dates = dict(target.baseline), set(), set(target.baseline), set()
     else:
         scraped = scrape_form(client, target.page or target.url, target.url)
-        baseline, files, names, hidden = scraped.values, scraped.files, scraped.names, scraped.hidden
-        dates = scraped.dates
+        baseline, files, names, dates = scraped.values, scraped.files, scraped.names, scraped.dates
     missing = set(entry.fields) - names
     assert not missing, f"{name}: the form on the page has no field {sorted(missing)}"
     fill = FILLS[name](org) if name in FILLS else {}
     baseline = {k: v for k, v in baseline.items() if k not in files} | fill
     # The CSRF token is not checked by the test client; fuzzing it would test nothing.
     fields = sorted((names | set(baseline)) - {"csrfmiddlewaretoken"})
-    prepared = Prepared(name, client, user, target.url, baseline, files, fields, hidden, dates=dates)
+    prepared = Prepared(name, client, user, target.url, baseline, files, fields, dates=dates)
     with transaction.atomic():
         response = post(prepared, baseline)
         prepared.baseline_errors = set(form_errors(response))
