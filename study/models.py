@@ -69,6 +69,9 @@ class StudySession(models.Model):
         verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Raised by every save of the plan or the attendance list: a page read at an older
+    # version is refused instead of silently undoing the save in between.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     history = HistoricalRecords()
 

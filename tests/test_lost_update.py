@@ -10,6 +10,7 @@ second person typed, so their work is not lost.
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -21,8 +22,8 @@ from activities.tests.factories_a import ParticipantFactory, PartyDayFactory, Su
 from assessment.models import Card, CardKind, RaterGroup, Rating
 from assessment.tests.factories import PeriodFactory, full_scores, rate
 from members.models import Member
-from study.models import QuarterlyReport
-from study.tests.factories import QuarterlyReportFactory
+from study.models import Attendance, QuarterlyReport
+from study.tests.factories import QuarterlyReportFactory, StudySessionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -241,3 +242,82 @@ def test_party_day_plan_edited_by_two_committee_members(org):
     day.refresh_from_db()
     assert day.place == "运行二值"
     assert day.status == PartyDay.Status.PLANNED
+
+
+# ---------------------------------------------------------------------------
+# Study session plan: the administrator and the branch secretary
+
+
+def test_session_plan_edited_by_secretary_after_administrator_is_refused(org):
+    study_session = StudySessionFactory(branch=org.branch_a, location="三楼会议室")
+    url = reverse("study:session_edit", args=[study_session.pk])
+    admin, secretary = session(org.admin), session(org.secretary)
+    data_admin = form_data(admin.get(url).context["form"])
+    data_secretary = form_data(secretary.get(url).context["form"])
+
+    assert admin.post(url, {**data_admin, "location": "党员活动室"}).status_code == 302
+    second = secretary.post(url, {**data_secretary, "location": "一楼报告厅", "requirements": "带笔记本"})
+
+    page = refused(second)
+    assert "一楼报告厅" in page and "带笔记本" in page
+    study_session.refresh_from_db()
+    assert study_session.location == "党员活动室"
+    assert study_session.requirements == ""
+
+
+def test_session_plan_saved_again_after_reloading_still_works(org):
+    study_session = StudySessionFactory(branch=org.branch_a)
+    url = reverse("study:session_edit", args=[study_session.pk])
+    tab = session(org.secretary)
+    assert tab.post(url, {**form_data(tab.get(url).context["form"]), "location": "一楼"}).status_code == 302
+    assert tab.post(url, {**form_data(tab.get(url).context["form"]), "location": "二楼"}).status_code == 302
+    study_session.refresh_from_db()
+    assert study_session.location == "二楼"
+
+
+# ---------------------------------------------------------------------------
+# Study session attendance: the secretary and a committee member
+
+
+def _attendance_post(page, changes: dict[int, tuple[str, str]]) -> dict:
+    """The attendance page sent back as shown, with some members' marks changed."""
+    formset = page.context["formset"]
+    data = {f"{formset.prefix}-{k}": v for k, v in formset.management_form.initial.items()}
+    # The hidden fields outside the formset (the version the page was read at), as the page has them.
+    html = page.content.decode()
+    data.update(dict(re.findall(r'<input type="hidden" name="(version)" value="([^"]*)"', html)))
+    for row in formset.forms:
+        member_id = row["member_id"].value()
+        status, reason = changes.get(member_id, (row["status"].value(), row["reason"].value() or ""))
+        data.update({row["member_id"].html_name: member_id, row["status"].html_name: status})
+        data[row["reason"].html_name] = reason
+    return data
+
+
+def test_attendance_taken_by_two_committee_members_keeps_the_first(org):
+    study_session = StudySessionFactory(branch=org.branch_a)
+    url = reverse("study:session_attendance", args=[study_session.pk])
+    secretary, committee = session(org.secretary), session(org.committee)
+    page_s, page_c = secretary.get(url), committee.get(url)
+
+    first = _attendance_post(page_s, {org.member.pk: (Attendance.Status.ABSENT, "出差")})
+    assert secretary.post(url, first).status_code == 302
+    second = _attendance_post(page_c, {org.groupmate.pk: (Attendance.Status.EXCUSED, "病假两天")})
+    page = refused(committee.post(url, second))
+
+    assert "病假两天" in page
+    marks = dict(Attendance.objects.filter(session=study_session).values_list("member_id", "status"))
+    assert marks[org.member.pk] == Attendance.Status.ABSENT
+    assert marks[org.groupmate.pk] == Attendance.Status.PRESENT
+    assert Attendance.objects.get(session=study_session, member=org.member).reason == "出差"
+
+
+def test_attendance_corrected_after_reloading_still_works(org):
+    study_session = StudySessionFactory(branch=org.branch_a)
+    url = reverse("study:session_attendance", args=[study_session.pk])
+    tab = session(org.secretary)
+    absent = {org.member.pk: (Attendance.Status.ABSENT, "出差")}
+    assert tab.post(url, _attendance_post(tab.get(url), absent)).status_code == 302
+    present = {org.member.pk: (Attendance.Status.PRESENT, "")}
+    assert tab.post(url, _attendance_post(tab.get(url), present)).status_code == 302
+    assert Attendance.objects.get(session=study_session, member=org.member).status == Attendance.Status.PRESENT

@@ -2,12 +2,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Member, PartyGroup
-from partybuild.lib.forms import ModelMultipleChoiceField, RecordDateTimeField, RowsFormSet
+from partybuild.lib.forms import HiddenErrorsAbove, ModelMultipleChoiceField, RecordDateTimeField, RowsFormSet
 
 from ..models import Attendance, StudySession
 
 
-class SessionForm(forms.ModelForm):
+class SessionForm(HiddenErrorsAbove, forms.ModelForm):
+    # The version of the session the page was read at (an edit only): see services.session_update.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     assigned_members = ModelMultipleChoiceField(
         label=_("Members assigned individually"),
         queryset=Member.objects.none(),
@@ -45,9 +47,18 @@ class SessionForm(forms.ModelForm):
         self.fields["group"].queryset = groups
         self.fields["assigned_members"].queryset = Member.objects.filter(branch_id=branch_id, is_active=True)
         if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
             self.fields["assigned_members"].initial = list(self.instance.assigned_members.values_list("pk", flat=True))
+        else:
+            del self.fields["version"]
         self.fields["duration_minutes"].min_value = 10
         self.fields["duration_minutes"].max_value = 600
+
+
+class SessionVersionForm(HiddenErrorsAbove, forms.Form):
+    """The version of the session the attendance list was read at: see services.attendance_record."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
 class AttendanceRowForm(forms.Form):

@@ -15,6 +15,25 @@ from members.roles import get_roles
 from partybuild.lib.dates import record_year_error
 
 from ..models import Attendance, StudySession
+from . import StudyError
+
+
+class ConcurrentSessionEditError(StudyError):
+    """The page was read at an older version than the session now has."""
+
+    def __init__(self):
+        super().__init__(
+            _(
+                "Someone else changed this %(what)s after you opened it. Your changes were not saved; "
+                "reload the page to see the current record."
+            )
+            % {"what": StudySession._meta.verbose_name}
+        )
+
+
+def _check_version(session: StudySession, version: int | None) -> None:
+    if version is not None and session.version != version:
+        raise ConcurrentSessionEditError
 
 
 def session_can_manage(*, actor: User, branch_id: int, group_id: int | None = None) -> bool:
@@ -59,17 +78,25 @@ def session_create(*, actor: User, data: dict[str, Any], assigned: list[Member] 
 
 @transaction.atomic
 def session_update(
-    *, actor: User, session_id: int, data: dict[str, Any], assigned: list[Member] | None = None
+    *,
+    actor: User,
+    session_id: int,
+    data: dict[str, Any],
+    assigned: list[Member] | None = None,
+    version: int | None = None,
 ) -> StudySession:
+    """Save an edit of the plan; ``version`` is the session's when the form was read."""
     session = StudySession.objects.select_for_update().get(pk=session_id)
     if not session_can_manage(actor=actor, branch_id=session.branch_id, group_id=session.group_id):
         raise PermissionDenied
+    _check_version(session, version)
     data = {k: v for k, v in data.items() if k != "branch"}
     for name, value in data.items():
         setattr(session, name, value)
     if not session_can_manage(actor=actor, branch_id=session.branch_id, group_id=session.group_id):
         raise PermissionDenied
     _validate(session)
+    session.version += 1
     session._history_user = actor
     session.save()
     if assigned is not None:
@@ -97,15 +124,19 @@ def expected_attendees(session: StudySession):
 
 
 @transaction.atomic
-def attendance_record(*, actor: User, session_id: int, marks: dict[int, tuple[str, str]]) -> int:
+def attendance_record(
+    *, actor: User, session_id: int, marks: dict[int, tuple[str, str]], version: int | None = None
+) -> int:
     """Record attendance for the whole list at once: member id -> (status, reason).
 
     Every expected member must be marked; absence and leave need a reason.
-    Rows are upserted, so recording again corrects the earlier marks.
+    Rows are upserted, so recording again corrects the earlier marks; ``version`` is the
+    session's when the list was read, so a list read before another save is refused.
     """
     session = StudySession.objects.select_for_update().get(pk=session_id)
     if not session_can_manage(actor=actor, branch_id=session.branch_id, group_id=session.group_id):
         raise PermissionDenied
+    _check_version(session, version)
     if session.starts_at > timezone.now():
         raise ValidationError(_("Attendance can be taken once the session has started."))
     expected = set(expected_attendees(session).values_list("pk", flat=True))
@@ -138,6 +169,7 @@ def attendance_record(*, actor: User, session_id: int, marks: dict[int, tuple[st
     bulk_update_with_history(changed, Attendance, ["status", "reason"], default_user=actor)
     Attendance.objects.filter(session=session).exclude(member_id__in=expected).delete()
     session.attendance_taken_at = timezone.now()
+    session.version += 1
     session._history_user = actor
-    session.save(update_fields=["attendance_taken_at"])
+    session.save(update_fields=["attendance_taken_at", "version"])
     return len(new) + len(changed)

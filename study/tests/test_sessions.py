@@ -160,7 +160,8 @@ def test_secretary_takes_attendance_on_one_page(client_for, org):
     page = client.get(reverse("study:session_attendance", args=[session.pk]))
     rows = page.context["rows"]
     assert len(rows) == 6
-    data = {"att-TOTAL_FORMS": "6", "att-INITIAL_FORMS": "6"}
+    version = page.context["version_form"]["version"].value()
+    data = {"att-TOTAL_FORMS": "6", "att-INITIAL_FORMS": "6", "version": version}
     for i, (member, _form) in enumerate(rows):
         data[f"att-{i}-member_id"] = member.pk
         data[f"att-{i}-status"] = "absent" if member == org.member else "present"
@@ -283,9 +284,11 @@ def test_an_attendance_list_that_changed_meanwhile_is_refused_with_a_message(cli
     session = StudySessionFactory(branch=org.branch_a)
     client = client_for(org.secretary)
     url = reverse("study:session_attendance", args=[session.pk])
-    formset = client.get(url).context["formset"]
+    page = client.get(url)
+    formset = page.context["formset"]
     rows = len(formset.forms)
-    data = {"att-TOTAL_FORMS": str(rows + 1), "att-INITIAL_FORMS": str(rows)}
+    version = page.context["version_form"]["version"].value()
+    data = {"att-TOTAL_FORMS": str(rows + 1), "att-INITIAL_FORMS": str(rows), "version": version}
     for i, form in enumerate(formset.forms):
         data[f"att-{i}-member_id"] = form.initial["member_id"]
         data[f"att-{i}-status"] = "present"

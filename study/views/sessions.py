@@ -17,9 +17,10 @@ from members.views import paginate
 from partybuild.lib.forms import add_service_errors as _errors
 from partybuild.lib.quarters import Quarter, recent_quarters
 
-from ..forms.sessions import AttendanceFormSet, SessionForm
+from ..forms.sessions import AttendanceFormSet, SessionForm, SessionVersionForm
 from ..models import Attendance, StudySession
 from ..selectors import sessions as selectors
+from ..services import StudyError
 from ..services import sessions as services
 
 SESSION_FIELDS = SessionForm.Meta.fields
@@ -132,10 +133,16 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
         data = {k: form.cleaned_data[k] for k in SESSION_FIELDS}
         try:
             session = services.session_update(
-                actor=request.user, session_id=session.pk, data=data, assigned=_assigned(form)
+                actor=request.user,
+                session_id=session.pk,
+                data=data,
+                assigned=_assigned(form),
+                version=form.cleaned_data["version"],
             )
         except ValidationError as exc:
             _errors(form, exc)
+        except StudyError as exc:
+            form.add_error(None, exc.message)
         else:
             messages.success(request, _("The study session was saved."))
             return redirect("study:session_detail", pk=session.pk)
@@ -186,13 +193,18 @@ def session_attendance(request: HttpRequest, pk: int) -> HttpResponse:
         for m in expected
     ]
     formset = AttendanceFormSet(request.POST or None, initial=initial, prefix="att")
-    if request.method == "POST" and formset.is_valid():
+    version_form = SessionVersionForm(request.POST or None, initial={"version": session.version})
+    if request.method == "POST" and version_form.is_valid() and formset.is_valid():
         data = {f.cleaned_data["member_id"]: (f.cleaned_data["status"], f.cleaned_data["reason"]) for f in formset}
         try:
-            count = services.attendance_record(actor=request.user, session_id=session.pk, marks=data)
+            count = services.attendance_record(
+                actor=request.user, session_id=session.pk, marks=data, version=version_form.cleaned_data["version"]
+            )
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
+        except StudyError as exc:
+            version_form.add_error(None, exc.message)
         else:
             messages.success(request, _("Attendance saved (%(n)d marks changed).") % {"n": count})
             return redirect("study:session_detail", pk=session.pk)
@@ -200,7 +212,13 @@ def session_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "study/session_attendance.html",
-        {"session": session, "formset": formset, "rows": rows, "started": session.starts_at <= timezone.now()},
+        {
+            "session": session,
+            "formset": formset,
+            "version_form": version_form,
+            "rows": rows,
+            "started": session.starts_at <= timezone.now(),
+        },
     )
 
 
