@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, F, FilteredRelation, Q, QuerySet
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy
 
@@ -55,24 +55,45 @@ def report_get_for_user(*, user: User, pk: int) -> QuarterlyReport:
         raise Http404 from None
 
 
+def _not_own(qs: QuerySet[QuarterlyReport], roles: Roles) -> QuerySet[QuarterlyReport]:
+    """Nobody judges themselves: a queue never holds the actor's own report."""
+    return qs.exclude(member_id=roles.member.pk) if roles.member is not None else qs
+
+
 def reports_waiting_for_group(*, user: User) -> QuerySet[QuarterlyReport]:
     roles = get_roles(user)
-    return (
-        report_list_for_user(user=user)
-        .filter(group_id__in=roles.led_group_ids, status=Status.WITH_GROUP)
-        .order_by("updated_at")
-    )
+    return _not_own(
+        report_list_for_user(user=user).filter(group_id__in=roles.led_group_ids, status=Status.WITH_GROUP), roles
+    ).order_by("updated_at")
 
 
-def reports_waiting_for_branch(*, user: User) -> QuarterlyReport:
+def reports_waiting_for_branch(*, user: User) -> QuerySet[QuarterlyReport]:
     roles = get_roles(user)
     if roles.committee_branch_id is None:
         return QuarterlyReport.objects.none()
-    return (
-        report_list_for_user(user=user)
-        .filter(branch_id=roles.committee_branch_id, status=Status.WITH_BRANCH)
-        .order_by("updated_at")
+    return _not_own(
+        report_list_for_user(user=user).filter(branch_id=roles.committee_branch_id, status=Status.WITH_BRANCH), roles
+    ).order_by("updated_at")
+
+
+def reports_for_company(*, user: User) -> QuerySet[QuarterlyReport]:
+    """For the administrator: reports waiting for the branch that nobody on the branch committee
+    may judge but their author (a lone committee member's own report, or a branch without a
+    committee), in every branch. The same rule as study.services.reports.falls_to_company."""
+    roles = get_roles(user)
+    if not roles.is_admin:
+        return QuarterlyReport.objects.none()
+    judges = (
+        Member.objects.filter(branch_id=OuterRef("branch_id"), is_active=True)
+        .exclude(committee_role=Member.CommitteeRole.NONE)
+        .exclude(pk=OuterRef("member_id"))
     )
+    return _not_own(
+        QuarterlyReport.objects.select_related("member", "branch")
+        .filter(status=Status.WITH_BRANCH)
+        .filter(~Exists(judges)),
+        roles,
+    ).order_by("updated_at")
 
 
 @dataclass(frozen=True)
@@ -209,6 +230,12 @@ def talk_list_for_user(*, user: User) -> QuerySet[Talk]:
     if roles.member is not None:
         scope |= Q(member_id=roles.member.pk)
     return qs.filter(scope)
+
+
+def talks_for_company(talks: QuerySet[Talk]) -> QuerySet[Talk]:
+    """The talks the company administrator holds: those with their branch's secretary
+    (the same rule as study.services.talks.talk_falls_to_company)."""
+    return talks.filter(member__committee_role=Member.CommitteeRole.SECRETARY, member__branch_id=F("branch_id"))
 
 
 def talk_get_for_user(*, user: User, pk: int) -> Talk:

@@ -3,9 +3,14 @@
 draft --submit--> with group --forward--> with branch --approve--> approved
 with group / with branch --return--> returned --resubmit--> with group
 
-A report whose group has no leader (or whose member has no group) goes
-straight to the branch. Every move locks the report, checks the actor's role
-and the source state, and writes a ReportTransition row.
+A report whose group has no leader (or whose member has no group), and a group
+leader's own report, go straight to the branch. Every move locks the report,
+checks the actor's role and the source state, and writes a ReportTransition row.
+
+Nobody judges themselves: a group leader never forwards or returns their own
+report, and a committee member's own report is judged by another committee
+member of the branch, or by the company administrator where the branch has no
+other (see ``branch_judges``).
 """
 
 from __future__ import annotations
@@ -14,15 +19,16 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
-from members.models import User
-from members.roles import get_roles
+from members.models import Member, User
+from members.roles import Roles, get_roles
 from partybuild.lib.quarters import Quarter
 
 from ..models import QuarterlyReport, ReportProblem, ReportTransition, StudySession, Talk
@@ -59,17 +65,59 @@ ROLE_REFUSALS = {
     "group_leader": gettext_lazy("Only the leader of the report's Party group can do this."),
     "committee": gettext_lazy("Only the secretary or a committee member of the report's branch can do this."),
 }
+OWN_REPORT_REFUSALS = {
+    "group_leader": gettext_lazy(
+        "A group leader does not forward or return their own report: it goes straight to the branch."
+    ),
+    "committee": gettext_lazy(
+        "Nobody judges their own report: another committee member of the branch reviews it, "
+        "or the company administrator where the branch has no other."
+    ),
+}
+
+
+def _is_author(roles: Roles, report: QuarterlyReport) -> bool:
+    return roles.member is not None and roles.member.pk == report.member_id
+
+
+def other_committee_members(report: QuarterlyReport):
+    """The branch's active committee members other than the report's author: those who judge it."""
+    return (
+        Member.objects.filter(branch_id=report.branch_id, is_active=True)
+        .exclude(committee_role=Member.CommitteeRole.NONE)
+        .exclude(pk=report.member_id)
+    )
+
+
+def falls_to_company(report: QuarterlyReport) -> bool:
+    """Whether the company administrator judges the report at the branch stage: nobody on the
+    branch committee but its author (a lone committee member, or a branch without a committee)."""
+    return not other_committee_members(report).exists()
 
 
 def actor_holds(*, actor: User, role: str, report: QuarterlyReport) -> bool:
     roles = get_roles(actor)
     if role == "member":
-        return roles.member is not None and roles.member.pk == report.member_id
+        return _is_author(roles, report)
     if role == "group_leader":
-        return report.group_id is not None and report.group_id in roles.led_group_ids
+        return report.group_id is not None and report.group_id in roles.led_group_ids and not _is_author(roles, report)
     if role == "committee":
-        return roles.committee_branch_id is not None and roles.committee_branch_id == report.branch_id
+        if _is_author(roles, report):
+            return False
+        if roles.committee_branch_id is not None and roles.committee_branch_id == report.branch_id:
+            return True
+        return roles.is_admin and falls_to_company(report)
     raise ValueError(role)
+
+
+def _refusal(roles: Roles, role: str, report: QuarterlyReport):
+    """Why the actor may not act: their own report, or not their role."""
+    if role != "member" and _is_author(roles, report):
+        leads_it = role == "group_leader" and report.group_id in roles.led_group_ids
+        judges_branch = role == "committee" and (roles.committee_branch_id == report.branch_id or roles.is_admin)
+        if leads_it or judges_branch:
+            return OWN_REPORT_REFUSALS[role]
+    return ROLE_REFUSALS[role]
 
 
 def allowed_actions(*, actor: User, report: QuarterlyReport) -> set[str]:
@@ -91,7 +139,7 @@ def _lock(report_id: int) -> QuarterlyReport:
 def _check(*, action: str, actor: User, report: QuarterlyReport) -> None:
     sources, role = TRANSITIONS[action]
     if not actor_holds(actor=actor, role=role, report=report):
-        raise StudyError(ROLE_REFUSALS[role])
+        raise StudyError(_refusal(get_roles(actor), role, report))
     if report.status not in sources:
         raise StudyError(
             _("A report that is “%(status)s” cannot be %(action)s.")
@@ -139,11 +187,21 @@ def _move(
     )
 
 
-def _first_stop(report: QuarterlyReport) -> str:
-    """With the group when the group has a leader to read it, else straight to the branch."""
-    if report.group_id and report.group.leader_id:
+def first_stop(report: QuarterlyReport) -> str:
+    """With the group when the group has a leader to read it, other than the author; else
+    straight to the branch."""
+    if report.group_id and report.group.leader_id and report.group.leader_id != report.member_id:
         return Status.WITH_GROUP
     return Status.WITH_BRANCH
+
+
+def _first_stop_note(report: QuarterlyReport, stop: str) -> str:
+    """Why a group leader's report skipped the group, for the history (stored text: in the
+    site's language, not the author's)."""
+    if stop == Status.WITH_BRANCH and report.group_id and report.group.leader_id == report.member_id:
+        with translation.override(settings.LANGUAGE_CODE):
+            return _("The author leads the Party group, so the report goes straight to the branch.")
+    return ""
 
 
 # ---------------------------------------------------------------------------
@@ -294,7 +352,15 @@ def report_submit(*, actor: User, report_id: int) -> QuarterlyReport:
     if report.submitted_at is None:
         report.submitted_at = timezone.now()
         fields.append("submitted_at")
-    _move(report=report, actor=actor, action=action, to_status=_first_stop(report), fields=fields)
+    stop = first_stop(report)
+    _move(
+        report=report,
+        actor=actor,
+        action=action,
+        to_status=stop,
+        comment=_first_stop_note(report, stop),
+        fields=fields,
+    )
     return report
 
 

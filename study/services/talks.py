@@ -1,4 +1,8 @@
-"""Individual talks (个别谈话): open until the secretary records them."""
+"""Individual talks (个别谈话): open until the secretary records them.
+
+Nobody records a talk about themselves: a talk with the branch's secretary is held by the
+company administrator, and a committee member's talk by the rest of the committee.
+"""
 
 from __future__ import annotations
 
@@ -9,16 +13,27 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members.models import User
+from members.models import Member, User
 from members.roles import get_roles
 
 from ..models import Talk
 from . import StudyError
 
 
+def talk_falls_to_company(talk: Talk) -> bool:
+    """A talk with the secretary of the talk's branch is the company administrator's to hold
+    (study.selectors.reports.talks_for_company asks the same in SQL)."""
+    member = talk.member
+    return member.committee_role == Member.CommitteeRole.SECRETARY and member.branch_id == talk.branch_id
+
+
 def talk_can_record(*, actor: User, talk: Talk) -> bool:
     roles = get_roles(actor)
-    return roles.is_admin or roles.committee_branch_id == talk.branch_id
+    if roles.member is not None and roles.member.pk == talk.member_id:
+        return False
+    if roles.is_admin:
+        return True
+    return roles.committee_branch_id == talk.branch_id and not talk_falls_to_company(talk)
 
 
 @transaction.atomic
@@ -32,7 +47,7 @@ def talk_record(
     response: str,
     plan: str,
 ) -> Talk:
-    talk = Talk.objects.select_for_update().get(pk=talk_id)
+    talk = Talk.objects.select_for_update(of=("self",)).select_related("member").get(pk=talk_id)
     if not talk_can_record(actor=actor, talk=talk):
         raise PermissionDenied
     if talk.status == Talk.Status.RECORDED:

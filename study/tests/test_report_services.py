@@ -443,3 +443,107 @@ def test_every_move_is_recorded_in_the_history(org):
         ("approve", S.WITH_BRANCH, S.APPROVED),
     ]
     assert report.history.count() >= 6
+
+
+# --- nobody judges themselves ------------------------------------------------------------
+
+
+def leave_the_committee(member):
+    member.committee_role = member.CommitteeRole.NONE
+    member.save()
+
+
+def test_secretary_cannot_approve_or_return_their_own_report(org):
+    report = report_in(org, S.WITH_BRANCH, member=org.secretary)
+    assert services.allowed_actions(actor=org.secretary.user, report=report) == set()
+    for grade in ("excellent", "unqualified"):
+        with pytest.raises(StudyError):
+            approve(org, report, grade=grade, actor=org.secretary.user)
+    with pytest.raises(StudyError):
+        services.report_return(actor=org.secretary.user, report_id=report.pk, sections=["insights"], comment="x")
+    report.refresh_from_db()
+    assert report.status == S.WITH_BRANCH and report.grade == ""
+    assert not ReportTransition.objects.filter(report=report).exists()
+
+
+def test_another_committee_member_approves_the_secretarys_report(org):
+    report = report_in(org, S.WITH_BRANCH, member=org.secretary)
+    assert services.allowed_actions(actor=org.committee.user, report=report) == {"approve", "return_branch"}
+    approve(org, report, actor=org.committee.user)
+    report.refresh_from_db()
+    assert report.status == S.APPROVED
+    assert last_transition(report).actor == org.committee.user
+
+
+def test_committee_member_cannot_approve_their_own_report_either(org):
+    report = report_in(org, S.WITH_BRANCH, member=org.committee)
+    with pytest.raises(StudyError):
+        approve(org, report, actor=org.committee.user)
+    approve(org, report, actor=org.secretary.user)
+    report.refresh_from_db()
+    assert report.status == S.APPROVED
+
+
+def test_administrator_does_not_judge_a_secretary_another_committee_member_can_judge(org):
+    report = report_in(org, S.WITH_BRANCH, member=org.secretary)
+    assert services.allowed_actions(actor=org.admin, report=report) == set()
+    with pytest.raises(StudyError):
+        approve(org, report, actor=org.admin)
+
+
+def test_administrator_judges_the_secretary_when_nobody_else_sits_on_the_committee(org):
+    leave_the_committee(org.committee)
+    report = report_in(org, S.WITH_BRANCH, member=org.secretary)
+    assert services.allowed_actions(actor=org.secretary.user, report=report) == set()
+    assert services.allowed_actions(actor=org.admin, report=report) == {"approve", "return_branch"}
+    approve(org, report, actor=org.admin)
+    report.refresh_from_db()
+    assert report.status == S.APPROVED and last_transition(report).actor == org.admin
+
+
+def test_administrator_returns_the_secretarys_report_with_a_talk(org):
+    leave_the_committee(org.committee)
+    report = report_in(org, S.WITH_BRANCH, member=org.secretary)
+    services.report_return(
+        actor=org.admin, report_id=report.pk, sections=["analysis"], comment="再深入", open_talk=True
+    )
+    report.refresh_from_db()
+    assert report.status == S.RETURNED
+    assert Talk.objects.get(report=report).member == org.secretary
+
+
+def test_an_inactive_committee_member_does_not_count_as_another_judge(org):
+    org.committee.is_active = False
+    org.committee.save()
+    report = report_in(org, S.WITH_BRANCH, member=org.secretary)
+    assert services.allowed_actions(actor=org.admin, report=report) == {"approve", "return_branch"}
+
+
+def test_group_leaders_own_report_goes_straight_to_the_branch(org):
+    report = report_in(org, S.DRAFT, member=org.leader)
+    services.report_submit(actor=org.leader.user, report_id=report.pk)
+    report.refresh_from_db()
+    assert report.status == S.WITH_BRANCH
+    t = last_transition(report)
+    assert (t.action, t.from_status, t.to_status) == ("submit", S.DRAFT, S.WITH_BRANCH)
+    assert t.comment  # says why it skipped the group
+
+
+def test_group_leaders_resubmitted_report_goes_straight_to_the_branch(org):
+    report = report_in(org, S.RETURNED, member=org.leader, returned_sections=["insights"])
+    services.report_submit(actor=org.leader.user, report_id=report.pk)
+    report.refresh_from_db()
+    assert report.status == S.WITH_BRANCH
+    assert last_transition(report).action == "resubmit"
+
+
+def test_group_leader_cannot_forward_or_return_their_own_report(org):
+    # A report that reached the group before its author became the group's leader.
+    report = report_in(org, S.WITH_GROUP, member=org.leader)
+    assert services.allowed_actions(actor=org.leader.user, report=report) == set()
+    with pytest.raises(StudyError):
+        services.report_forward(actor=org.leader.user, report_id=report.pk, opinion="我同意我自己")
+    with pytest.raises(StudyError):
+        services.report_return(actor=org.leader.user, report_id=report.pk, sections=["insights"], comment="x")
+    report.refresh_from_db()
+    assert report.status == S.WITH_GROUP and report.group_opinion == ""

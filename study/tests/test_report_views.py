@@ -2,6 +2,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from members.tests.factories import MemberFactory
 from partybuild.lib.quarters import Quarter
@@ -283,3 +284,82 @@ def test_report_text_is_escaped_for_the_secretary(client_for, org):
     html = client_for(org.secretary).get(reverse("study:report_detail", args=[report.pk])).content.decode()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+# --- nobody judges themselves ------------------------------------------------------------
+
+APPROVAL = {
+    "grade": "excellent",
+    "truly_studied": "yes",
+    "truly_checked": "yes",
+    "truly_rectified": "yes",
+    "evaluation": "好",
+}
+
+
+def test_secretary_is_offered_nothing_on_their_own_report(client_for, org):
+    report = report_in(org, S.WITH_BRANCH, member=org.secretary)
+    client = client_for(org.secretary)
+    page = client.get(reverse("study:report_detail", args=[report.pk]))
+    html = page.content.decode()
+    assert "approve_form" not in page.context and "return_form" not in page.context
+    assert 'data-testid="approve-panel"' not in html and 'data-testid="return-panel"' not in html
+    response = client.post(reverse("study:report_approve", args=[report.pk]), APPROVAL, follow=True)
+    assert list(response.context["messages"])
+    client.post(reverse("study:report_return", args=[report.pk]), {"sections": ["insights"], "comment": "x"})
+    report.refresh_from_db()
+    assert report.status == S.WITH_BRANCH and report.grade == ""
+
+
+def test_another_committee_member_is_offered_the_secretarys_report(client_for, org):
+    report = report_in(org, S.WITH_BRANCH, member=org.secretary)
+    page = client_for(org.committee).get(reverse("study:report_detail", args=[report.pk]))
+    assert "approve_form" in page.context and "return_form" in page.context
+
+
+def test_administrator_finds_and_approves_reports_nobody_else_can_judge(client_for, org):
+    org.committee.committee_role = org.committee.CommitteeRole.NONE
+    org.committee.save()
+    own = report_in(org, S.WITH_BRANCH, member=org.secretary)
+    report_in(org, S.WITH_BRANCH, member=org.member_b)  # branch B's secretary judges this one
+    client = client_for(org.admin)
+    board = client.get(reverse("study:review_board"), {"branch": org.branch_b.pk})
+    assert [r.pk for r in board.context["for_company"]] == [own.pk]
+    assert reverse("study:report_detail", args=[own.pk]) in board.content.decode()
+    page = client.get(reverse("study:report_detail", args=[own.pk]))
+    assert "approve_form" in page.context
+    assert client.post(reverse("study:report_approve", args=[own.pk]), APPROVAL).status_code == 302
+    own.refresh_from_db()
+    assert own.status == S.APPROVED
+
+
+def test_administrator_is_offered_nothing_the_branch_can_judge(client_for, org):
+    report = report_in(org, S.WITH_BRANCH, member=org.secretary)
+    client = client_for(org.admin)
+    board = client.get(reverse("study:review_board"))
+    assert list(board.context["for_company"]) == []
+    assert "approve_form" not in client.get(reverse("study:report_detail", args=[report.pk])).context
+
+
+def test_group_leader_is_offered_nothing_on_their_own_report(client_for, org):
+    report = report_in(org, S.WITH_GROUP, member=org.leader)
+    client = client_for(org.leader)
+    page = client.get(reverse("study:report_detail", args=[report.pk]))
+    assert "forward_form" not in page.context and "return_form" not in page.context
+    assert 'data-testid="forward-panel"' not in page.content.decode()
+    waiting = client.get(reverse("study:report_waiting"))
+    assert list(waiting.context["page"].object_list) == []
+    client.post(reverse("study:report_forward", args=[report.pk]), {"opinion": "同意"})
+    report.refresh_from_db()
+    assert report.status == S.WITH_GROUP and report.group_opinion == ""
+
+
+def test_group_leader_submits_their_own_report_to_the_branch(client_for, org):
+    report = report_in(org, S.DRAFT, member=org.leader)
+    client = client_for(org.leader)
+    page = client.get(reverse("study:report_detail", args=[report.pk]))
+    with translation.override("zh-hans"):
+        assert translation.gettext("Submit to my Party group") not in page.content.decode()
+    assert client.post(reverse("study:report_submit", args=[report.pk])).status_code == 302
+    report.refresh_from_db()
+    assert report.status == S.WITH_BRANCH

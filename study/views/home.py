@@ -27,7 +27,9 @@ def home_context(request: HttpRequest, roles: Roles) -> dict:
         context["board_rows"] = [
             (key, selectors.STATE_LABELS[key], context["board"].by_state[key]) for key in selectors.BOARD_STATES
         ]
-        context["talks"] = Talk.objects.filter(branch_id=branch_id, status=Talk.Status.OPEN).aggregate(
+        # Not the member's own talk, nor the secretary's: nobody records a talk about themselves.
+        branch_talks = Talk.objects.filter(branch_id=branch_id, status=Talk.Status.OPEN).exclude(member=roles.member)
+        context["talks"] = branch_talks.exclude(pk__in=selectors.talks_for_company(Talk.objects.all())).aggregate(
             open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=timezone.localdate()))
         )
     if roles.is_admin:
@@ -38,5 +40,6 @@ def home_context(request: HttpRequest, roles: Roles) -> dict:
             "total": total,
             "approved": approved,
             "percent": round(100 * approved / total) if total else 0,
+            "for_you": selectors.reports_for_company(user=request.user).count(),
         }
     return context

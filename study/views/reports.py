@@ -21,6 +21,8 @@ from ..selectors import reports as selectors
 from ..services import StudyError
 from ..services import reports as services
 
+FOR_COMPANY_SHOWN = 50
+
 
 def _quarter_or_404(code: str) -> Quarter:
     try:
@@ -84,6 +86,7 @@ def _detail_context(request: HttpRequest, report: QuarterlyReport, **forms) -> d
         "attendance": selectors.attendance_summary(member_id=report.member_id, quarter=quarter),
         "transitions": list(report.transitions.select_related("actor__member", "restudy_session", "talk")),
         "sections": QuarterlyReport.Section,
+        "goes_to_branch": services.first_stop(report) == QuarterlyReport.Status.WITH_BRANCH,
     }
     if "forward" in actions:
         context["forward_form"] = forms.get("forward_form") or ForwardForm()
@@ -370,6 +373,10 @@ def review_board(request: HttpRequest) -> HttpResponse:
         request,
         "study/review_board.html",
         {
+            # The reports nobody but the administrator may judge, in every branch.
+            "for_company": list(selectors.reports_for_company(user=request.user)[:FOR_COMPANY_SHOWN])
+            if roles.is_admin
+            else [],
             "branch": branch,
             "branches": branches,
             "quarter": quarter,

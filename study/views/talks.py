@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from members.roles import get_roles
 from members.views import paginate
 
 from ..forms.talks import TalkRecordForm
@@ -24,11 +25,16 @@ def talk_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "open")
     if status in Talk.Status.values:
         talks = talks.filter(status=status)
+    # The administrator's own share: talks with branch secretaries, whom nobody in the branch talks to.
+    for_company = get_roles(request.user).is_admin and request.GET.get("holder") == "company"
+    if for_company:
+        talks = selectors.talks_for_company(talks)
     page = paginate(request, talks.order_by("due_on", "pk") if status == "open" else talks.order_by("-pk"))
+    query = f"status={status}" + ("&holder=company" if for_company else "")
     return render(
         request,
         "study/talk_list.html",
-        {"page": page, "status": status, "query": f"status={status}", "today": timezone.localdate()},
+        {"page": page, "status": status, "for_company": for_company, "query": query, "today": timezone.localdate()},
     )
 
 
@@ -52,4 +58,10 @@ def talk_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("The talk was recorded."))
                 return redirect("study:talk_detail", pk=talk.pk)
-    return render(request, "study/talk_detail.html", {"talk": talk, "form": form, "today": timezone.localdate()})
+    context = {
+        "talk": talk,
+        "form": form,
+        "today": timezone.localdate(),
+        "held_by_company": talk.status == Talk.Status.OPEN and services.talk_falls_to_company(talk),
+    }
+    return render(request, "study/talk_detail.html", context)
