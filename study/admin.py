@@ -31,11 +31,26 @@ class StudySessionAdmin(SimpleHistoryAdmin):
     list_select_related = ("branch",)
 
 
+def _frozen(report) -> bool:
+    """An approved report is a record: later changes, through this door too, would change what
+    was approved."""
+    return report is not None and report.status == QuarterlyReport.Status.APPROVED
+
+
 class ReportProblemInline(admin.TabularInline):
     model = ReportProblem
     fk_name = "report"
     raw_id_fields = ("carried_from",)
     extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return not _frozen(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not _frozen(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not _frozen(obj) and super().has_delete_permission(request, obj)
 
 
 class ReportTransitionInline(admin.TabularInline):
@@ -55,9 +70,15 @@ class QuarterlyReportAdmin(SimpleHistoryAdmin):
     list_filter = ("quarter", "status", "grade", "branch")
     search_fields = ("member__name", "member__employee_no")
     raw_id_fields = ("member", "group")
-    readonly_fields = ("status", "version")
+    readonly_fields = ("status", "version", "submitted_figures")
     inlines = [ReportProblemInline, ReportTransitionInline]
     list_select_related = ("member", "branch", "group")
+
+    def has_change_permission(self, request, obj=None):
+        return not _frozen(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not _frozen(obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(Talk)

@@ -154,6 +154,11 @@ class QuarterlyReport(models.Model):
     truly_checked = models.BooleanField(_("truly checked"), null=True)
     truly_rectified = models.BooleanField(_("truly rectified"), null=True)
     evaluation = models.TextField(_("branch evaluation"), blank=True)
+    # What the automatic parts showed when the member (re)submitted: attendance figures, the
+    # sessions attended, the member's particulars. A submitted or approved report shows these,
+    # so attendance recorded later shows only in the next quarter's report
+    # (study.selectors.reports.report_figures reads it).
+    submitted_figures = models.JSONField(_("figures as submitted"), null=True, blank=True, editable=False)
 
     version = models.PositiveIntegerField(default=1)
     submitted_at = models.DateTimeField(_("first submitted at"), null=True, blank=True)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import dataclasses
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet
@@ -217,6 +219,114 @@ def sessions_attended(*, member_id: int, quarter: Quarter) -> QuerySet[StudySess
         starts_at__gte=start,
         starts_at__lt=end,
     ).order_by("starts_at")
+
+
+# ---------------------------------------------------------------------------
+# What a report shows: live while the member writes it, as submitted afterwards
+
+
+@dataclass(frozen=True)
+class AttendedSession:
+    """A session attended, as a submitted report lists it (the fields its templates read)."""
+
+    starts_at: datetime.datetime
+    kind: str
+    title: str
+    content_tag: str
+
+    def get_kind_display(self) -> str:
+        return _label(StudySession.Kind, self.kind)
+
+    def get_content_tag_display(self) -> str:
+        return _label(StudySession.ContentTag, self.content_tag)
+
+
+def _label(choices, value: str) -> str:
+    return str(choices(value).label) if value in choices.values else value
+
+
+@dataclass(frozen=True)
+class Particulars:
+    """Who wrote the report, as its header and print form show them."""
+
+    name: str
+    employee_no: str
+    party_status: str
+    post: str
+    group: str
+
+    def get_party_status_display(self) -> str:
+        return _label(Member.PartyStatus, self.party_status)
+
+
+@dataclass(frozen=True)
+class ReportFigures:
+    attendance: AttendanceSummary
+    sessions: list
+    particulars: Particulars
+    # True when these are the figures the report was submitted with, not today's.
+    as_submitted: bool
+
+
+# A draft or a returned report is in the member's hands: it shows what it would be submitted with.
+LIVE_STATES = frozenset({Status.DRAFT, Status.RETURNED})
+
+
+def _live_particulars(report: QuarterlyReport) -> Particulars:
+    member = report.member
+    return Particulars(
+        name=member.name,
+        employee_no=member.employee_no,
+        party_status=member.party_status,
+        post=member.post,
+        group=report.group.name if report.group_id else "",
+    )
+
+
+def report_figures(report: QuarterlyReport) -> ReportFigures:
+    """The attendance figures, attended sessions and particulars the report shows: today's for a
+    draft or a returned report, those it was submitted with once it is with the group, with the
+    branch or approved (approval freezes them)."""
+    saved = report.submitted_figures
+    if report.status in LIVE_STATES or not saved:
+        quarter = Quarter.parse(report.quarter)
+        return ReportFigures(
+            attendance=attendance_summary(member_id=report.member_id, quarter=quarter),
+            sessions=list(sessions_attended(member_id=report.member_id, quarter=quarter)),
+            particulars=_live_particulars(report),
+            as_submitted=False,
+        )
+    return ReportFigures(
+        attendance=AttendanceSummary(**saved["attendance"]),
+        sessions=[
+            AttendedSession(
+                starts_at=datetime.datetime.fromisoformat(s["starts_at"]),
+                kind=s["kind"],
+                title=s["title"],
+                content_tag=s["content_tag"],
+            )
+            for s in saved["sessions"]
+        ],
+        particulars=Particulars(**saved["particulars"]),
+        as_submitted=True,
+    )
+
+
+def report_figures_to_keep(report: QuarterlyReport) -> dict:
+    """Today's figures for the report, as stored in QuarterlyReport.submitted_figures on submit."""
+    quarter = Quarter.parse(report.quarter)
+    summary = attendance_summary(member_id=report.member_id, quarter=quarter)
+    sessions = sessions_attended(member_id=report.member_id, quarter=quarter).values_list(
+        "starts_at", "kind", "title", "content_tag"
+    )
+    return {
+        "attendance": dataclasses.asdict(summary),
+        "sessions": [
+            {"starts_at": starts_at.isoformat(), "kind": kind, "title": title, "content_tag": tag}
+            for starts_at, kind, title, tag in sessions
+        ],
+        "particulars": dataclasses.asdict(_live_particulars(report)),
+    }
 
 
 def talk_list_for_user(*, user: User) -> QuerySet[Talk]:

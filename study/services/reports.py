@@ -32,6 +32,7 @@ from members.roles import Roles, get_roles
 from partybuild.lib.quarters import Quarter
 
 from ..models import QuarterlyReport, ReportProblem, ReportTransition, StudySession, Talk
+from ..selectors.reports import report_figures_to_keep
 from . import StudyError
 
 Status = QuarterlyReport.Status
@@ -131,7 +132,9 @@ def allowed_actions(*, actor: User, report: QuarterlyReport) -> set[str]:
 
 def _lock(report_id: int) -> QuarterlyReport:
     try:
-        return QuarterlyReport.objects.select_for_update(of=("self",)).select_related("group").get(pk=report_id)
+        return (
+            QuarterlyReport.objects.select_for_update(of=("self",)).select_related("group", "member").get(pk=report_id)
+        )
     except QuarterlyReport.DoesNotExist:
         raise StudyError(_("The report does not exist.")) from None
 
@@ -347,8 +350,11 @@ def report_submit(*, actor: User, report_id: int) -> QuarterlyReport:
     action = "resubmit" if report.status == Status.RETURNED else "submit"
     _check(action=action, actor=actor, report=report)
     _check_complete(report)
-    fields = ["returned_sections"]
+    # The report keeps the figures it is handed in with: attendance recorded later shows in the
+    # next quarter's report, never beside words the member wrote about these ones.
+    fields = ["returned_sections", "submitted_figures"]
     report.returned_sections = []
+    report.submitted_figures = report_figures_to_keep(report)
     if report.submitted_at is None:
         report.submitted_at = timezone.now()
         fields.append("submitted_at")

@@ -1,11 +1,14 @@
 """Every transition of the quarterly report: happy path, each illegal source
 state, and each wrong role."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 
 from partybuild.lib.quarters import Quarter
 from study.models import QuarterlyReport, ReportProblem, ReportTransition, StudySession, Talk
+from study.selectors import reports as selectors
 from study.services import StudyError
 from study.services import reports as services
 from study.tests.factories import QuarterlyReportFactory, ReportProblemFactory, StudySessionFactory
@@ -547,3 +550,86 @@ def test_group_leader_cannot_forward_or_return_their_own_report(org):
         services.report_return(actor=org.leader.user, report_id=report.pk, sections=["insights"], comment="x")
     report.refresh_from_db()
     assert report.status == S.WITH_GROUP and report.group_opinion == ""
+
+
+# --- records stay as submitted ------------------------------------------------------------
+
+
+def attend(member, status="present", *, day, title=None):
+    """A session of the report's quarter on its ``day``-th day, with the member's attendance."""
+    from study.models import Attendance
+
+    start, _end = Quarter.current().bounds()
+    session = StudySessionFactory(
+        branch=member.branch, starts_at=start + datetime.timedelta(days=day, hours=9), title=title or f"第{day}次学习"
+    )
+    Attendance.objects.create(session=session, member=member, status=status)
+    return session
+
+
+def test_submit_keeps_the_attendance_the_report_was_submitted_with(org):
+    sessions = [attend(org.member, day=d) for d in (1, 2, 3)]
+    report = report_in(org, S.DRAFT)
+    services.report_submit(actor=org.member.user, report_id=report.pk)
+    attend(org.member, "absent", day=4)
+    report.refresh_from_db()
+    figures = selectors.report_figures(report)
+    assert figures.as_submitted
+    assert (figures.attendance.expected, figures.attendance.present, figures.attendance.rate) == (3, 3, 100)
+    assert [s.title for s in figures.sessions] == [s.title for s in sessions]
+
+
+def test_resubmit_takes_the_figures_afresh(org):
+    attend(org.member, day=1)
+    report = report_in(org, S.DRAFT)
+    services.report_submit(actor=org.member.user, report_id=report.pk)
+    services.report_return(actor=org.leader.user, report_id=report.pk, sections=["org_life"], comment="补充")
+    attend(org.member, "absent", day=2)
+    report.refresh_from_db()
+    assert selectors.report_figures(report).attendance.expected == 2  # returned: the member sees what they resubmit
+    services.report_submit(actor=org.member.user, report_id=report.pk)
+    attend(org.member, "absent", day=3)
+    report.refresh_from_db()
+    figures = selectors.report_figures(report)
+    assert (figures.attendance.expected, figures.attendance.absent) == (2, 1)
+
+
+def test_a_draft_shows_live_figures(org):
+    report = report_in(org, S.DRAFT)
+    attend(org.member, day=1)
+    figures = selectors.report_figures(report)
+    assert not figures.as_submitted and figures.attendance.expected == 1
+
+
+def test_submit_keeps_the_members_particulars_as_they_were(org):
+    org.member.post = "调度员"
+    org.member.save()
+    report = report_in(org, S.DRAFT)
+    services.report_submit(actor=org.member.user, report_id=report.pk)
+    org.member.post = "值班长"
+    org.member.party_status = org.member.PartyStatus.FULL
+    org.member.save()
+    report.refresh_from_db()
+    assert selectors.report_figures(report).particulars.post == "调度员"
+
+
+def test_migration_keeps_the_figures_existing_submitted_reports_show_now(org):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("study.migrations.0007_report_submitted_figures")
+    attend(org.member, day=1, title="党章学习")
+    attend(org.member, "excused", day=2)
+    approved = report_in(org, S.APPROVED)
+    draft = report_in(org, S.DRAFT, member=org.groupmate)
+    QuarterlyReport.objects.update(submitted_figures=None)
+    migration.keep_figures_of_submitted_reports(apps, None)
+    approved.refresh_from_db()
+    draft.refresh_from_db()
+    assert draft.submitted_figures is None
+    assert approved.submitted_figures == selectors.report_figures_to_keep(approved)
+    attend(org.member, "absent", day=3)
+    figures = selectors.report_figures(approved)
+    assert (figures.attendance.expected, figures.attendance.excused) == (2, 1)
+    assert [s.title for s in figures.sessions] == ["党章学习"]

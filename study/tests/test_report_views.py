@@ -363,3 +363,66 @@ def test_group_leader_submits_their_own_report_to_the_branch(client_for, org):
     assert client.post(reverse("study:report_submit", args=[report.pk])).status_code == 302
     report.refresh_from_db()
     assert report.status == S.WITH_BRANCH
+
+
+# --- records stay as approved -------------------------------------------------------------
+
+
+def attend(member, status="present", *, day):
+    import datetime
+
+    from study.models import Attendance
+    from study.tests.factories import StudySessionFactory
+
+    start, _end = Quarter.current().bounds()
+    session = StudySessionFactory(
+        branch=member.branch, starts_at=start + datetime.timedelta(days=day, hours=9), title=f"第{day}次学习"
+    )
+    Attendance.objects.create(session=session, member=member, status=status)
+    return session
+
+
+def test_an_approved_report_keeps_its_figures_after_a_later_absence(client_for, org):
+    from study.services import reports as services
+
+    for day in (1, 2, 3):
+        attend(org.member, day=day)
+    report = report_in(org, S.DRAFT, org_life_notes="无缺席")
+    services.report_submit(actor=org.member.user, report_id=report.pk)
+    services.report_forward(actor=org.leader.user, report_id=report.pk, opinion="同意")
+    client = client_for(org.secretary)
+    client.post(reverse("study:report_approve", args=[report.pk]), APPROVAL)
+    report.refresh_from_db()
+    assert report.status == S.APPROVED
+    attend(org.member, "absent", day=4)  # recorded after the approval
+    for name in ("study:report_detail", "study:report_print"):
+        page = client.get(reverse(name, args=[report.pk]))
+        attendance = page.context["attendance"]
+        assert (attendance.expected, attendance.present, attendance.absent, attendance.rate) == (3, 3, 0, 100)
+        assert [s.title for s in page.context["sessions"]] == ["第1次学习", "第2次学习", "第3次学习"]
+        html = page.content.decode()
+        assert "100%" in html and "75%" not in html and "第4次学习" not in html
+        assert "无缺席" in html
+    # The next report shows the absence.
+    assert client_for(org.member).get(reverse("home")).context["my_attendance"].absent == 1
+
+
+def test_a_draft_report_page_shows_live_figures(client_for, org):
+    report = report_in(org, S.DRAFT)
+    attend(org.member, day=1)
+    attend(org.member, "absent", day=2)
+    page = client_for(org.member).get(reverse("study:report_detail", args=[report.pk]))
+    assert page.context["attendance"].rate == 50
+
+
+def test_an_approved_report_cannot_be_changed_in_the_django_admin(client_for, org):
+    report = report_in(org, S.APPROVED, insights="原文")
+    client = client_for(org.admin)
+    url = reverse("admin:study_quarterlyreport_change", args=[report.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and not page.context["has_change_permission"]
+    client.post(url, {"insights": "改过", "quarter": report.quarter})
+    report.refresh_from_db()
+    assert report.insights == "原文"
+    draft = report_in(org, S.DRAFT, member=org.groupmate)
+    assert client.get(reverse("admin:study_quarterlyreport_change", args=[draft.pk])).context["has_change_permission"]

@@ -76,14 +76,17 @@ def _detail_context(request: HttpRequest, report: QuarterlyReport, **forms) -> d
     quarter = Quarter.parse(report.quarter)
     actions = services.allowed_actions(actor=request.user, report=report)
     by_branch = "return_branch" in actions
+    figures = selectors.report_figures(report)
     context = {
         "report": report,
         "quarter": quarter,
         "actions": actions,
         "is_author": report.member.user_id == request.user.pk,
         "problems": list(report.problems.select_related("carried_from__report")),
-        "sessions": list(selectors.sessions_attended(member_id=report.member_id, quarter=quarter)),
-        "attendance": selectors.attendance_summary(member_id=report.member_id, quarter=quarter),
+        "figures": figures,
+        "sessions": figures.sessions,
+        "attendance": figures.attendance,
+        "particulars": figures.particulars,
         "transitions": list(report.transitions.select_related("actor__member", "restudy_session", "talk")),
         "sections": QuarterlyReport.Section,
         "goes_to_branch": services.first_stop(report) == QuarterlyReport.Status.WITH_BRANCH,
