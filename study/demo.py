@@ -12,7 +12,7 @@ from collections import defaultdict
 from django.db import transaction
 from django.utils import timezone
 
-from members.models import Member, PartyGroup
+from members.models import Member, PartyGroup, User
 from partybuild.lib.quarters import Quarter
 from partybuild.lib.sql import insert_records, insert_rows
 
@@ -91,6 +91,20 @@ def build(*, seed: int = 2026, today: datetime.date | None = None) -> dict[str, 
         b: next((m["user_id"] for m in ms if m["committee_role"] == Member.CommitteeRole.SECRETARY), None)
         for b, ms in by_branch.items()
     }
+    committee_users = {
+        b: [m["user_id"] for m in ms if m["committee_role"] != Member.CommitteeRole.NONE and m["user_id"]]
+        for b, ms in by_branch.items()
+    }
+    admin_user = User.objects.filter(is_staff=True, is_active=True).order_by("pk").values_list("pk", flat=True).first()
+
+    def branch_judge(m: dict) -> int | None:
+        """Nobody judges themselves: the secretary, or for the secretary's own report another
+        committee member, or the administrator where the branch has no other."""
+        secretary = secretary_user.get(m["branch_id"])
+        if secretary is not None and secretary != m["user_id"]:
+            return secretary
+        others = [u for u in committee_users.get(m["branch_id"], []) if u != m["user_id"]]
+        return others[0] if others else admin_user
 
     # Sessions: last quarter and this quarter so far, plus one upcoming re-study per branch.
     sessions: list[StudySession] = []
@@ -163,7 +177,9 @@ def build(*, seed: int = 2026, today: datetime.date | None = None) -> dict[str, 
     member1 = Member.objects.filter(user__username="member1").values_list("pk", flat=True).first()
     for index, m in enumerate(members):
         leader = leader_user.get(m["group_id"])
-        secretary = secretary_user.get(m["branch_id"])
+        if leader == m["user_id"]:
+            leader = None  # a group leader's own report goes straight to the branch
+        judge = branch_judge(m)
         for quarter in (previous, current):
             state = S.APPROVED if quarter == previous else CYCLE[index % len(CYCLE)]
             if quarter == current and m["pk"] == member1:
@@ -192,10 +208,10 @@ def build(*, seed: int = 2026, today: datetime.date | None = None) -> dict[str, 
                     path.append(("forward", S.WITH_GROUP, S.WITH_BRANCH, leader))
                     report["group_opinion"] = "小组讨论认为报告内容实在，同意报支部。"
             if state == S.RETURNED:
-                path.append(("return_branch", S.WITH_BRANCH, S.RETURNED, secretary))
+                path.append(("return_branch", S.WITH_BRANCH, S.RETURNED, judge))
                 report["returned_sections"] = [QuarterlyReport.Section.ANALYSIS, QuarterlyReport.Section.PROBLEMS]
             if state == S.APPROVED:
-                path.append(("approve", S.WITH_BRANCH, S.APPROVED, secretary))
+                path.append(("approve", S.WITH_BRANCH, S.APPROVED, judge))
                 report["grade"] = rng.choice(
                     [QuarterlyReport.Grade.EXCELLENT, QuarterlyReport.Grade.QUALIFIED, QuarterlyReport.Grade.QUALIFIED]
                 )

@@ -25,6 +25,17 @@ def test_seed_demo_puts_this_quarters_reports_in_every_state(db):
     )
 
 
+def test_seed_demo_has_nobody_judge_their_own_report(db):
+    from django.db.models import F
+
+    from study.models import ReportTransition
+
+    call_command("seed_demo", stdout=io.StringIO())
+    judged = ReportTransition.objects.exclude(action__in=["submit", "resubmit"])
+    assert judged.filter(report__member__committee_role="secretary").exists()
+    assert not judged.filter(actor_id=F("report__member__user_id")).exists()
+
+
 def test_quarter_status_prints_every_state(db):
     call_command("seed_demo", stdout=io.StringIO())
     out = io.StringIO()
