@@ -36,6 +36,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.forms import BaseForm, BaseFormSet
 from django.test import Client
+from django.test.utils import ContextList
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -936,7 +937,10 @@ def form_errors(response) -> dict[str, list[str]]:
     """The errors of every bound form in the response's context, by the posted field name
     ("__all__" for errors of a whole form or formset)."""
     found: list = []
-    for context in response.context or []:
+    # One template rendered (a page of its own, such as 400.html) gives its Context itself,
+    # not a list of them.
+    contexts = response.context if isinstance(response.context, ContextList) else [response.context]
+    for context in filter(None, contexts):
         for value in context.flatten().values():
             _forms_in(value, found)
     errors: dict[str, list[str]] = {}
