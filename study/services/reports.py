@@ -123,11 +123,10 @@ def _refusal(roles: Roles, role: str, report: QuarterlyReport):
 
 def allowed_actions(*, actor: User, report: QuarterlyReport) -> set[str]:
     """The moves this actor can make on the report now (for showing buttons)."""
-    return {
-        action
-        for action, (sources, role) in TRANSITIONS.items()
-        if report.status in sources and actor_holds(actor=actor, role=role, report=report)
-    }
+    open_now = {action: role for action, (sources, role) in TRANSITIONS.items() if report.status in sources}
+    # Each role asked once: whether the administrator judges for the branch is a query.
+    held = {role for role in set(open_now.values()) if actor_holds(actor=actor, role=role, report=report)}
+    return {action for action, role in open_now.items() if role in held}
 
 
 def _lock(report_id: int) -> QuarterlyReport:
