@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
+from .forms_periods import WEIGHT_FIELDS
 from .models import MassesBallot, Period, Result, Rubric, RubricArea, RubricItem
 
 # Ratings are deliberately not registered: an admin list of them would show which
@@ -18,17 +20,52 @@ class RubricItemInline(admin.TabularInline):
     extra = 0
 
 
+def _frozen(obj) -> bool:
+    return obj is not None and obj.is_frozen
+
+
 @admin.register(Rubric)
 class RubricAdmin(SimpleHistoryAdmin):
+    """A rubric in use by a period that has opened is read-only here as in the app
+    (RubricItem.clean refuses a change to one of its items through any form)."""
+
     list_display = ("name", "created_at")
     inlines = [RubricAreaInline, RubricItemInline]
+
+    def has_change_permission(self, request, obj=None):
+        return not _frozen(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not _frozen(obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(Period)
 class PeriodAdmin(SimpleHistoryAdmin):
+    """The same rules as the app's pages: Period.clean (weights add up to 1, the rubric
+    fixed once open, nothing changes once published) runs on every save here, the state
+    moves only through the services (the app's buttons and commands), and a published
+    period opens read-only."""
+
     list_display = ("code", "name", "state", "rubric", "computed_at", "published_at")
     list_filter = ("state",)
-    readonly_fields = ("state", "computed_at", "published_at", "version")
+    readonly_fields = ("state", "computed_at", "inputs_changed_at", "published_at", "version")
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.state == Period.State.PUBLISHED:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.state != Period.State.DRAFT:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if change and any(name in form.changed_data for name in WEIGHT_FIELDS):
+            obj.inputs_changed_at = timezone.now()
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Result)
@@ -52,9 +89,10 @@ class ResultAdmin(admin.ModelAdmin):
 
 @admin.register(MassesBallot)
 class MassesBallotAdmin(admin.ModelAdmin):
-    list_display = ("period", "rater", "code", "issued_at", "used_at", "revoked_at")
+    # Whether a link is used up, never when: that moment is when its holder's ratings arrived.
+    list_display = ("period", "rater", "code", "issued_at", "used", "revoked_at")
     list_filter = ("period",)
-    fields = ("period", "rater", "code", "issued_at", "used_at", "revoked_at")
+    fields = ("period", "rater", "code", "issued_at", "used", "revoked_at")
     readonly_fields = fields
 
     def has_add_permission(self, request):

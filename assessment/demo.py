@@ -1,8 +1,11 @@
 """Demo data for Platform 3: this year's assessment period, open, with the default
-rubric, and ratings from every rater group spread so that every flag colour occurs.
+rubric and ratings from every rater group; last year's, closed and published, with
+results in which every flag colour occurs.
 
+This year's peer and masses ratings carry their raters' keys as the web would give
+them (assessment/anonymity.py); last year's are sealed, as closing leaves them.
 member1's own ratings (self and of peers), masses1's rating of member1 and the
-organisation's rating of member1 are left for the demo walk-through to enter.
+organisation's rating of member1 this year are left for the demo walk-through to enter.
 """
 
 from __future__ import annotations
@@ -13,29 +16,19 @@ import random
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import transaction
 
 from members.models import MassesRater, Member
 from partybuild.lib.sql import insert_rows
 
+from .anonymity import keyer
 from .models import Period, RaterGroup, Rating
 from .services.periods import rubric_default
 from .services.results import results_compute
 
 MAX_PEERS = 8
-RATING_COLUMNS = (
-    "period_id",
-    "ratee_id",
-    "rater_group",
-    "rater_member_id",
-    "rater_masses_id",
-    "scores",
-    "total",
-    "source",
-    "version",
-    "created_at",
-    "updated_at",
-)
+LAST_YEAR_PEERS = 3
+RATING_COLUMNS = ("period_id", "ratee_id", "rater_group", "rater_key", "scores", "total", "source", "version")
 # (share of members, lowest target, highest target): red, yellow, blue, grey all occur.
 BANDS = [(0.25, 90, 98), (0.35, 80, 89.5), (0.25, 70, 79.5), (0.15, 55, 69.5)]
 
@@ -72,6 +65,25 @@ def build(*, seed: int = 2026, today: datetime.date | None = None) -> dict[str, 
     rng = random.Random(seed * 17 + 3)
     today = today or datetime.date.today()
     rubric = rubric_default()
+    items = list(rubric.items.order_by("position").values_list("code", "max_score"))
+    roll = _Roll.load(_scores_by_total(items))
+
+    last = Period.objects.create(
+        code=str(today.year - 1),
+        name=f"{today.year - 1}年度党员量化考核",
+        starts_on=datetime.date(today.year - 1, 1, 1),
+        ends_on=datetime.date(today.year - 1, 12, 31),
+        state=Period.State.CLOSED,
+        rubric=rubric,
+    )
+    roll.rate(last, rng, max_peers=LAST_YEAR_PEERS, keyed=False)
+    results = results_compute(actor=None, period_id=last.pk).members
+    # Published last January, its follow-up talks long since held: none is opened here.
+    Period.objects.filter(pk=last.pk).update(
+        state=Period.State.PUBLISHED,
+        published_at=datetime.datetime(today.year, 1, 20, 9, tzinfo=datetime.UTC),
+    )
+
     period = Period.objects.create(
         code=str(today.year),
         name=f"{today.year}年度党员量化考核",
@@ -80,59 +92,84 @@ def build(*, seed: int = 2026, today: datetime.date | None = None) -> dict[str, 
         state=Period.State.OPEN,
         rubric=rubric,
     )
-    items = list(rubric.items.order_by("position").values_list("code", "max_score"))
-    table = _scores_by_total(items)
+    ratings = roll.rate(period, rng, max_peers=MAX_PEERS, keyed=True)
+    return {"ratings": ratings, "results": results}
 
-    members = list(Member.objects.filter(is_active=True).order_by("employee_no").values("pk", "branch_id", "group_id"))
-    member1 = Member.objects.filter(user__username="member1").values_list("pk", flat=True).first()
-    masses1 = MassesRater.objects.filter(user__username="masses1").values_list("pk", flat=True).first()
-    target: dict[int, float] = {}
-    for m in members:
-        roll, floor = rng.random(), 0.0
-        for share, low, high in BANDS:
-            floor += share
-            if roll < floor:
-                target[m["pk"]] = rng.uniform(low, high)
-                break
-        else:
-            target[m["pk"]] = rng.uniform(BANDS[-1][1], BANDS[-1][2])
-    if member1 is not None:
-        target[member1] = 86.0
 
-    circles: dict[tuple[int, int | None], list[int]] = defaultdict(list)
-    for m in members:
-        circles[(m["branch_id"], m["group_id"])].append(m["pk"])
-    links: dict[int, list[int]] = defaultdict(list)
-    for rater_id, ratee_id in MassesRater.ratees.through.objects.values_list("massesrater_id", "member_id"):
-        links[ratee_id].append(rater_id)
+class _Roll:
+    """The active members, who rates whom, and each member's target total."""
 
-    # Rows of RATING_COLUMNS, written with insert_rows (COPY on PostgreSQL): at 100,000
-    # members there are 1.3 million of them, too many to build as model instances.
-    now = connection.ops.adapt_datetimefield_value(datetime.datetime.now(tz=datetime.UTC))
-    scores_json = {total: json.dumps(scores) for total, scores in table.items()}
-    ratings: list[tuple] = []
+    def __init__(self, members, circles, links, member1, masses1, table):
+        self.members, self.circles, self.links = members, circles, links
+        self.member1, self.masses1 = member1, masses1
+        self.scores_json = {total: json.dumps(scores) for total, scores in table.items()}
 
-    def add(ratee: int, group: str, spread: float, *, member: int | None = None, masses: int | None = None) -> None:
-        total = _near(target[ratee], rng, spread)
-        ratings.append(
-            (period.pk, ratee, group, member, masses, scores_json[total], total, Rating.Source.WEB, 1, now, now)
+    @classmethod
+    def load(cls, table) -> _Roll:
+        members = list(
+            Member.objects.filter(is_active=True).order_by("employee_no").values("pk", "branch_id", "group_id")
         )
+        circles: dict[tuple[int, int | None], list[int]] = defaultdict(list)
+        for m in members:
+            circles[(m["branch_id"], m["group_id"])].append(m["pk"])
+        links: dict[int, list[int]] = defaultdict(list)
+        for rater_id, ratee_id in MassesRater.ratees.through.objects.values_list("massesrater_id", "member_id"):
+            links[ratee_id].append(rater_id)
+        member1 = Member.objects.filter(user__username="member1").values_list("pk", flat=True).first()
+        masses1 = MassesRater.objects.filter(user__username="masses1").values_list("pk", flat=True).first()
+        return cls(members, circles, links, member1, masses1, table)
 
-    for m in members:
-        pk = m["pk"]
-        if pk != member1:
-            add(pk, RaterGroup.SELF, 3, member=pk)
-            add(pk, RaterGroup.ORG, 2)
-        circle = [p for p in circles[(m["branch_id"], m["group_id"])] if p != pk and p != member1]
-        for peer in rng.sample(circle, min(MAX_PEERS, len(circle))):
-            add(pk, RaterGroup.PEER, 5, member=peer)
-        for rater in links.get(pk, []):
-            if pk == member1 and rater == masses1:
-                continue
-            add(pk, RaterGroup.MASSES, 6, masses=rater)
-    insert_rows(Rating._meta.db_table, RATING_COLUMNS, ratings)
-    summary = results_compute(actor=None, period_id=period.pk)
-    return {"ratings": len(ratings), "results": summary.members}
+    def targets(self, rng: random.Random) -> dict[int, float]:
+        target: dict[int, float] = {}
+        for m in self.members:
+            roll, floor = rng.random(), 0.0
+            for share, low, high in BANDS:
+                floor += share
+                if roll < floor:
+                    target[m["pk"]] = rng.uniform(low, high)
+                    break
+            else:
+                target[m["pk"]] = rng.uniform(BANDS[-1][1], BANDS[-1][2])
+        if self.member1 is not None:
+            target[self.member1] = 86.0
+        return target
+
+    def rate(self, period: Period, rng: random.Random, *, max_peers: int, keyed: bool) -> int:
+        """Write the period's ratings with insert_rows (COPY on PostgreSQL): at 100,000
+        members there are over a million, too many to build as model instances. In an
+        open period (``keyed``) member1 has given none and masses1 has not rated member1."""
+        target = self.targets(rng)
+        make_key = keyer(period) if keyed else None
+        keys: dict[tuple[str, int], str] = {}
+
+        def key(group: str, rater: int) -> str | None:
+            if make_key is None:
+                return None
+            if (group, rater) not in keys:
+                keys[(group, rater)] = make_key(group, rater)
+            return keys[(group, rater)]
+
+        ratings: list[tuple] = []
+
+        def add(ratee: int, group: str, spread: float, rater_key: str | None = None) -> None:
+            total = _near(target[ratee], rng, spread)
+            ratings.append((period.pk, ratee, group, rater_key, self.scores_json[total], total, Rating.Source.WEB, 1))
+
+        skip = self.member1 if keyed else None
+        for m in self.members:
+            pk = m["pk"]
+            if pk != skip:
+                add(pk, RaterGroup.SELF, 3)
+                add(pk, RaterGroup.ORG, 2)
+            circle = [p for p in self.circles[(m["branch_id"], m["group_id"])] if p != pk and p != skip]
+            for peer in rng.sample(circle, min(max_peers, len(circle))):
+                add(pk, RaterGroup.PEER, 5, key(RaterGroup.PEER, peer))
+            for rater in self.links.get(pk, []):
+                if pk == skip and rater == self.masses1:
+                    continue
+                add(pk, RaterGroup.MASSES, 6, key(RaterGroup.MASSES, rater))
+        insert_rows(Rating._meta.db_table, RATING_COLUMNS, ratings)
+        return len(ratings)
 
 
 def reset() -> None:

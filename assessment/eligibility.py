@@ -5,7 +5,9 @@
   group, the other group-less members of the branch (the whole branch where it
   has no groups);
 - masses: the masses raters linked to the member;
-- organisation: the branch committee, one combined rating per member.
+- organisation: the branch committee, one combined rating per member; a committee
+  member's own by the other committee members, or by the company administrator where
+  the branch has none (nobody rates themself).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from members.models import MassesRater, Member
-from members.roles import Roles
+from members.roles import Roles, committee_colleagues
 
 from .models import RaterGroup
 
@@ -38,7 +40,11 @@ def groups_actor_may_rate_as(*, roles: Roles, ratee: Member) -> set[str]:
         elif are_peers(roles.member, ratee):
             groups.add(RaterGroup.PEER)
     if roles.committee_branch_id is not None and roles.committee_branch_id == ratee.branch_id:
-        groups.add(RaterGroup.ORG)
+        if roles.member.pk != ratee.pk:
+            groups.add(RaterGroup.ORG)
+    elif roles.is_admin and ratee.committee_role != Member.CommitteeRole.NONE:
+        if not committee_colleagues(ratee).exists():
+            groups.add(RaterGroup.ORG)
     if roles.masses_rater is not None and roles.masses_rater.ratees.filter(pk=ratee.pk).exists():
         groups.add(RaterGroup.MASSES)
     return groups

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.utils.translation import gettext_lazy as _
 
@@ -49,22 +50,16 @@ class PeriodForm(HiddenErrorsAbove, forms.ModelForm):
         starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
         if starts_on and ends_on and ends_on < starts_on:
             self.add_error("ends_on", _("The period cannot end before it starts."))
-        weights = [cleaned.get(name) for name in WEIGHT_FIELDS]
-        if all(w is not None for w in weights):
-            by_group = dict(zip(("self", "peer", "masses", "org"), weights, strict=True))
-            if not scoring.weights_are_valid(by_group):
-                self.weights_invalid = True
-                for name in WEIGHT_FIELDS:
-                    self.fields[name].widget.attrs["class"] = "is-invalid"
-                self.add_error(
-                    None,
-                    _(
-                        "The four weights must add up to 1: self %(self)s + peers %(peer)s + masses %(masses)s"
-                        " + organisation %(org)s = %(total)s."
-                    )
-                    % {**by_group, "total": sum(weights, Decimal(0))},
-                )
         return cleaned
+
+    def _post_clean(self) -> None:
+        # The model's clean() holds the rules (Period.clean: the weights add up to 1, ...),
+        # for this form and the Django admin alike; here only the four inputs are marked.
+        super()._post_clean()
+        if any(e.code == "weights" for e in self.errors.as_data().get(NON_FIELD_ERRORS, [])):
+            self.weights_invalid = True
+            for name in WEIGHT_FIELDS:
+                self.fields[name].widget.attrs["class"] = "is-invalid"
 
     def period_data(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}

@@ -100,7 +100,7 @@ def ratings_import(request: HttpRequest, code: str) -> HttpResponse:
             period_id=period.pk, file=io.BytesIO(content), actor=request.user, dry_run=True
         )
         token = ""
-        if report.ok and (report.new or report.updated):
+        if report.ok and report.writes:
             token = uuid.uuid4().hex
             IMPORT_DIR.mkdir(parents=True, exist_ok=True)
             (IMPORT_DIR / f"ratings-{token}.xlsx").write_bytes(content)
@@ -147,11 +147,7 @@ def ratings_import_confirm(request: HttpRequest, code: str) -> HttpResponse:
         return render(
             request, "assessment/excel_ratings_import_preview.html", {"period": period, "report": report, "token": ""}
         )
-    messages.success(
-        request,
-        _("Ratings imported: %(new)d added, %(updated)d updated, %(unchanged)d unchanged, %(skipped)d left blank.")
-        % {"new": report.new, "updated": report.updated, "unchanged": report.unchanged, "skipped": report.skipped},
-    )
+    messages.success(request, _("Ratings imported: %(summary)s") % {"summary": ballots_paper.import_summary(report)})
     return redirect("assessment:ratings_import", code=period.code)
 
 

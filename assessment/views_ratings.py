@@ -22,7 +22,7 @@ from members.views import paginate
 
 from .eligibility import groups_actor_may_rate_as
 from .forms_ratings import RatingForm
-from .models import MassesBallot, Period, RaterGroup, Rating
+from .models import MassesBallot, Period, RaterGroup, Rating, RatingChannel
 from .selectors import ratings as selectors
 from .services import AssessmentError
 from .services import ratings as services
@@ -41,7 +41,7 @@ def _period_or_404(code: str) -> Period:
 def rate_home(request: HttpRequest) -> HttpResponse:
     """Everything the person has to rate in the open period, with what is done."""
     roles = get_roles(request.user)
-    if not (roles.is_member or roles.is_committee or roles.is_masses_rater):
+    if not (roles.is_member or roles.is_committee or roles.is_masses_rater or roles.is_admin):
         raise PermissionDenied
     period = selectors.current_period(request.GET.get("period"))
     context: dict = {"period": period, "roles": roles}
@@ -58,7 +58,8 @@ def rate_home(request: HttpRequest) -> HttpResponse:
         if state == "todo":
             tasks = tasks.filter(rated=False)
         context["org_page"] = paginate(request, tasks, per_page=50)
-        context["org_counts"] = Member.objects.filter(branch_id=roles.committee_branch_id, is_active=True).aggregate(
+        others = Member.objects.filter(branch_id=roles.committee_branch_id, is_active=True).exclude(pk=roles.member.pk)
+        context["org_counts"] = others.aggregate(
             total=Count("pk"),
             done=Count(
                 "pk",
@@ -68,6 +69,8 @@ def rate_home(request: HttpRequest) -> HttpResponse:
             ),
         )
         context["org_state"] = state
+    if roles.is_admin:
+        context["admin_org"] = list(selectors.admin_org_tasks(period=period)[:200])
     if roles.is_masses_rater:
         context["masses"] = list(selectors.masses_tasks(rater=roles.masses_rater, period=period))
     return render(request, "assessment/rate_home.html", context)
@@ -164,15 +167,51 @@ def ballot_list(request: HttpRequest) -> HttpResponse:
     )
     page = paginate(request, raters, per_page=50)
     ballots = {b.rater_id: b for b in MassesBallot.objects.filter(period=period, rater__in=list(page.object_list))}
-    done = dict(
-        Rating.objects.filter(period=period, rater_group=RaterGroup.MASSES, rater_masses__in=list(page.object_list))
-        .order_by()
-        .values_list("rater_masses")
-        .annotate(n=Count("pk"))
-    )
-    rows = [(r, ballots.get(r.pk), done.get(r.pk, 0)) for r in page.object_list]
+    # Whether a link is used up, never how many of its holder's ratings are in: progress
+    # is counted per rater group, not per rater.
+    rows = [(r, ballots.get(r.pk)) for r in page.object_list]
     context.update(page=page, rows=rows, query=f"period={period.code}&branch={branch.pk}")
     return render(request, "assessment/ballot_list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rating_progress(request: HttpRequest) -> HttpResponse:
+    """The branch's rating in the open period: how many ratings are in per rater group
+    (counts only: never who, never when) and whether peers and masses rate online or on
+    paper."""
+    branch, branches = _ballot_branch(request)
+    period = selectors.current_period(request.GET.get("period"))
+    if request.method == "POST" and period is not None and branch is not None:
+        try:
+            services.channel_set(
+                actor=request.user,
+                period_id=period.pk,
+                branch_id=branch.pk,
+                rater_group=request.POST.get("rater_group", ""),
+                channel=request.POST.get("channel", ""),
+            )
+        except AssessmentError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The rating channel was saved."))
+        return redirect(f"{reverse('assessment:rating_progress')}?period={period.code}&branch={branch.pk}")
+    context = {"period": period, "branch": branch, "branches": branches}
+    if period is not None and branch is not None:
+        counts = selectors.progress_counts(period=period, branch_id=branch.pk)
+        channels = dict(
+            RatingChannel.objects.filter(period=period, branch=branch).values_list("rater_group", "channel")
+        )
+        context.update(
+            members=Member.objects.filter(branch=branch, is_active=True).count(),
+            progress=[(group, GROUP_LABELS[group], counts[group]) for group in RaterGroup.values],
+            channels=[
+                (group, GROUP_LABELS[group], channels.get(group, RatingChannel.Channel.ONLINE))
+                for group in (RaterGroup.PEER, RaterGroup.MASSES)
+            ],
+            channel_choices=RatingChannel.Channel.choices,
+        )
+    return render(request, "assessment/rating_progress.html", context)
 
 
 @login_required
@@ -205,7 +244,7 @@ def ballot_print(request: HttpRequest, code: str) -> HttpResponse:
     period = _period_or_404(code)
     branch, _branches = _ballot_branch(request)
     ballots = (
-        MassesBallot.objects.filter(period=period, rater__branch=branch, revoked_at__isnull=True, used_at__isnull=True)
+        MassesBallot.objects.filter(period=period, rater__branch=branch, revoked_at__isnull=True, used=False)
         .select_related("rater")
         .order_by("rater__employee_no")
     )
@@ -246,9 +285,7 @@ def ballot_rate(request: HttpRequest, token: str, ratee_pk: int) -> HttpResponse
     if not state.usable:
         return redirect("assessment:ballot_entry", token=token)
     ratee = get_object_or_404(ballot.rater.ratees.filter(is_active=True).select_related("branch"), pk=ratee_pk)
-    if Rating.objects.filter(
-        period=ballot.period, rater_group=RaterGroup.MASSES, rater_masses=ballot.rater, ratee=ratee
-    ).exists():
+    if selectors.own_rating(roles=None, period=ballot.period, ratee=ratee, group=RaterGroup.MASSES, rater=ballot.rater):
         messages.info(request, _("You have already rated %(name)s.") % {"name": ratee.name})
         return redirect("assessment:ballot_entry", token=token)
     form = RatingForm(request.POST or None, items=services.rubric_items(ballot.period))

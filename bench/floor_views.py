@@ -24,6 +24,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import get_template
 
+from assessment.anonymity import rater_keys
 from assessment.models import Period, RaterGroup, Rating
 from assessment.selectors.results import FLAGS
 from members.models import Member
@@ -57,6 +58,9 @@ def member_home(request: HttpRequest, member_id: int) -> HttpResponse:
     report = QuarterlyReport.objects.filter(member=member, quarter=quarter.code)
     attendance = Attendance.objects.filter(member=member, session__starts_at__gte=start, session__starts_at__lt=end)
     period = Period.objects.filter(state=Period.State.OPEN).order_by("-code")
+    # A peer rating is found by its rater's key (assessment/anonymity.py), worked out in Python.
+    open_period = period.first()
+    peer_keys = rater_keys(period=open_period, group=RaterGroup.PEER, rater_id=member_id) if open_period else []
     peers = Member.objects.filter(branch_id=OuterRef("branch_id"), group_id=OuterRef("group_id"), is_active=True)
     row = (
         Member.objects.filter(pk=member_id)
@@ -72,12 +76,12 @@ def member_home(request: HttpRequest, member_id: int) -> HttpResponse:
             peers=_count(peers.exclude(pk=member)),
             peers_rated=_count(
                 Rating.objects.filter(
-                    period=Subquery(period.values("pk")[:1]), rater_group=RaterGroup.PEER, rater_member=member
+                    period=Subquery(period.values("pk")[:1]), rater_group=RaterGroup.PEER, rater_key__in=peer_keys
                 )
             ),
             self_rated=Exists(
                 Rating.objects.filter(
-                    period=Subquery(period.values("pk")[:1]), rater_group=RaterGroup.SELF, rater_member=member
+                    period=Subquery(period.values("pk")[:1]), rater_group=RaterGroup.SELF, ratee=member
                 )
             ),
             unread=_count(Notification.objects.filter(recipient_id=OuterRef("user_id"), read_at__isnull=True)),

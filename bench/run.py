@@ -174,6 +174,9 @@ def metric_compute(repeat: int) -> dict:
 
     period = Period.objects.order_by("-starts_on").first()
     sink = open(os.devnull, "w")
+    if period.state == Period.State.OPEN:
+        # Results are computed once rating has closed (this year's, with all its ratings).
+        call_command("close_rating", period=period.code, stdout=sink)
 
     def measured():
         call_command("compute_results", period=period.code, stdout=sink)
@@ -206,7 +209,7 @@ def metric_export(repeat: int) -> dict:
 
     from assessment.models import Period
 
-    period = Period.objects.order_by("-starts_on").first()
+    period = Period.objects.filter(computed_at__isnull=False).order_by("-starts_on").first()
     sink = open(os.devnull, "w")
     workdir = Path(tempfile.mkdtemp(prefix="bench-export-"))
     out = workdir / "rankings.xlsx"

@@ -137,7 +137,7 @@ def prepare_targets() -> tuple[list[Target], str]:
         .first()
     )
     if period is None:
-        sys.exit("bench/web.py: no period has computed results — seed_demo computes this year's.")
+        sys.exit("bench/web.py: no period has computed results — seed_demo publishes last year's.")
     quarter = Quarter.current()
     unread = Notification.objects.filter(recipient=member.user, read_at__isnull=True).count()
     if unread < PAGE_SIZE + 5:

@@ -211,3 +211,14 @@ def _groups_led_by(member_id: int) -> frozenset[int]:
     with connection.cursor() as cursor:
         cursor.execute(sql, [member_id])
         return frozenset(row[0] for row in cursor.fetchall())
+
+
+def committee_colleagues(member: Member):
+    """The other active committee members of the member's branch: who judges a committee
+    member's own work (their report, their organisation rating), since nobody judges
+    themselves. Where there is none, the company administrator does."""
+    return (
+        Member.objects.filter(branch_id=member.branch_id, is_active=True)
+        .exclude(committee_role=Member.CommitteeRole.NONE)
+        .exclude(pk=member.pk)
+    )

@@ -8,8 +8,9 @@ the history: one UNION of (kind, history id, date) rows is counted and sliced fo
 the page, then each kind's records on the page are read in one query, and the
 records before them (to show what changed) in one more.
 
-Anonymity: a peer or masses rating shows its rater group only, never who gave it
-(the history user of such a rating is the rater, and is never read here). Ratings
+Anonymity: peer and masses ratings have no history (it would say when each arrived
+and, by its author, who gave it); the page counts them per period and rater group
+instead (``anonymous_ratings_received``), at the resolution of the period. Ratings
 the member gave are not part of their record and are left out.
 """
 
@@ -18,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import CharField, OuterRef, Q, Subquery, Value
+from django.db.models import CharField, Count, OuterRef, Q, Subquery, Value
 from django.db.models.query import QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -123,6 +124,23 @@ KINDS: dict[str, Kind] = {
         ),
     )
 }
+
+
+def anonymous_ratings_received(*, member: Member) -> list[tuple[Period, str, int]]:
+    """(period, rater group label, how many) for each period in which the member received
+    peer or masses ratings, newest period first: counts only, never who or when."""
+    counts = (
+        Rating.objects.filter(ratee=member, rater_group__in=ANONYMOUS_GROUPS)
+        .order_by()
+        .values_list("period_id", "rater_group")
+        .annotate(n=Count("pk"))
+    )
+    periods = Period.objects.in_bulk({period_id for period_id, _group, _n in counts})
+    rows = sorted(
+        ((periods[period_id], str(RaterGroup(group).label), n) for period_id, group, n in counts),
+        key=lambda row: row[1],
+    )
+    return sorted(rows, key=lambda row: (row[0].starts_on, row[0].code), reverse=True)
 
 
 @dataclass(frozen=True)

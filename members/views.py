@@ -175,7 +175,10 @@ def member_history(request: HttpRequest, pk: int) -> HttpResponse:
     member = selectors.member_history_get_for_user(user=request.user, pk=pk)
     page = paginate(request, timeline.member_timeline(member=member))
     rows = timeline.timeline_rows(list(page.object_list))
-    return render(request, "members/member_history.html", {"member": member, "page": page, "rows": rows})
+    anonymous = timeline.anonymous_ratings_received(member=member)
+    return render(
+        request, "members/member_history.html", {"member": member, "page": page, "rows": rows, "anonymous": anonymous}
+    )
 
 
 @login_required

@@ -4,7 +4,7 @@
 Builds a PostgreSQL database of its own (created here, dropped at the end), seeds the
 demo company, starts gunicorn with the production settings on 127.0.0.1 and lets N
 members (threads, one session each) log in and, for the given number of seconds,
-save their quarterly report (each draft save with new content) and rate their peers,
+save their quarterly report (each draft save with new content) and their own rating,
 through the real forms. Now and then a member posts the same form twice at the same
 moment, as from two browser tabs opened on the same version: the server must take
 exactly one and refuse the other. At the end each member saves and submits the report.
@@ -284,7 +284,7 @@ class Member:
                 if turn % 2:
                     self.save_report(race=race)
                 else:
-                    self.rate(self.task.peers[(turn // 2) % len(self.task.peers)], race=race)
+                    self.rate(race=race)
             self.save_report(submit=True)
         except threading.BrokenBarrierError:
             self.failed = "did not start"
@@ -379,8 +379,11 @@ class Member:
         ok = f"/study/reports/{self.report_pk}/" if submit else self.report_edit
         self._send(self.report_edit, posts, ok)
 
-    def rate(self, ratee: int, *, race: bool = False) -> None:
-        path = f"/assessment/rate/{self.task.period_code}/{ratee}/peer/"
+    def rate(self, *, race: bool = False) -> None:
+        # The member's own rating: a peer rating keeps no history (anonymity by design),
+        # so the history this check reads exists for self and organisation ratings only.
+        ratee = self.task.member_pk
+        path = f"/assessment/rate/{self.task.period_code}/{ratee}/self/"
         form = form_with(self.browser.get(path), "version")
         base = int(form["fields"].get("version") or 0)
         posts = []
@@ -490,7 +493,7 @@ def tamper(record: Record) -> None:
     report = next(w for w in reversed(record.writes) if w.kind == "report" and w.outcome == "ok")
     QuarterlyReport.objects.filter(pk=report.key[1]).update(insights="tampered")
     rating = next(w for w in reversed(record.writes) if w.kind == "rating" and w.outcome == "ok")
-    row = Rating.objects.get(rater_member_id=rating.key[1], ratee_id=rating.key[2], rater_group="peer")
+    row = Rating.objects.get(ratee_id=rating.key[2], rater_group="self")
     row.history.order_by("-history_id").first().delete()
     print(f"  tampered with report {report.key[1]} and rating {row.pk}", flush=True)
 
@@ -520,7 +523,7 @@ def verify(record: Record, history_floor: dict[str, int]) -> tuple[dict, list[st
     history_by_report = defaultdict(list)
     for h in report_history.order_by("history_id"):
         history_by_report[h.id].append(h)
-    ratings = {(r.rater_member_id, r.ratee_id): r for r in Rating.objects.filter(rater_group="peer")}
+    ratings = {(r.ratee_id, r.ratee_id): r for r in Rating.objects.filter(rater_group="self")}
     history_by_rating = defaultdict(list)
     for h in rating_history.order_by("history_id"):
         history_by_rating[h.id].append(h)

@@ -29,11 +29,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from assessment.models import MassesBallot, RaterGroup, Rating, Result
+from assessment.anonymity import rater_key
+from assessment.models import MassesBallot, Period, RaterGroup, Rating, Result
 from assessment.services import ratings as rating_services
 from assessment.services import results as result_services
 from assessment.services.periods import period_close
-from assessment.tests.factories import PeriodFactory, scores_totalling
+from assessment.tests.factories import PeriodFactory, closed, scores_totalling
 from members.models import Branch, MassesRater, Member, PartyGroup, User
 from members.roles import get_roles
 from partybuild.lib.quarters import Quarter
@@ -194,12 +195,13 @@ def build_company(n: int) -> tuple[dict[str, User | None], dict[str, Page]]:
         value = Decimal(next(totals))
         if value not in score_sets:
             score_sets[value] = scores_totalling(period, value)
+        rater = {RaterGroup.PEER: rater_member, RaterGroup.MASSES: rater_masses}.get(group)
+        keyed = rater is not None and period.state == Period.State.OPEN
         return Rating(
             period=period,
             ratee=ratee,
             rater_group=group,
-            rater_member=rater_member,
-            rater_masses=rater_masses,
+            rater_key=rater_key(period=period, group=group, rater_id=rater.pk) if keyed else None,
             scores=score_sets[value],
             total=value,
         )
@@ -217,11 +219,17 @@ def build_company(n: int) -> tuple[dict[str, User | None], dict[str, Page]]:
                 rows.append(rating(period, m, RaterGroup.MASSES, rater_masses=masses))
         return rows
 
-    _bulk(Rating, ratings_for(last, 1) + ratings_for(this, 2))
+    # A period closed and computed, not yet published: the committee previews its results.
+    unpublished = PeriodFactory(
+        code=f"{today.year}H1",
+        name="上半年考核",
+        starts_on=datetime.date(today.year, 1, 1),
+        ends_on=datetime.date(today.year, 6, 30),
+    )
+    _bulk(Rating, ratings_for(last, 1) + ratings_for(this, 2) + ratings_for(unpublished, 2))
     period_close(actor=admin, period_id=last.pk)
     result_services.results_publish(actor=admin, period_id=last.pk)
-    # The same flags as a computation of this year so far: the committee previews it.
-    result_services.results_compute(actor=admin, period_id=this.pk)
+    result_services.results_compute(actor=admin, period_id=closed(unpublished).pk)
     ballot = rating_services.ballot_issue(actor=admin, period_id=this.pk, rater_id=masses.pk)
     talk = Talk.objects.filter(member=member).first() or Talk.objects.create(
         member=member, branch=branch, source=Talk.Source.OTHER, reason="谈心谈话", due_on=today
@@ -260,7 +268,7 @@ def build_company(n: int) -> tuple[dict[str, User | None], dict[str, Page]]:
         "admin": admin,
         "anonymous": None,
     }
-    last_code, this_code = last.code, this.code
+    last_code, this_code, unpublished_code = last.code, this.code, unpublished.code
     pages = {
         "home_member": Page("member", reverse("home"), member.name),
         "home_leader": Page("leader", reverse("home"), leader.name),
@@ -312,7 +320,7 @@ def build_company(n: int) -> tuple[dict[str, User | None], dict[str, Page]]:
             "member", reverse("assessment:flagboard_wall", args=[last_code, branch.pk]), tid("flag-board")
         ),
         "flagboard_preview": Page(
-            "secretary", reverse("assessment:flagboard", args=[this_code, branch.pk]), tid("flag-board")
+            "secretary", reverse("assessment:flagboard", args=[unpublished_code, branch.pk]), tid("flag-board")
         ),
         "result_mine": Page("member", reverse("assessment:result_mine", args=[last_code]), tid("result-total")),
         "result_member": Page(

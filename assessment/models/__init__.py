@@ -1,9 +1,12 @@
 from .rating import (
     ANONYMOUS_GROUPS,
+    AnonymityAwareHistory,
     MassesBallot,
     Period,
+    PeriodKey,
     RaterGroup,
     Rating,
+    RatingChannel,
     Result,
     Rubric,
     RubricArea,
@@ -12,10 +15,13 @@ from .rating import (
 
 __all__ = [
     "ANONYMOUS_GROUPS",
+    "AnonymityAwareHistory",
     "MassesBallot",
     "Period",
+    "PeriodKey",
     "RaterGroup",
     "Rating",
+    "RatingChannel",
     "Result",
     "Rubric",
     "RubricArea",

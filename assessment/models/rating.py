@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -77,6 +78,10 @@ class RubricItem(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
 
+    def clean(self) -> None:
+        if self.rubric_id and self.rubric.is_frozen:
+            raise ValidationError(_("This rubric is in use by a period that has opened; copy it to make changes."))
+
 
 class RaterGroup(models.TextChoices):
     SELF = "self", pgettext_lazy("rater group", "Self")
@@ -107,6 +112,8 @@ class Period(models.Model):
     weight_masses = models.DecimalField(_("weight: masses"), max_digits=4, decimal_places=3, default=Decimal("0.2"))
     weight_org = models.DecimalField(_("weight: organisation"), max_digits=4, decimal_places=3, default=Decimal("0.4"))
     computed_at = models.DateTimeField(_("results computed at"), null=True, blank=True)
+    # When the weights last changed: results computed before it are out of date.
+    inputs_changed_at = models.DateTimeField(_("weights changed at"), null=True, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
 
@@ -123,6 +130,38 @@ class Period(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        """The rules every door keeps (the app's forms, the services, the Django admin)."""
+        from .. import scoring
+
+        stored = Period.objects.filter(pk=self.pk).values("state", "rubric_id").first() if self.pk else None
+        if stored and stored["state"] == Period.State.PUBLISHED:
+            raise ValidationError(_("The results of this period are published: it can no longer be changed."))
+        if stored and stored["state"] != Period.State.DRAFT and stored["rubric_id"] != self.rubric_id:
+            raise ValidationError({"rubric": _("The rubric cannot change once rating has opened.")})
+        weights = self.weights
+        if any(w is None for w in weights.values()):
+            return  # each empty weight is reported on its own field
+        if not scoring.weights_are_valid(weights):
+            raise ValidationError(
+                _(
+                    "The four weights must add up to 1: self %(self)s + peers %(peer)s + masses %(masses)s"
+                    " + organisation %(org)s = %(total)s."
+                )
+                % {**weights, "total": sum(weights.values(), Decimal(0))},
+                code="weights",
+            )
+
+    @property
+    def results_out_of_date(self) -> bool:
+        """Results were computed, and the weights changed after that."""
+        return bool(self.computed_at and self.inputs_changed_at and self.inputs_changed_at > self.computed_at)
+
+    @property
+    def results_readable(self) -> bool:
+        """Results are read only once rating has closed (anonymous ratings no longer change)."""
+        return self.state in (Period.State.CLOSED, Period.State.PUBLISHED)
+
     @property
     def weights(self) -> dict[str, Decimal]:
         return {
@@ -133,11 +172,30 @@ class Period(models.Model):
         }
 
 
-class Rating(models.Model):
-    """One rater's scores for one member: item code -> score, with their total.
+class AnonymityAwareHistory(HistoricalRecords):
+    """History for ratings, never for an anonymous one: a history row says when a rating
+    arrived and who saved it, which for a peer or masses rating is its rater."""
 
-    Who gave a peer or masses rating is kept only so that each rater rates each
-    member once; no page, export or admin list shows it.
+    def post_save(self, instance, created, using=None, **kwargs):
+        if getattr(instance, "rater_group", None) in ANONYMOUS_GROUPS:
+            return
+        super().post_save(instance, created, using=using, **kwargs)
+
+    def post_delete(self, instance, using=None, **kwargs):
+        if getattr(instance, "rater_group", None) in ANONYMOUS_GROUPS:
+            return
+        super().post_delete(instance, using=using, **kwargs)
+
+
+class Rating(models.Model):
+    """One rating of one member: item code -> score, with their total.
+
+    Self and organisation ratings are named (the ratee, the branch committee) and
+    audited. Peer and masses ratings are anonymous by design (docs/reliability.md):
+    no rater column, no timestamps, no history. While rating is open an online one
+    carries ``rater_key``, a keyed digest of its rater (assessment/anonymity.py) by
+    which the rater finds and changes it; closing the period erases every key. A
+    paper one carries the ballot number printed on the paper, which names nobody.
     """
 
     class Source(models.TextChoices):
@@ -148,55 +206,91 @@ class Rating(models.Model):
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="ratings")
     ratee = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="ratings_received")
     rater_group = models.CharField(max_length=8, choices=RaterGroup.choices)
-    rater_member = models.ForeignKey(Member, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    rater_masses = models.ForeignKey(MassesRater, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    rater_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
+    ballot_no = models.CharField(_("ballot number"), max_length=32, null=True, blank=True)
     # Scores as strings ("8.5") so they come back exactly as entered.
     scores = models.JSONField(default=dict)
     total = models.DecimalField(max_digits=5, decimal_places=1)
     source = models.CharField(max_length=8, choices=Source.choices, default=Source.WEB)
+    # Who typed a named or paper rating in; never set for an anonymous online rating.
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     version = models.PositiveIntegerField(default=1)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = AnonymityAwareHistory(excluded_fields=["rater_key"])
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["period", "ratee", "rater_member"],
-                condition=Q(rater_group__in=["self", "peer"]),
-                name="rating_once_per_member_rater",
+                fields=["period", "ratee", "rater_group", "rater_key"],
+                condition=Q(rater_key__isnull=False),
+                name="rating_once_per_rater",
             ),
             models.UniqueConstraint(
-                fields=["period", "ratee", "rater_masses"],
-                condition=Q(rater_group="masses"),
-                name="rating_once_per_masses_rater",
+                fields=["period", "ratee", "rater_group", "ballot_no"],
+                condition=Q(ballot_no__isnull=False),
+                name="rating_once_per_ballot",
             ),
             models.UniqueConstraint(
-                fields=["period", "ratee"], condition=Q(rater_group="org"), name="rating_once_by_organisation"
+                fields=["period", "ratee", "rater_group"],
+                condition=Q(rater_group__in=["self", "org"]),
+                name="rating_once_by_self_and_organisation",
             ),
             models.CheckConstraint(
                 condition=(
-                    Q(rater_group__in=["self", "peer"], rater_member__isnull=False, rater_masses__isnull=True)
-                    | Q(rater_group="masses", rater_masses__isnull=False, rater_member__isnull=True)
-                    | Q(rater_group="org", rater_member__isnull=True, rater_masses__isnull=True)
+                    Q(rater_group__in=["self", "org"], rater_key__isnull=True, ballot_no__isnull=True)
+                    | (Q(rater_group__in=["peer", "masses"]) & (Q(rater_key__isnull=True) | Q(ballot_no__isnull=True)))
                 ),
-                name="rating_rater_matches_group",
+                name="rating_key_only_when_anonymous",
             ),
         ]
         indexes = [
             models.Index(fields=["period", "ratee", "rater_group"], name="rating_period_ratee_idx"),
-            models.Index(fields=["period", "rater_member"], name="rating_period_rater_idx"),
+            models.Index(fields=["rater_key"], condition=Q(rater_key__isnull=False), name="rating_rater_key_idx"),
         ]
         verbose_name = _("rating")
         verbose_name_plural = _("ratings")
 
 
+class PeriodKey(models.Model):
+    """The secret of an open period's rater keys; deleted when rating closes, so that no
+    rater key can be worked out again (assessment/anonymity.py). No history, no admin."""
+
+    period = models.OneToOneField(Period, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    secret = models.CharField(max_length=64)
+
+
+class RatingChannel(models.Model):
+    """How a branch's peers or masses rate in a period: online (the default, when no row
+    says otherwise) or on paper. One channel per group, so nobody is counted twice."""
+
+    class Channel(models.TextChoices):
+        ONLINE = "online", _("Online")
+        PAPER = "paper", _("On paper")
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="channels")
+    branch = models.ForeignKey(Branch, on_delete=models.CASCADE, related_name="+")
+    rater_group = models.CharField(_("rater group"), max_length=8, choices=RaterGroup.choices)
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices, default=Channel.ONLINE)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["period", "branch", "rater_group"], name="one_channel_per_group"),
+            models.CheckConstraint(condition=Q(rater_group__in=["peer", "masses"]), name="channel_for_anonymous"),
+        ]
+        verbose_name = _("rating channel")
+        verbose_name_plural = _("rating channels")
+
+
 class MassesBallot(models.Model):
-    """A masses rater's personal one-time link (and paper ballot code) for a period."""
+    """A masses rater's personal one-time link for a period.
+
+    Whether it is used up is kept, never when: the moment a link was used is the
+    moment its holder's ratings arrived."""
 
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="ballots")
     rater = models.ForeignKey(MassesRater, on_delete=models.CASCADE, related_name="ballots")
@@ -204,7 +298,7 @@ class MassesBallot(models.Model):
     code = models.CharField(_("ballot code"), max_length=12, unique=True)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     issued_at = models.DateTimeField(auto_now_add=True)
-    used_at = models.DateTimeField(null=True, blank=True)
+    used = models.BooleanField(_("used"), default=False)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

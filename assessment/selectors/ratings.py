@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
 
 from members.models import Member
 from members.roles import Roles
 
+from ..anonymity import rater_keys
 from ..eligibility import masses_ratees, peers_of
 from ..models import Period, RaterGroup, Rating
 
@@ -28,36 +29,75 @@ def _annotate(members: QuerySet[Member], ratings: QuerySet[Rating]) -> QuerySet[
     return members.annotate(rated=Exists(mine), rated_total=Subquery(mine.values("total")[:1]))
 
 
+def _given_by(period: Period, group: str, rater_id: int) -> QuerySet[Rating]:
+    """The anonymous ratings this rater gave in the open period, found by their rater key."""
+    if period.state != Period.State.OPEN:
+        return Rating.objects.none()
+    keys = rater_keys(period=period, group=group, rater_id=rater_id)
+    return Rating.objects.filter(period=period, rater_group=group, rater_key__in=keys)
+
+
 def my_peer_tasks(*, roles: Roles, period: Period) -> QuerySet[Member]:
     """The peers the member rates, each with whether and how they rated them."""
     member = roles.member
-    ratings = Rating.objects.filter(period=period, rater_group=RaterGroup.PEER, rater_member=member)
+    ratings = _given_by(period, RaterGroup.PEER, member.pk)
     return _annotate(peers_of(member).select_related("group"), ratings).order_by("employee_no")
 
 
 def my_self_rating(*, roles: Roles, period: Period) -> Rating | None:
-    return Rating.objects.filter(
-        period=period, rater_group=RaterGroup.SELF, ratee=roles.member, rater_member=roles.member
-    ).first()
+    return Rating.objects.filter(period=period, rater_group=RaterGroup.SELF, ratee=roles.member).first()
 
 
 def org_tasks(*, roles: Roles, period: Period) -> QuerySet[Member]:
-    """The branch's members with their organisation rating (one combined rating each)."""
+    """The branch's members with their organisation rating (one combined rating each),
+    less the committee member themself: the other committee members rate them."""
     ratings = Rating.objects.filter(period=period, rater_group=RaterGroup.ORG)
-    members = Member.objects.filter(branch_id=roles.committee_branch_id, is_active=True).select_related("group")
+    members = (
+        Member.objects.filter(branch_id=roles.committee_branch_id, is_active=True)
+        .exclude(pk=roles.member.pk)
+        .select_related("group")
+    )
     return _annotate(members, ratings).order_by("group__sort_order", "employee_no")
 
 
+def admin_org_tasks(*, period: Period) -> QuerySet[Member]:
+    """Committee members whose branch has no other committee member: the company
+    administrator gives their organisation rating."""
+    colleague = (
+        Member.objects.filter(branch_id=OuterRef("branch_id"), is_active=True)
+        .exclude(committee_role=Member.CommitteeRole.NONE)
+        .exclude(pk=OuterRef("pk"))
+    )
+    members = (
+        Member.objects.filter(is_active=True)
+        .exclude(committee_role=Member.CommitteeRole.NONE)
+        .filter(~Exists(colleague))
+        .select_related("branch", "group")
+    )
+    ratings = Rating.objects.filter(period=period, rater_group=RaterGroup.ORG)
+    return _annotate(members, ratings).order_by("branch__sort_order", "branch__name", "employee_no")
+
+
 def masses_tasks(*, rater, period: Period) -> QuerySet[Member]:
-    ratings = Rating.objects.filter(period=period, rater_group=RaterGroup.MASSES, rater_masses=rater)
-    return _annotate(masses_ratees(rater), ratings)
+    return _annotate(masses_ratees(rater), _given_by(period, RaterGroup.MASSES, rater.pk))
 
 
 def own_rating(*, roles: Roles, period: Period, ratee: Member, group: str, rater=None) -> Rating | None:
     """The rating this person gave (or, for the organisation, the branch's one rating)."""
-    qs = Rating.objects.filter(period=period, ratee=ratee, rater_group=group)
-    if group in (RaterGroup.SELF, RaterGroup.PEER):
-        qs = qs.filter(rater_member=roles.member)
+    if group == RaterGroup.PEER:
+        qs = _given_by(period, group, roles.member.pk)
     elif group == RaterGroup.MASSES:
-        qs = qs.filter(rater_masses=rater or roles.masses_rater)
-    return qs.first()
+        qs = _given_by(period, group, (rater or roles.masses_rater).pk)
+    else:
+        qs = Rating.objects.filter(period=period, rater_group=group)
+    return qs.filter(ratee=ratee).first()
+
+
+def progress_counts(*, period: Period, branch_id: int | None = None) -> dict[str, int]:
+    """How many ratings are in, per rater group (of a branch's members, or everyone's):
+    counts only, never who gave them or when."""
+    ratings = Rating.objects.filter(period=period)
+    if branch_id is not None:
+        ratings = ratings.filter(ratee__branch_id=branch_id)
+    counts = dict(ratings.order_by().values_list("rater_group").annotate(n=Count("pk")))
+    return {group: counts.get(group, 0) for group in RaterGroup.values}

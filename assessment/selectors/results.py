@@ -203,10 +203,10 @@ def periods_for_results(*, user: User) -> QuerySet[Period]:
 
 def results_status(*, period: Period, preview: bool) -> str:
     """PUBLISHED, PREVIEW (computed, not yet published, and this user may look ahead)
-    or PENDING (nothing to show yet)."""
+    or PENDING (nothing to show yet: results are never read while rating is open)."""
     if period.state == Period.State.PUBLISHED:
         return PUBLISHED
-    if preview and period.computed_at is not None:
+    if preview and period.state == Period.State.CLOSED and period.computed_at is not None:
         return PREVIEW
     return PENDING
 

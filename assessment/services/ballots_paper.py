@@ -1,32 +1,31 @@
 """Paper ballots: the rating template written to Excel and the filled template read back.
 
 The template is a sheet ``ratings`` with one row per expected rating — columns
-``ratee_employee_no``, ``ratee_name``, ``rater_group`` (self / peer / masses / org)
-and ``rater`` (the rater's employee number; for masses the ballot code, which does
-not say who; blank for the organisation's one combined rating), then one column per
-rubric item code — and a sheet ``rubric`` with each item's code, area, name and
-maximum.
+``ratee_employee_no``, ``ratee_name``, ``rater_group`` (self / peer / masses / org),
+``rater`` (the ratee's own employee number on a self row, nothing on any other) and
+``ballot_no`` (on a peer or masses row: a number such as ``E0001-P03`` that names the
+ratee and the ballot, never the rater), then one column per rubric item code — and a
+sheet ``rubric`` with each item's code, area, name and maximum.
 
-Anonymity: peer and masses ratings are anonymous, and the template is a paper
-ballot that gets handed out. So the anonymous rows are never pre-filled with the
-scores already given — a pre-filled peer row would show who gave what. Self and
-organisation rows are not anonymous and carry the scores already given. On import
-a row whose item cells are all blank means "not rated here": it is skipped and any
-existing rating stays as it is, so the blank peer rows of a template never wipe
-out ratings given on the web. A row with some cells blank is refused: a blank is
-never a zero.
+Anonymity (docs/reliability.md): a peer or masses row names no rater, so whoever
+types the paper ballots in learns nothing about who gave what, and the rows are never
+pre-filled. Peer and masses rows appear only for a branch that chose paper for that
+group in the period (RatingChannel); the web refuses that group's ratings there, so
+nobody is counted twice. A ballot number already entered is left as it is and counted,
+never compared with what was typed: the preview says how many ballots each ratee gets,
+never whether a typed row equals a stored one. Self and organisation rows are named,
+carry the scores already given, and replace them.
 
-Importing is all or nothing: every row is checked with the web form's own
-validation (``clean_scores``) and the same who-rates-whom rules, every bad row is
-reported with its Excel row number, column and reason, and nothing is written
-unless the whole file is good. A good row replaces that rating (source "paper");
-a row equal to the stored rating is left alone, so importing a file twice changes
-nothing the second time.
+A row whose item cells are all blank means "not rated here" and is skipped; a row with
+some cells blank is refused: a blank is never a zero. Importing is all or nothing: every
+row is checked with the web form's own validation (``clean_scores``) and the same
+who-rates-whom rules, every bad row is reported with its Excel row number, column and
+reason, and nothing is written unless the whole file is good. Importing a file twice
+changes nothing the second time.
 """
 
 from __future__ import annotations
 
-import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -36,7 +35,7 @@ from typing import IO
 import xlsxwriter
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -47,9 +46,9 @@ from members.roles import get_roles
 from members.services import RowError
 from partybuild.lib.xlsx import WorkbookError, read_sheet
 
-from ..models import MassesBallot, Period, RaterGroup, Rating, RubricItem
+from ..models import ANONYMOUS_GROUPS, Period, RaterGroup, Rating, RatingChannel, RubricItem
 from . import AssessmentError
-from .ratings import _new_code, clean_scores, rubric_items
+from .ratings import clean_scores, rubric_items
 
 RATINGS_SHEET = "ratings"
 RUBRIC_SHEET = "rubric"
@@ -57,12 +56,14 @@ COL_RATEE = "ratee_employee_no"
 COL_NAME = "ratee_name"
 COL_GROUP = "rater_group"
 COL_RATER = "rater"
-KEY_COLUMNS = (COL_RATEE, COL_NAME, COL_GROUP, COL_RATER)
-REQUIRED_KEY_COLUMNS = (COL_RATEE, COL_GROUP, COL_RATER)
+COL_BALLOT = "ballot_no"
+KEY_COLUMNS = (COL_RATEE, COL_NAME, COL_GROUP, COL_RATER, COL_BALLOT)
+REQUIRED_KEY_COLUMNS = (COL_RATEE, COL_GROUP, COL_RATER, COL_BALLOT)
+BALLOT_LETTER = {RaterGroup.PEER: "P", RaterGroup.MASSES: "M"}
 RUBRIC_COLUMNS = ("code", "area", "name", "maximum", "guidance")
 GROUP_VALUES = (RaterGroup.SELF, RaterGroup.PEER, RaterGroup.MASSES, RaterGroup.ORG)
 # Rows whose scores the template carries: the groups that are not anonymous.
-PREFILLED_GROUPS = (RaterGroup.SELF, RaterGroup.ORG)
+PREFILLED_GROUPS = NAMED_GROUPS = (RaterGroup.SELF, RaterGroup.ORG)
 EXCEL_MAX_ROWS = 1_048_576
 CHUNK = 500  # ids per IN (...) query
 
@@ -88,9 +89,12 @@ class ExpectedRating:
     ratee_no: str
     ratee_name: str
     rater_group: str
-    rater_member_id: int | None = None
-    rater_no: str = ""
-    rater_masses_id: int | None = None
+    rater_no: str = ""  # a self row's rater: the ratee
+    ballot_no: str = ""  # a peer or masses row's ballot
+
+
+def ballot_number(ratee_no: str, group: str, k: int) -> str:
+    return f"{ratee_no}-{BALLOT_LETTER[group]}{k:02d}"
 
 
 @dataclass
@@ -100,10 +104,6 @@ class _Roll:
     members: list[tuple[int, str, str, int, int | None]]
     units: dict[tuple[int, int | None], list[tuple[int, str, str, int, int | None]]]
     masses_of: dict[int, list[int]]
-
-    @property
-    def masses_rater_ids(self) -> set[int]:
-        return {rater for raters in self.masses_of.values() for rater in raters}
 
 
 def _load_roll(branch_id: int | None) -> _Roll:
@@ -133,76 +133,34 @@ def _load_roll(branch_id: int | None) -> _Roll:
     return _Roll(members=rows, units=units, masses_of=masses_of)
 
 
-def _expand(roll: _Roll) -> Iterator[ExpectedRating]:
+def _paper_groups(period: Period) -> set[tuple[int, str]]:
+    """(branch, group) pairs that rate on paper in the period."""
+    return set(
+        RatingChannel.objects.filter(period=period, channel=RatingChannel.Channel.PAPER).values_list(
+            "branch_id", "rater_group"
+        )
+    )
+
+
+def _expand(roll: _Roll, paper: set[tuple[int, str]]) -> Iterator[ExpectedRating]:
     for pk, number, name, branch_id, group_id in roll.members:
-        yield ExpectedRating(pk, number, name, RaterGroup.SELF, rater_member_id=pk, rater_no=number)
-        for peer_pk, peer_no, _name, _b, _g in roll.units[(branch_id, group_id)]:
-            if peer_pk != pk:
-                yield ExpectedRating(pk, number, name, RaterGroup.PEER, rater_member_id=peer_pk, rater_no=peer_no)
-        for rater_id in roll.masses_of.get(pk, ()):
-            yield ExpectedRating(pk, number, name, RaterGroup.MASSES, rater_masses_id=rater_id)
+        yield ExpectedRating(pk, number, name, RaterGroup.SELF, rater_no=number)
+        counts = {
+            RaterGroup.PEER: len(roll.units[(branch_id, group_id)]) - 1,
+            RaterGroup.MASSES: len(roll.masses_of.get(pk, ())),
+        }
+        for group, count in counts.items():
+            if (branch_id, group) in paper:
+                for k in range(1, count + 1):
+                    yield ExpectedRating(pk, number, name, group, ballot_no=ballot_number(number, group, k))
         yield ExpectedRating(pk, number, name, RaterGroup.ORG)
 
 
-def expected_ratings(*, branch_id: int | None = None) -> Iterator[ExpectedRating]:
-    """Every rating the rules expect, ratee by ratee (in roster order): self, each peer,
-    each linked masses rater, the organisation. Inactive members and raters take no part."""
-    return _expand(_load_roll(branch_id))
-
-
-# ---------------------------------------------------------------------------
-# Ballot codes for masses raters
-
-
-@transaction.atomic
-def ballots_issue_missing(*, actor: User | None, period_id: int, rater_ids: Iterable[int]) -> dict[int, str]:
-    """Give every listed masses rater who has no ballot for the period one (an administrator
-    or a command). Returns rater id -> ballot code for each listed rater whose ballot is valid.
-
-    Like ``ratings.ballot_issue`` without the per-rater branch check, in bulk: existing
-    ballots are kept (their printed links and codes stay valid), new ones get a fresh token
-    and a code from the same generator.
-    """
-    _require_admin(actor)
-    period = Period.objects.select_for_update().get(pk=period_id)
-    if period.state != Period.State.OPEN:
-        raise AssessmentError(_("Rating is not open for %(period)s.") % {"period": period.name})
-    wanted = set(rater_ids)
-    have = set(MassesBallot.objects.filter(period=period).values_list("rater_id", flat=True))
-    missing = sorted(wanted - have)
-    # Codes are unique across all periods; draw again for the rare clash.
-    for _attempt in range(10):
-        if not missing:
-            break
-        codes: dict[int, str] = {}
-        drawn: set[str] = set()
-        for rater_id in missing:
-            code = _new_code()
-            while code in drawn:
-                code = _new_code()
-            drawn.add(code)
-            codes[rater_id] = code
-        taken: set[str] = set()
-        for chunk in _chunks(drawn):
-            taken.update(MassesBallot.objects.filter(code__in=chunk).values_list("code", flat=True))
-        ballots = [
-            MassesBallot(period=period, rater_id=rater_id, token=secrets.token_urlsafe(32), code=code, issued_by=actor)
-            for rater_id, code in codes.items()
-            if code not in taken
-        ]
-        # A ballot issued meanwhile through the web wins; ours for that rater is dropped.
-        MassesBallot.objects.bulk_create(ballots, batch_size=1000, ignore_conflicts=True)
-        have = set(MassesBallot.objects.filter(period=period).values_list("rater_id", flat=True))
-        missing = sorted(wanted - have)
-    if missing:  # pragma: no cover - ten clashes in a row in a space of 32**8 codes
-        raise AssessmentError(_("Could not issue ballot codes; try again."))
-    return {
-        rater_id: code
-        for rater_id, code in MassesBallot.objects.filter(period=period, revoked_at__isnull=True).values_list(
-            "rater_id", "code"
-        )
-        if rater_id in wanted
-    }
+def expected_ratings(*, period: Period, branch_id: int | None = None) -> Iterator[ExpectedRating]:
+    """Every rating the template asks for, ratee by ratee (in roster order): self, a ballot
+    per peer and per linked masses rater where the branch rates that group on paper, the
+    organisation. Inactive members and raters take no part."""
+    return _expand(_load_roll(branch_id), _paper_groups(period))
 
 
 # ---------------------------------------------------------------------------
@@ -228,17 +186,12 @@ def _prefilled(period: Period, ratee_ids: list[int]) -> dict[tuple[int, str], di
 
 def rating_template_export(*, actor: User | None, period_id: int, out: IO[bytes], branch_id: int | None = None) -> int:
     """Write the period's rating template (all branches, or one) to ``out``; returns the
-    number of rating rows. Masses raters without a ballot for the period are issued one,
-    so that each masses row carries a code instead of a name."""
+    number of rating rows."""
     _require_admin(actor)
     period = _open_period(period_id)
     items = rubric_items(period)
     roll = _load_roll(branch_id)
-    codes = ballots_issue_missing(actor=actor, period_id=period.pk, rater_ids=roll.masses_rater_ids)
-    # A withdrawn ballot cannot be imported, so its rows are not expected; the order of the
-    # masses rows follows the codes, never the raters, so that it gives nobody away.
-    for member_id, raters in roll.masses_of.items():
-        roll.masses_of[member_id] = sorted((r for r in raters if r in codes), key=codes.__getitem__)
+    paper = _paper_groups(period)
 
     book = xlsxwriter.Workbook(out, {"constant_memory": True, "strings_to_numbers": False})
     try:
@@ -250,7 +203,7 @@ def rating_template_export(*, actor: User | None, period_id: int, out: IO[bytes]
         ws.set_column(0, 0, 16, text)
         ws.set_column(1, 1, 12, text)
         ws.set_column(2, 2, 11, text)
-        ws.set_column(3, 3, 16, text)
+        ws.set_column(3, 4, 14, text)
         ws.set_column(first_item_col, first_item_col + len(items) - 1, 6)
         ws.freeze_panes(1, first_item_col)
         for col, header in enumerate([*KEY_COLUMNS, *(item.code for item in items)]):
@@ -268,15 +221,13 @@ def rating_template_export(*, actor: User | None, period_id: int, out: IO[bytes]
                     raise AssessmentError(
                         _("The template would have more rows than Excel allows; export it one branch at a time.")
                     )
-                if expected.rater_group == RaterGroup.MASSES:
-                    rater = codes[expected.rater_masses_id]
-                else:
-                    rater = expected.rater_no
                 ws.write_string(row, 0, expected.ratee_no)
                 ws.write_string(row, 1, expected.ratee_name)
                 ws.write_string(row, 2, expected.rater_group)
-                if rater:  # the organisation's row has no individual rater: the cell stays empty
-                    ws.write_string(row, 3, rater)
+                if expected.rater_no:  # only a self row names its rater: the ratee
+                    ws.write_string(row, 3, expected.rater_no)
+                if expected.ballot_no:
+                    ws.write_string(row, 4, expected.ballot_no)
                 # Only self and organisation rows are looked up, so anonymous rows stay blank.
                 given = scores_of.get((expected.ratee_id, expected.rater_group))
                 if given:
@@ -286,7 +237,7 @@ def rating_template_export(*, actor: User | None, period_id: int, out: IO[bytes]
             batch.clear()
 
         last_ratee = None
-        for expected in _expand(roll):
+        for expected in _expand(roll, paper):
             # Flush between ratees only, so that one ratee's rows are looked up together.
             if len(batch) >= 2000 and expected.ratee_id != last_ratee:
                 flush()
@@ -350,18 +301,39 @@ def rating_template_export(*, actor: User | None, period_id: int, out: IO[bytes]
 @dataclass
 class RatingsImportReport:
     dry_run: bool
-    new: int = 0
+    new: int = 0  # named (self and organisation) ratings
     updated: int = 0
     unchanged: int = 0
+    ballots: int = 0  # anonymous paper ballots added
+    ballots_entered: int = 0  # ballot numbers entered before: left as they are, not compared
     skipped: int = 0  # rows left blank: not rated here
     errors: list[RowError] = field(default_factory=list)
-    # (Excel row, ratee's employee number, ratee's name, rater group, "new" | "update");
-    # never the rater, so that the preview shows no more than the counts per ratee.
+    # Named rows: (Excel row, ratee's employee number, ratee's name, rater group, "new" | "update").
     changes: list[tuple[int, str, str, str, str]] = field(default_factory=list)
+    # Anonymous ballots, per ratee and group: (employee number, name, rater group, ballots added).
+    ballots_per_ratee: list[tuple[str, str, str, int]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def writes(self) -> int:
+        return self.new + self.updated + self.ballots
+
+
+def import_summary(report: RatingsImportReport) -> str:
+    return _(
+        "%(new)d added, %(updated)d updated, %(unchanged)d unchanged, %(ballots)d paper ballots added, "
+        "%(entered)d ballots entered before (left as they are), %(skipped)d left blank."
+    ) % {
+        "new": report.new,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "ballots": report.ballots,
+        "entered": report.ballots_entered,
+        "skipped": report.skipped,
+    }
 
 
 @dataclass
@@ -370,16 +342,15 @@ class _PaperRow:
     ratee_no: str
     group: str
     rater: str
+    ballot_no: str
     scores: dict[str, str] | None = None
     total: Decimal | None = None
     ratee_id: int | None = None
     ratee_name: str = ""
-    rater_member_id: int | None = None
-    rater_masses_id: int | None = None
 
     @property
     def key(self) -> tuple:
-        return (self.ratee_id, self.group, self.rater_member_id, self.rater_masses_id)
+        return (self.ratee_id, self.group, self.ballot_no or None)
 
 
 def _text(value: object) -> str:
@@ -412,6 +383,7 @@ def _parse(dataset, items: list[RubricItem], report: RatingsImportReport) -> lis
             ratee_no=_text(values[index[COL_RATEE]]),
             group=_text(values[index[COL_GROUP]]).lower(),
             rater=_text(values[index[COL_RATER]]),
+            ballot_no=_text(values[index[COL_BALLOT]]).upper(),
         )
         try:
             paper.scores, paper.total = clean_scores(items, cells)
@@ -430,52 +402,47 @@ def _parse(dataset, items: list[RubricItem], report: RatingsImportReport) -> lis
 
 
 def _resolve(period: Period, rows: list[_PaperRow], report: RatingsImportReport) -> None:
-    """Match each row's ratee and rater and check that the rules let them rate (a few
-    queries per 500 distinct numbers or codes, never one per row)."""
-    numbers = {r.ratee_no for r in rows if r.ratee_no}
-    numbers |= {r.rater for r in rows if r.group in (RaterGroup.SELF, RaterGroup.PEER) and r.rater}
+    """Match each row's ratee and check its rater or ballot against the rules (a few
+    queries per 500 distinct numbers, never one per row)."""
     members: dict[str, tuple[int, str, int, int | None, bool]] = {}
-    for chunk in _chunks(numbers):
+    for chunk in _chunks({r.ratee_no for r in rows if r.ratee_no}):
         for pk, number, name, branch_id, group_id, active in Member.objects.filter(employee_no__in=chunk).values_list(
             "pk", "employee_no", "name", "branch_id", "group_id", "is_active"
         ):
             members[number] = (pk, name, branch_id, group_id, active)
-    ballot_codes = {r.rater.upper() for r in rows if r.group == RaterGroup.MASSES and r.rater}
-    ballots: dict[str, tuple[int, bool, bool]] = {}
-    for chunk in _chunks(ballot_codes):
-        for code, rater_id, revoked_at, active in MassesBallot.objects.filter(
-            period=period, code__in=chunk
-        ).values_list("code", "rater_id", "revoked_at", "rater__is_active"):
-            ballots[code] = (rater_id, revoked_at is not None, active)
-    links: set[tuple[int, int]] = set()
-    for chunk in _chunks({b[0] for b in ballots.values()}):
-        links.update(
-            MassesRater.ratees.through.objects.filter(massesrater_id__in=chunk).values_list(
-                "massesrater_id", "member_id"
-            )
-        )
+    # How many ballots each ratee has, per group: one per peer, one per linked masses rater.
+    ratee_ids = [m[0] for m in members.values()]
+    masses_count: dict[int, int] = defaultdict(int)
+    for chunk in _chunks(ratee_ids):
+        for member_id in MassesRater.ratees.through.objects.filter(
+            member_id__in=chunk, massesrater__is_active=True
+        ).values_list("member_id", flat=True):
+            masses_count[member_id] += 1
+    units: dict[tuple[int, int | None], int] = defaultdict(int)
+    branches = {m[2] for m in members.values()}
+    for branch_id, group_id in Member.objects.filter(branch_id__in=branches, is_active=True).values_list(
+        "branch_id", "group_id"
+    ):
+        units[(branch_id, group_id)] += 1
+    paper = _paper_groups(period)
 
     def error(row: _PaperRow, column: str, message: str) -> None:
         report.errors.append(RowError(row=row.row, column=column, message=message))
 
-    def member_or_error(row: _PaperRow, column: str, number: str):
-        if not number:
-            error(row, column, _("Give an employee number."))
-            return None
-        found = members.get(number)
-        if found is None:
-            error(row, column, _("No member has the employee number “%(number)s”.") % {"number": number})
-            return None
-        if not found[4]:
-            error(
-                row, column, _("%(name)s (%(number)s) is no longer on the roll.") % {"name": found[1], "number": number}
-            )
-            return None
-        return found
-
     seen: dict[tuple, int] = {}
     for row in rows:
-        ratee = member_or_error(row, COL_RATEE, row.ratee_no)
+        ratee = None
+        if not row.ratee_no:
+            error(row, COL_RATEE, _("Give an employee number."))
+        elif (ratee := members.get(row.ratee_no)) is None:
+            error(row, COL_RATEE, _("No member has the employee number “%(number)s”.") % {"number": row.ratee_no})
+        elif not ratee[4]:
+            error(
+                row,
+                COL_RATEE,
+                _("%(name)s (%(number)s) is no longer on the roll.") % {"name": ratee[1], "number": row.ratee_no},
+            )
+            ratee = None
         if ratee is not None:
             row.ratee_id, row.ratee_name = ratee[0], ratee[1]
         if row.group not in GROUP_VALUES:
@@ -485,58 +452,59 @@ def _resolve(period: Period, rows: list[_PaperRow], report: RatingsImportReport)
                 _("“%(value)s” is not a rater group; write self, peer, masses or org.") % {"value": row.group},
             )
             continue
-        if row.group == RaterGroup.SELF:
-            if row.rater != row.ratee_no:
+        if row.group in ANONYMOUS_GROUPS:
+            if row.rater:
+                error(row, COL_RATER, _("A peer or masses ballot names no rater: leave the rater blank."))
+            if ratee is not None:
+                _check_ballot(row, ratee, paper, units, masses_count, error)
+        else:
+            if row.ballot_no:
+                error(row, COL_BALLOT, _("Only peer and masses rows have a ballot number: leave it blank."))
+            if row.group == RaterGroup.SELF and row.rater != row.ratee_no:
                 error(
                     row,
                     COL_RATER,
                     _("In a self-rating the rater is the ratee: write %(number)s.") % {"number": row.ratee_no},
                 )
-            row.rater_member_id = row.ratee_id
-        elif row.group == RaterGroup.PEER:
-            rater = member_or_error(row, COL_RATER, row.rater)
-            if rater is not None:
-                row.rater_member_id = rater[0]
-                if ratee is not None and not (rater[0] != ratee[0] and (rater[2], rater[3]) == (ratee[2], ratee[3])):
-                    error(
-                        row,
-                        COL_RATER,
-                        _(
-                            "%(rater)s is not a peer of %(ratee)s: peers are the other members of the same "
-                            "Party group (of the branch, for members without a group)."
-                        )
-                        % {"rater": row.rater, "ratee": row.ratee_no},
-                    )
-        elif row.group == RaterGroup.MASSES:
-            code = row.rater.upper()
-            ballot = ballots.get(code)
-            if not code:
-                error(row, COL_RATER, _("Give the masses rater's ballot code."))
-            elif ballot is None:
-                error(row, COL_RATER, _("“%(code)s” is not a ballot code of this period.") % {"code": row.rater})
-            elif ballot[1]:
-                error(row, COL_RATER, _("Ballot %(code)s has been withdrawn.") % {"code": code})
-            elif not ballot[2]:
-                error(row, COL_RATER, _("The holder of ballot %(code)s no longer rates.") % {"code": code})
-            else:
-                row.rater_masses_id = ballot[0]
-                if ratee is not None and (ballot[0], ratee[0]) not in links:
-                    error(
-                        row,
-                        COL_RATER,
-                        _("Ballot %(code)s is not for rating %(ratee)s.") % {"code": code, "ratee": row.ratee_no},
-                    )
-        elif row.rater:
-            error(
-                row,
-                COL_RATER,
-                _("The organisation gives one combined rating: leave the rater blank."),
-            )
-        text_key = (row.ratee_no, row.group, row.rater.upper() if row.group != RaterGroup.ORG else "")
+            elif row.group == RaterGroup.ORG and row.rater:
+                error(row, COL_RATER, _("The organisation gives one combined rating: leave the rater blank."))
+        text_key = (row.ratee_no, row.group, row.ballot_no)
         if text_key in seen:
             error(row, "", _("The same rating is already in row %(row)d.") % {"row": seen[text_key]})
         else:
             seen[text_key] = row.row
+
+
+def _check_ballot(row: _PaperRow, ratee: tuple, paper, units, masses_count, error) -> None:
+    number, _name, branch_id, group_id, _active = ratee[0], ratee[1], ratee[2], ratee[3], ratee[4]
+    label = RaterGroup(row.group).label
+    if (branch_id, row.group) not in paper:
+        error(
+            row,
+            COL_GROUP,
+            _("In this branch the %(group)s rate online in this period: their ratings are not entered from paper.")
+            % {"group": label},
+        )
+        return
+    count = units[(branch_id, group_id)] - 1 if row.group == RaterGroup.PEER else masses_count.get(number, 0)
+    prefix = f"{row.ratee_no}-{BALLOT_LETTER[row.group]}"
+    suffix = row.ballot_no.removeprefix(prefix)
+    if not row.ballot_no:
+        error(row, COL_BALLOT, _("Give the ballot number printed on the paper ballot."))
+    elif suffix == row.ballot_no or not suffix.isdigit() or not 1 <= int(suffix) <= count:
+        error(
+            row,
+            COL_BALLOT,
+            _("“%(ballot)s” is not a ballot of %(ratee)s: the ballots are %(first)s to %(last)s.")
+            % {
+                "ballot": row.ballot_no,
+                "ratee": row.ratee_no,
+                "first": ballot_number(row.ratee_no, row.group, 1),
+                "last": ballot_number(row.ratee_no, row.group, max(count, 1)),
+            },
+        )
+    else:
+        row.ballot_no = ballot_number(row.ratee_no, row.group, int(suffix))
 
 
 def _existing(period: Period, rows: list[_PaperRow], *, lock: bool) -> dict[tuple, Rating]:
@@ -545,8 +513,8 @@ def _existing(period: Period, rows: list[_PaperRow], *, lock: bool) -> dict[tupl
         qs = Rating.objects.filter(period=period, ratee_id__in=chunk).order_by("pk")
         if lock:
             qs = qs.select_for_update()
-        for rating in qs:
-            found[(rating.ratee_id, rating.rater_group, rating.rater_member_id, rating.rater_masses_id)] = rating
+        for rating in qs.filter(Q(rater_group__in=NAMED_GROUPS) | Q(ballot_no__isnull=False)):
+            found[(rating.ratee_id, rating.rater_group, rating.ballot_no)] = rating
     return found
 
 
@@ -617,20 +585,35 @@ def ratings_import(
                     raise _Rollback
             existing = _existing(period, rows, lock=not dry_run)
             created: list[Rating] = []
+            ballots: list[Rating] = []
             changed: list[Rating] = []
+            per_ratee: dict[tuple[str, str, str], int] = defaultdict(int)
             for row in rows:
                 rating = existing.get(row.key)
+                if row.group in ANONYMOUS_GROUPS:
+                    if rating is not None:
+                        # Entered before: never compared, so the file confirms no guess.
+                        report.ballots_entered += 1
+                        continue
+                    ballots.append(
+                        Rating(
+                            period=period,
+                            ratee_id=row.ratee_id,
+                            rater_group=row.group,
+                            ballot_no=row.ballot_no,
+                            scores=row.scores,
+                            total=row.total,
+                            source=Rating.Source.PAPER,
+                            entered_by=actor,
+                        )
+                    )
+                    per_ratee[(row.ratee_no, row.ratee_name, row.group)] += 1
+                    continue
                 if rating is not None and rating.scores == row.scores:
                     report.unchanged += 1
                     continue
                 if rating is None:
-                    rating = Rating(
-                        period=period,
-                        ratee_id=row.ratee_id,
-                        rater_group=row.group,
-                        rater_member_id=row.rater_member_id,
-                        rater_masses_id=row.rater_masses_id,
-                    )
+                    rating = Rating(period=period, ratee_id=row.ratee_id, rater_group=row.group)
                     created.append(rating)
                     kind = "new"
                 else:
@@ -638,26 +621,30 @@ def ratings_import(
                     changed.append(rating)
                     kind = "update"
                 rating.scores, rating.total = row.scores, row.total
-                rating.source, rating.entered_by, rating.updated_at = Rating.Source.PAPER, actor, now
+                rating.source, rating.entered_by = Rating.Source.PAPER, actor
                 report.changes.append((row.row, row.ratee_no, row.ratee_name, row.group, kind))
-            report.new, report.updated = len(created), len(changed)
+            report.new, report.updated, report.ballots = len(created), len(changed), len(ballots)
+            report.ballots_per_ratee = [(*key, n) for key, n in per_ratee.items()]
             if dry_run:
                 raise _Rollback
             bulk_create_with_history(created, Rating, batch_size=1000, default_user=actor, default_date=now)
             bulk_update_with_history(
                 changed,
                 Rating,
-                ["scores", "total", "source", "entered_by", "version", "updated_at"],
+                ["scores", "total", "source", "entered_by", "version"],
                 batch_size=1000,
                 default_user=actor,
                 default_date=now,
             )
+            # No history for anonymous ballots: it would say when each arrived.
+            Rating.objects.bulk_create(ballots, batch_size=1000)
     except _Rollback:
         pass
     except IntegrityError:
         # A rating for one of these rows was saved on the web while the file was read.
-        report.new = report.updated = report.unchanged = 0
+        report.new = report.updated = report.unchanged = report.ballots = report.ballots_entered = 0
         report.changes.clear()
+        report.ballots_per_ratee.clear()
         report.errors.append(
             RowError(
                 row=0,

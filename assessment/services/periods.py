@@ -6,15 +6,16 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import User
 from members.roles import get_roles
+from partybuild.lib.sql import quote
 
-from .. import scoring
-from ..models import Period, Rubric, RubricArea, RubricItem
+from ..models import ANONYMOUS_GROUPS, Period, PeriodKey, Rating, Rubric, RubricArea, RubricItem
 from . import AssessmentError
 
 FULL_MARKS = Decimal("100")
@@ -23,14 +24,6 @@ FULL_MARKS = Decimal("100")
 def _require_admin(actor: User | None) -> None:
     if actor is not None and not get_roles(actor).is_admin:
         raise AssessmentError(_("Only administrators can do this."))
-
-
-def _check_weights(period: Period) -> None:
-    if not scoring.weights_are_valid(period.weights):
-        total = sum(period.weights.values(), Decimal(0))
-        raise ValidationError(
-            {"weight_org": _("The four weights must add up to 1; they add up to %(total)s.") % {"total": total}}
-        )
 
 
 def check_rubric(rubric: Rubric) -> None:
@@ -47,7 +40,6 @@ def period_create(*, actor: User | None, data: dict[str, Any]) -> Period:
     _require_admin(actor)
     period = Period(**data)
     period.state = Period.State.DRAFT
-    _check_weights(period)
     period.full_clean()
     period._history_user = actor
     period.save()
@@ -62,15 +54,14 @@ def period_update(*, actor: User | None, period_id: int, version: int, data: dic
         raise AssessmentError(_("Someone else changed this period after you opened it; reload the page."))
     if period.state == Period.State.PUBLISHED:
         raise AssessmentError(_("A published period cannot be changed."))
-    locked = {"rubric"} if period.state != Period.State.DRAFT else set()
+    weights = period.weights
     for name, value in data.items():
-        if name in locked and getattr(period, f"{name}_id" if name == "rubric" else name) != getattr(
-            value, "pk", value
-        ):
-            raise ValidationError({name: _("The rubric cannot change once rating has opened.")})
         setattr(period, name, value)
-    _check_weights(period)
+    # Period.clean holds the rules (weights add up to 1, the rubric fixed once open,
+    # nothing changes once published), for this form and the Django admin alike.
     period.full_clean()
+    if period.weights != weights:
+        period.inputs_changed_at = timezone.now()
     period.version += 1
     period._history_user = actor
     period.save()
@@ -94,17 +85,58 @@ def _move(period: Period, actor: User | None, sources: set[str], target: str) ->
 def period_open(*, actor: User | None, period_id: int) -> Period:
     _require_admin(actor)
     period = Period.objects.select_for_update().select_related("rubric").get(pk=period_id)
+    if period.state == Period.State.CLOSED:
+        # Ratings arriving after a first reading of results would let two readings
+        # differ by one rating: that one rater's scores.
+        raise AssessmentError(_("Rating has closed for good: a closed period cannot be opened again."))
     check_rubric(period.rubric)
-    _check_weights(period)
-    return _move(period, actor, {Period.State.DRAFT, Period.State.CLOSED}, Period.State.OPEN)
+    period.full_clean()
+    return _move(period, actor, {Period.State.DRAFT}, Period.State.OPEN)
 
 
 @transaction.atomic
 def period_close(*, actor: User | None, period_id: int) -> Period:
-    """Close rating; every one-time link dies with it."""
+    """Close rating for good: every one-time link dies with it, and the anonymous
+    ratings are sealed (seal_anonymous_ratings), so they can no longer change and no
+    longer be tied to anyone."""
     _require_admin(actor)
     period = Period.objects.select_for_update().get(pk=period_id)
-    return _move(period, actor, {Period.State.OPEN}, Period.State.CLOSED)
+    _move(period, actor, {Period.State.OPEN}, Period.State.CLOSED)
+    seal_anonymous_ratings(period)
+    return period
+
+
+def seal_anonymous_ratings(period: Period) -> int:
+    """Cut every tie between the period's peer and masses ratings and their raters.
+
+    The rows are written anew without rater key, author or version, in the order of
+    ratee, group and total (so neither their ids nor their place in the table keep the
+    order they arrived in), the old rows deleted, the period's key secret destroyed, and
+    any history of them removed. Set-based: three statements whatever the size. Returns
+    the number of ratings sealed."""
+    table = quote(Rating._meta.db_table)
+    kept = ["period_id", "ratee_id", "rater_group", "ballot_no", "scores", "total", "source"]
+    columns = ", ".join(quote(c) for c in kept)
+    anonymous = tuple(sorted(ANONYMOUS_GROUPS))
+    where = f"{quote('period_id')} = %s AND {quote('rater_group')} IN (%s, %s)"
+    order = ", ".join(quote(c) for c in ("ratee_id", "rater_group", "total", "ballot_no", "id"))
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS partybuild_sealed")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE partybuild_sealed AS SELECT {columns}, "  # noqa: S608
+            f"ROW_NUMBER() OVER (ORDER BY {order}) AS {quote('ord')} FROM {table} WHERE {where}",
+            [period.pk, *anonymous],
+        )
+        cursor.execute(f"DELETE FROM {table} WHERE {where}", [period.pk, *anonymous])  # noqa: S608
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}, {quote('version')}) "  # noqa: S608
+            f"SELECT {columns}, 1 FROM partybuild_sealed ORDER BY {quote('ord')}",
+        )
+        sealed = cursor.rowcount
+        cursor.execute("DROP TABLE partybuild_sealed")
+    PeriodKey.objects.filter(period=period).delete()
+    Rating.history.model.objects.filter(period_id=period.pk, rater_group__in=anonymous).delete()
+    return sealed
 
 
 @transaction.atomic

@@ -10,7 +10,6 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -18,8 +17,9 @@ from members.models import MassesRater, Member, User
 from members.roles import get_roles
 
 from .. import scoring
+from ..anonymity import rater_keys
 from ..eligibility import groups_actor_may_rate_as
-from ..models import MassesBallot, Period, RaterGroup, Rating, RubricItem
+from ..models import ANONYMOUS_GROUPS, MassesBallot, Period, RaterGroup, Rating, RatingChannel, RubricItem
 from . import AssessmentError
 
 SCORE_MESSAGES = {
@@ -84,13 +84,31 @@ def _open_period(period_id: int) -> Period:
     return period
 
 
-def _existing(period: Period, ratee_id: int, group: str, rater_member_id, rater_masses_id):
+def _existing(period: Period, ratee_id: int, group: str, keys: list[str]) -> Rating | None:
     qs = Rating.objects.select_for_update().filter(period=period, ratee_id=ratee_id, rater_group=group)
-    if group in (RaterGroup.SELF, RaterGroup.PEER):
-        qs = qs.filter(rater_member_id=rater_member_id)
-    elif group == RaterGroup.MASSES:
-        qs = qs.filter(rater_masses_id=rater_masses_id)
+    if group in ANONYMOUS_GROUPS:
+        qs = qs.filter(rater_key__in=keys)
     return qs.first()
+
+
+def check_channel(*, period: Period, branch_id: int, group: str, channel: str) -> None:
+    """Refuse a rating that comes in by the other channel than the branch chose for the
+    group (online by default), so that nobody rates twice, once on paper and once online."""
+    if group not in ANONYMOUS_GROUPS:
+        return
+    chosen = (
+        RatingChannel.objects.filter(period=period, branch_id=branch_id, rater_group=group)
+        .values_list("channel", flat=True)
+        .first()
+    ) or RatingChannel.Channel.ONLINE
+    if chosen != channel:
+        if chosen == RatingChannel.Channel.PAPER:
+            raise AssessmentError(
+                _("In this branch the %(group)s rate on paper in this period.") % {"group": RaterGroup(group).label}
+            )
+        raise AssessmentError(
+            _("In this branch the %(group)s rate online in this period.") % {"group": RaterGroup(group).label}
+        )
 
 
 def _store(
@@ -100,30 +118,31 @@ def _store(
     group: str,
     scores: dict[str, str],
     total: Decimal,
-    rater_member_id: int | None,
-    rater_masses_id: int | None,
+    rater_id: int | None,
     version: int | None,
     actor: User | None,
     source: str,
     replace_only_once: bool = False,
 ) -> Rating:
-    rating = _existing(period, ratee_id, group, rater_member_id, rater_masses_id)
+    anonymous = group in ANONYMOUS_GROUPS
+    keys = rater_keys(period=period, group=group, rater_id=rater_id) if anonymous else []
+    rating = _existing(period, ratee_id, group, keys)
     if rating is None:
-        rating = Rating(
-            period=period,
-            ratee_id=ratee_id,
-            rater_group=group,
-            rater_member_id=rater_member_id,
-            rater_masses_id=rater_masses_id,
-        )
+        rating = Rating(period=period, ratee_id=ratee_id, rater_group=group)
     else:
         if replace_only_once:
             raise AssessmentError(_("You have already rated this member."))
         if version is not None and rating.version != version:
             raise ConcurrentRatingError
         rating.version += 1
-    rating.scores, rating.total, rating.source, rating.entered_by = scores, total, source, actor
-    rating._history_user = actor
+    rating.scores, rating.total, rating.source = scores, total, source
+    if anonymous:
+        # Written under the current key (a rating found under a fallback key moves to it),
+        # and with nobody as its author: the author of an anonymous rating is its rater.
+        rating.rater_key, rating.entered_by = keys[0], None
+    else:
+        rating.entered_by = actor
+        rating._history_user = actor
     try:
         with transaction.atomic():
             rating.save()
@@ -149,15 +168,16 @@ def rating_save(
     roles = get_roles(actor)
     if rater_group not in groups_actor_may_rate_as(roles=roles, ratee=ratee):
         raise AssessmentError(_("You cannot rate this member in that capacity."))
+    check_channel(period=period, branch_id=ratee.branch_id, group=rater_group, channel=RatingChannel.Channel.ONLINE)
     clean, total = clean_scores(rubric_items(period), scores)
+    rater_id = {RaterGroup.PEER: roles.member, RaterGroup.MASSES: roles.masses_rater}.get(rater_group)
     return _store(
         period=period,
         ratee_id=ratee.pk,
         group=rater_group,
         scores=clean,
         total=total,
-        rater_member_id=roles.member.pk if rater_group in (RaterGroup.SELF, RaterGroup.PEER) else None,
-        rater_masses_id=roles.masses_rater.pk if rater_group == RaterGroup.MASSES else None,
+        rater_id=rater_id.pk if rater_id is not None else None,
         version=version,
         actor=actor,
         source=Rating.Source.WEB,
@@ -211,7 +231,7 @@ def ballot_state(ballot: MassesBallot) -> BallotState:
     period = ballot.period
     if ballot.revoked_at is not None:
         return BallotState(ballot, period, False, _("This link has been replaced by a new one."))
-    if ballot.used_at is not None:
+    if ballot.used:
         return BallotState(ballot, period, False, _("This link has been used; thank you for rating."))
     if period.state != Period.State.OPEN:
         return BallotState(ballot, period, False, _("Rating for %(period)s has closed.") % {"period": period.name})
@@ -234,9 +254,12 @@ def rating_save_by_ballot(*, token: str, ratee_id: int, scores: Mapping[str, obj
     state = ballot_state(ballot)
     if not state.usable:
         raise AssessmentError(state.reason)
-    ratee_ids = set(ballot.rater.ratees.filter(is_active=True).values_list("pk", flat=True))
-    if ratee_id not in ratee_ids:
+    ratees = dict(ballot.rater.ratees.filter(is_active=True).values_list("pk", "branch_id"))
+    if ratee_id not in ratees:
         raise AssessmentError(_("This link does not let you rate that member."))
+    check_channel(
+        period=ballot.period, branch_id=ratees[ratee_id], group=RaterGroup.MASSES, channel=RatingChannel.Channel.ONLINE
+    )
     clean, total = clean_scores(rubric_items(ballot.period), scores)
     rating = _store(
         period=ballot.period,
@@ -244,19 +267,48 @@ def rating_save_by_ballot(*, token: str, ratee_id: int, scores: Mapping[str, obj
         group=RaterGroup.MASSES,
         scores=clean,
         total=total,
-        rater_member_id=None,
-        rater_masses_id=ballot.rater_id,
+        rater_id=ballot.rater_id,
         version=None,
         actor=None,
         source=Rating.Source.LINK,
         replace_only_once=True,
     )
+    keys = rater_keys(period=ballot.period, group=RaterGroup.MASSES, rater_id=ballot.rater_id)
     rated = set(
         Rating.objects.filter(
-            period=ballot.period, rater_group=RaterGroup.MASSES, rater_masses=ballot.rater, ratee_id__in=ratee_ids
+            period=ballot.period, rater_group=RaterGroup.MASSES, rater_key__in=keys, ratee_id__in=list(ratees)
         ).values_list("ratee_id", flat=True)
     )
-    if rated >= ratee_ids:
-        ballot.used_at = timezone.now()
-        ballot.save(update_fields=["used_at"])
+    if rated >= set(ratees):
+        ballot.used = True
+        ballot.save(update_fields=["used"])
     return rating
+
+
+@transaction.atomic
+def channel_set(*, actor: User, period_id: int, branch_id: int, rater_group: str, channel: str) -> RatingChannel:
+    """The branch committee (or an administrator) decides whether the branch's peers or
+    masses rate online or on paper in the period. Fixed once any of them has rated, so
+    that nobody rates by both channels."""
+    roles = get_roles(actor)
+    if not (roles.is_admin or roles.committee_branch_id == branch_id):
+        raise AssessmentError(_("Only the branch committee or an administrator can choose this."))
+    period = Period.objects.select_for_update().get(pk=period_id)
+    if period.state not in (Period.State.DRAFT, Period.State.OPEN):
+        raise AssessmentError(_("Rating has closed for %(period)s.") % {"period": period.name})
+    if rater_group not in ANONYMOUS_GROUPS or channel not in RatingChannel.Channel.values:
+        raise AssessmentError(_("Choose online or on paper for the peers or the masses."))
+    current = RatingChannel.objects.filter(period=period, branch_id=branch_id, rater_group=rater_group).first()
+    if (current.channel if current else RatingChannel.Channel.ONLINE) == channel:
+        return current or RatingChannel(period=period, branch_id=branch_id, rater_group=rater_group, channel=channel)
+    if Rating.objects.filter(period=period, rater_group=rater_group, ratee__branch_id=branch_id).exists():
+        raise AssessmentError(
+            _("Some %(group)s of this branch have rated already: the channel can no longer change in this period.")
+            % {"group": RaterGroup(rater_group).label}
+        )
+    if current is None:
+        current = RatingChannel(period=period, branch_id=branch_id, rater_group=rater_group)
+    current.channel, current.set_by = channel, actor
+    current._history_user = actor
+    current.save()
+    return current

@@ -109,10 +109,17 @@ def compute_values(period: Period) -> list[list]:
 
 @transaction.atomic
 def results_compute(*, actor: User | None, period_id: int) -> ComputeSummary:
-    """Totals, ranks and flags for the period; recomputing gives the same result."""
+    """Totals, ranks and flags for the period; recomputing gives the same result.
+
+    Only once rating has closed: while it is open, two computations a rating apart
+    would give that one rating away (its rater's scores)."""
     _require_admin(actor)
     period = Period.objects.select_for_update().get(pk=period_id)
-    if period.state not in (Period.State.OPEN, Period.State.CLOSED):
+    if period.state == Period.State.OPEN:
+        raise AssessmentError(
+            _("Rating is still open for %(period)s: results are computed once it has closed.") % {"period": period.name}
+        )
+    if period.state != Period.State.CLOSED:
         raise AssessmentError(
             _("Results of a period that is “%(state)s” cannot be computed.") % {"state": period.get_state_display()}
         )

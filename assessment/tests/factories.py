@@ -2,9 +2,11 @@ import datetime
 from decimal import Decimal
 
 import factory
+from django.db.models import QuerySet
 
+from assessment.anonymity import rater_key, rater_keys
 from assessment.models import Period, RaterGroup, Rating, Rubric
-from assessment.services.periods import rubric_default
+from assessment.services.periods import period_close, rubric_default
 
 
 def default_rubric() -> Rubric:
@@ -46,13 +48,29 @@ def scores_totalling(period: Period, total: Decimal) -> dict[str, str]:
 
 
 def rate(period, ratee, group, total, *, rater_member=None, rater_masses=None) -> Rating:
+    """A rating as the services store it: a peer or masses rating in an open period under
+    its rater's key (assessment/anonymity.py), in a closed one sealed (no key)."""
     scores = scores_totalling(period, Decimal(total))
+    rater = {RaterGroup.PEER: rater_member, RaterGroup.MASSES: rater_masses}.get(group)
+    key = None
+    if rater is not None and period.state == Period.State.OPEN:
+        key = rater_key(period=period, group=group, rater_id=rater.pk)
     return Rating.objects.create(
-        period=period,
-        ratee=ratee,
-        rater_group=group,
-        rater_member=rater_member if group in (RaterGroup.SELF, RaterGroup.PEER) else None,
-        rater_masses=rater_masses if group == RaterGroup.MASSES else None,
-        scores=scores,
-        total=Decimal(total),
+        period=period, ratee=ratee, rater_group=group, rater_key=key, scores=scores, total=Decimal(total)
     )
+
+
+def given_by(period, group, rater) -> QuerySet[Rating]:
+    """The ratings a peer or masses rater gave in an open period (as the services find them)."""
+    return Rating.objects.filter(
+        period=period, rater_group=group, rater_key__in=rater_keys(period=period, group=group, rater_id=rater.pk)
+    )
+
+
+def closed(period) -> Period:
+    """The period with rating closed as the service closes it (sealing the anonymous
+    ratings); results are computed only then."""
+    if period.state == Period.State.OPEN:
+        period_close(actor=None, period_id=period.pk)
+        period.refresh_from_db()
+    return period

@@ -28,13 +28,16 @@ def period(org):
 
 
 def test_compute_results_prints_members_and_flags(org, period):
+    with pytest.raises(CommandError, match="still open"):
+        run("compute_results", "--period", period.code)
+    assert "compute_results" in run("close_rating", "--period", period.code)
     out = run("compute_results", "--period", period.code)
     assert "4" in out.splitlines()[0]
     lines = {line.split()[0]: line.rsplit(":", 1)[1].strip() for line in out.splitlines()[1:5]}
     assert lines == {"red": "1", "yellow": "2", "blue": "0", "grey": "1"}
     assert Result.objects.filter(period=period).count() == 4
     period.refresh_from_db()
-    assert period.state == Period.State.OPEN and period.computed_at is not None
+    assert period.state == Period.State.CLOSED and period.computed_at is not None
     assert not Talk.objects.exists()
 
 

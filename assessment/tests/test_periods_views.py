@@ -194,12 +194,16 @@ def test_period_walks_from_draft_to_published(client_for, org, period):
     assert period.state == Period.State.OPEN
     rate(period, org.member, RaterGroup.ORG, 95)
     rate(period, org.groupmate, RaterGroup.ORG, 75)
+    # No results while rating is open: two readings a rating apart would give it away.
     response = client.post(reverse("assessment:period_compute", args=[period.pk]), follow=True)
-    assert "2" in messages_of(response)[0]
-    assert Result.objects.filter(period=period).count() == 2
+    assert "still open" in messages_of(response)[0]
+    assert not Result.objects.filter(period=period).exists()
     client.post(reverse("assessment:period_close", args=[period.pk]))
     period.refresh_from_db()
     assert period.state == Period.State.CLOSED
+    response = client.post(reverse("assessment:period_compute", args=[period.pk]), follow=True)
+    assert "2" in messages_of(response)[0]
+    assert Result.objects.filter(period=period).count() == 2
     confirm = client.get(reverse("assessment:period_publish", args=[period.pk]))
     assert b'data-testid="publish-confirm"' in confirm.content
     assert confirm.context["overview"].talk_flags == 1

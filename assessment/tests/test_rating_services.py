@@ -25,7 +25,7 @@ def test_member_rates_themself(org, period):
         rater_group="self",
         scores=full_scores(period),
     )
-    assert rating.total == Decimal("100.0") and rating.rater_member == org.member
+    assert rating.total == Decimal("100.0") and rating.ratee == org.member and rating.rater_key is None
 
 
 def test_member_rates_a_groupmate_as_a_peer(org, period):
@@ -173,10 +173,10 @@ def test_secretary_issues_a_link_and_the_masses_rater_rates_once(org, period):
     with pytest.raises(AssessmentError):
         services.rating_save_by_ballot(token=ballot.token, ratee_id=org.member_a2.pk, scores=full_scores(period))
     ballot.refresh_from_db()
-    assert ballot.used_at is None
+    assert not ballot.used
     services.rating_save_by_ballot(token=ballot.token, ratee_id=org.groupmate.pk, scores=full_scores(period))
     ballot.refresh_from_db()
-    assert ballot.used_at is not None
+    assert ballot.used
     rating = Rating.objects.get(ratee=org.member, rater_group=RaterGroup.MASSES)
     assert rating.entered_by is None and rating.source == Rating.Source.LINK
 

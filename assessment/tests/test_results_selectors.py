@@ -10,7 +10,7 @@ from django.utils import timezone
 from assessment.models import Period, RaterGroup, Result
 from assessment.selectors import results as selectors
 from assessment.services.results import results_compute
-from assessment.tests.factories import PeriodFactory, rate
+from assessment.tests.factories import PeriodFactory, closed, rate
 from members.tests.factories import MassesRaterFactory, MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +22,7 @@ def period(db):
 
 
 def result_of(period, member):
-    results_compute(actor=None, period_id=period.pk)
+    results_compute(actor=None, period_id=closed(period).pk)
     return Result.objects.get(period=period, member=member)
 
 
@@ -129,7 +129,7 @@ def test_a_member_without_ratings_has_no_area_subtotals(org, period):
     "state, computed, preview, status",
     [
         (Period.State.OPEN, False, True, selectors.PENDING),
-        (Period.State.OPEN, True, True, selectors.PREVIEW),
+        (Period.State.OPEN, True, True, selectors.PENDING),  # never read while rating is open
         (Period.State.OPEN, True, False, selectors.PENDING),
         (Period.State.CLOSED, True, True, selectors.PREVIEW),
         (Period.State.CLOSED, True, False, selectors.PENDING),
@@ -145,7 +145,7 @@ def test_results_status(state, computed, preview, status):
 def test_company_distribution_is_one_query(org, period, django_assert_num_queries):
     for member, total in ((org.member, 95), (org.groupmate, 85), (org.member_b, 65)):
         rate(period, member, RaterGroup.ORG, total)
-    results_compute(actor=None, period_id=period.pk)
+    results_compute(actor=None, period_id=closed(period).pk)
     with django_assert_num_queries(1):
         rows = selectors.company_flag_distribution(period=period)
     assert [(r.name, r.counts, r.total) for r in rows] == [
@@ -158,7 +158,7 @@ def test_company_distribution_is_one_query(org, period, django_assert_num_querie
 def test_flag_board_counts_include_the_unrated(org, period):
     rate(period, org.member, RaterGroup.ORG, 95)
     rate(period, org.leader, RaterGroup.ORG, 72)
-    results_compute(actor=None, period_id=period.pk)
+    results_compute(actor=None, period_id=closed(period).pk)
     members = selectors.flagboard_members(period=period, branch_id=org.branch_a.pk)
     counts = selectors.flagboard_counts(members)
     assert counts == {"red": 1, "yellow": 0, "blue": 1, "grey": 0, "none": 4}
@@ -166,7 +166,7 @@ def test_flag_board_counts_include_the_unrated(org, period):
 
 def test_flag_board_ignores_other_periods_results(org, period):
     rate(period, org.member, RaterGroup.ORG, 95)
-    results_compute(actor=None, period_id=period.pk)
+    results_compute(actor=None, period_id=closed(period).pk)
     other = PeriodFactory(code="2025", starts_on=datetime.date(2025, 1, 1), ends_on=datetime.date(2025, 12, 31))
     members = {m.pk: m.flag for m in selectors.flagboard_members(period=other, branch_id=org.branch_a.pk)}
     assert set(members.values()) == {None} and org.member.pk in members

@@ -12,7 +12,7 @@ from assessment.models import Period, RaterGroup, Result
 from assessment.selectors import results as result_selectors
 from assessment.services import results as result_services
 from assessment.services.periods import period_close
-from assessment.tests.factories import PeriodFactory, rate
+from assessment.tests.factories import PeriodFactory, closed, rate
 from members.models import Member
 from members.tests.factories import BranchFactory, MemberFactory, PartyGroupFactory, UserFactory
 
@@ -45,7 +45,7 @@ def seed_ratings(org, period):
 def computed_period(org, **kwargs):
     period = PeriodFactory(**kwargs)
     seed_ratings(org, period)
-    result_services.results_compute(actor=org.admin, period_id=period.pk)
+    result_services.results_compute(actor=org.admin, period_id=closed(period).pk)
     period.refresh_from_db()
     return period
 

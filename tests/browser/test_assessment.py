@@ -14,6 +14,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from assessment import demo as assessment_demo
 from assessment.models import MassesBallot, Period, Rating, Result
+from assessment.tests.factories import given_by
 from members.models import Member
 from study.models import Talk
 
@@ -45,7 +46,7 @@ def fill_rating(page: Page, period: Period, share: Decimal) -> None:
 
 def test_year_end_evaluation_from_rating_to_talk(company, browser, browser_context_args, login, live_server, shot):
     base = live_server.url
-    period = Period.objects.get(state=Period.State.OPEN)
+    period = Period.objects.get(state=Period.State.OPEN)  # this year's (last year's is published)
     member1 = Member.objects.get(user__username="member1")
 
     # member1 rates themself and one peer.
@@ -63,8 +64,8 @@ def test_year_end_evaluation_from_rating_to_talk(company, browser, browser_conte
     click_and_wait(member, peer_link)
     shot(member, "rating-form")
     fill_rating(member, period, Decimal("0.9"))
-    assert Rating.objects.filter(period=period, rater_member=member1, rater_group="self").exists()
-    assert Rating.objects.filter(period=period, rater_member=member1, rater_group="peer").count() == 1
+    assert Rating.objects.filter(period=period, ratee=member1, rater_group="self").exists()
+    assert given_by(period, "peer", member1).count() == 1
 
     # secretary1 issues masses1's one-time link; masses1 rates member1 through it, without logging in.
     secretary = login(new_page(browser, browser_context_args), "secretary1")
@@ -94,12 +95,14 @@ def test_year_end_evaluation_from_rating_to_talk(company, browser, browser_conte
     click_and_wait(admin, admin.get_by_test_id("publish-submit"))
     period.refresh_from_db()
     assert period.state == Period.State.PUBLISHED
+    # Closing sealed the anonymous ratings: no key, no author, nobody to tie them to.
+    assert not Rating.objects.filter(period=period, rater_key__isnull=False).exists()
     result = Result.objects.get(period=period, member=member1)
     assert result.flag in {"yellow", "blue", "grey"}, result.total
 
     # member1 sees their flag.
     member.goto(f"{base}/assessment/results/")
-    click_and_wait(member, member.get_by_test_id("link-mine"))
+    click_and_wait(member, member.get_by_test_id(f"result-period-{period.code}").get_by_test_id("link-mine"))
     expect(member.get_by_test_id("result-flag")).to_have_attribute("data-flag", result.flag)
     expect(member.get_by_test_id("result-total")).to_have_text(str(result.total))
     shot(member, "my-result")

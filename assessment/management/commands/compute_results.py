@@ -31,8 +31,8 @@ def write_summary(command: BaseCommand, period: Period, summary: ComputeSummary)
 
 class Command(BaseCommand):
     help = (
-        "Compute the period's totals, ranks and flags from its ratings (the period must be open or closed). "
-        "Members see nothing until the results are published."
+        "Compute the period's totals, ranks and flags from its ratings (the period must be closed: see "
+        "close_rating). Members see nothing until the results are published."
     )
 
     def add_arguments(self, parser):
@@ -45,7 +45,4 @@ class Command(BaseCommand):
         except AssessmentError as exc:
             raise CommandError(exc.message) from exc
         write_summary(self, the_period, summary)
-        self.stdout.write(
-            _("Not published yet: close rating, then run publish_results --period %(code)s.")
-            % {"code": the_period.code}
-        )
+        self.stdout.write(_("Not published yet: run publish_results --period %(code)s.") % {"code": the_period.code})

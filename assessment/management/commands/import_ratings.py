@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from assessment.services.ballots_paper import ratings_import
+from assessment.services.ballots_paper import import_summary, ratings_import
 
 from ._excel import period_by_code
 
@@ -11,10 +11,11 @@ from ._excel import period_by_code
 class Command(BaseCommand):
     help = (
         "Import ratings from a filled rating template (see export_rating_template), all or nothing, with the "
-        "web form's validation. A row whose item cells are all blank means 'not rated here' and is skipped, "
-        "leaving any existing rating alone (the template's peer and masses rows are never pre-filled, because "
-        "ratings are anonymous); a row with some cells blank is refused, since a blank is never a zero. Any "
-        "other row replaces that rating. Each bad row is printed with its row number, column and reason."
+        "web form's validation. A row whose item cells are all blank means 'not rated here' and is skipped; "
+        "a row with some cells blank is refused, since a blank is never a zero. A self or organisation row "
+        "replaces that rating; a peer or masses row is an anonymous paper ballot, added once by its ballot "
+        "number (a number entered before is left as it is, never compared). Each bad row is printed with its "
+        "row number, column and reason."
     )
 
     def add_arguments(self, parser):
@@ -35,12 +36,7 @@ class Command(BaseCommand):
                 column = f" [{error.column}]" if error.column else ""
                 self.stderr.write(f"{where}{column}: {error.message}")
             raise CommandError(_("%(n)d problem(s) found; nothing was imported.") % {"n": len(report.errors)})
-        summary = _("%(new)d added, %(updated)d updated, %(unchanged)d unchanged, %(skipped)d left blank.") % {
-            "new": report.new,
-            "updated": report.updated,
-            "unchanged": report.unchanged,
-            "skipped": report.skipped,
-        }
+        summary = import_summary(report)
         if dry_run:
             self.stdout.write(_("Dry run, nothing written: %(summary)s") % {"summary": summary})
         else:

@@ -79,7 +79,7 @@ class Command(BaseCommand):
         self.stdout.write(
             _(
                 "Evaluation: this year's period is open with %(ratings)d ratings; "
-                "results computed for %(results)d members."
+                "last year's results are published for %(results)d members."
             )
             % assessment
         )
