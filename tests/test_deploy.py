@@ -163,6 +163,18 @@ def test_security_headers_are_on_https_responses(responses, name):
     assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
 
 
+@pytest.mark.parametrize("name", ["login", "anonymous"])
+def test_a_content_security_policy_is_on_https_responses(responses, name):
+    header = responses[name]["headers"]["Content-Security-Policy"]
+    policy = dict(directive.strip().split(" ", 1) for directive in header.split(";"))
+    assert policy["default-src"] == "'self'"
+    assert "'unsafe-inline'" not in policy["script-src"] and "'unsafe-eval'" not in policy["script-src"]
+    assert policy["style-src-elem"] == "'self'"
+    assert policy["frame-ancestors"] == "'none'"
+    assert policy["form-action"] == "'self'"
+    assert policy["base-uri"] == "'self'"
+
+
 def test_the_login_sets_secure_cookies(responses):
     login = responses["login"]
     assert login["status"] == 302  # the login went through, so the session cookie was set

@@ -7,6 +7,7 @@ environment (django-environ), so one code base serves both run modes.
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF, UNSAFE_HASHES, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -51,6 +52,7 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "partybuild.middleware.ChosenLanguageMiddleware",
@@ -66,6 +68,30 @@ MIDDLEWARE = [
     # Axes must come last: it inspects the response of the login view.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Content-Security-Policy (django-csp) on every response: everything comes from this site
+# (the front-end assets are vendored), no inline script, no framing. Templates carry no
+# inline script or event handler (static/js/partybuild.js acts on data attributes) and no
+# <style> element; style attributes stay allowed (style-src-attr) because progress bars set
+# their width from the data (style="width: 40%"), which no class can say; style-src keeps
+# 'unsafe-inline' only for browsers that know neither style-src-attr nor style-src-elem.
+# The one hash: django-import-export's export page toggles every field with an inline
+# handler, onchange="onSelectToggleChange(event)", allowed by its digest and nothing else.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, UNSAFE_HASHES, "'sha256-wid4zL8fR53ZYy1ljOepzR77Dn6vWUUxuNnnWWBP3I8='"],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "style-src-elem": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        # QR codes are inline <svg> elements; data: for the images Bootstrap's CSS embeds.
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+    },
+}
 
 ROOT_URLCONF = "partybuild.urls"
 WSGI_APPLICATION = "partybuild.wsgi.application"
