@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from partybuild.lib.xlsx import WEB_BALLOTS_MAX_BYTES
+
 
 class RatingsUploadForm(forms.Form):
     file = forms.FileField(
@@ -13,7 +15,7 @@ class RatingsUploadForm(forms.Form):
         help_text=_("The sheet “ratings” is read; the first row holds the column headers."),
     )
 
-    MAX_BYTES = 50 * 1024 * 1024
+    MAX_BYTES = WEB_BALLOTS_MAX_BYTES
 
     def clean_file(self):
         file = self.cleaned_data["file"]

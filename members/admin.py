@@ -1,11 +1,17 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from import_export.admin import ImportExportMixin
-from import_export.formats.base_formats import XLSX
 from simple_history.admin import SimpleHistoryAdmin
+
+from partybuild.lib.xlsx import CheckedXLSX, WorkbookError
 
 from .models import Branch, MassesRater, Member, PartyGroup, User
 from .resources import MemberResource
+from .services import ROSTER_WEB_LIMITS
+
+
+class RosterXLSX(CheckedXLSX):
+    limits = ROSTER_WEB_LIMITS
 
 
 @admin.register(User)
@@ -39,13 +45,19 @@ class PartyGroupAdmin(SimpleHistoryAdmin):
 @admin.register(Member)
 class MemberAdmin(ImportExportMixin, SimpleHistoryAdmin):
     resource_classes = [MemberResource]
-    formats = [XLSX]
+    formats = [RosterXLSX]
     list_display = ("employee_no", "name", "branch", "group", "party_status", "committee_role", "is_active")
     list_filter = ("party_status", "committee_role", "is_active", "branch")
     search_fields = ("employee_no", "name")
     raw_id_fields = ("user", "group")
     list_select_related = ("branch", "group")
     show_full_result_count = False
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, WorkbookError):
+            form.add_error("import_file", str(e))
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
 
 
 @admin.register(MassesRater)

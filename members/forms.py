@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partybuild.lib.forms import DateInput, HiddenErrorsAbove
+from partybuild.lib.xlsx import WEB_MAX_BYTES
 
 from .models import Branch, Member, PartyGroup
 from .roles import Roles
@@ -99,7 +100,7 @@ class RosterUploadForm(forms.Form):
         help_text=_("The first sheet is read; the first row holds the column headers."),
     )
 
-    MAX_BYTES = 20 * 1024 * 1024
+    MAX_BYTES = WEB_MAX_BYTES
 
     def clean_file(self):
         file = self.cleaned_data["file"]

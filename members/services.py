@@ -11,7 +11,17 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from partybuild.lib.xlsx import WorkbookError, read_sheet, write_dataset
+from partybuild.lib.xlsx import (
+    COMMAND_MAX_BYTES,
+    ROSTER_COMMAND_MAX_ROWS,
+    ROSTER_WEB_MAX_ROWS,
+    SPARE_COLUMNS,
+    WEB_MAX_BYTES,
+    SheetLimits,
+    WorkbookError,
+    read_sheet,
+    write_dataset,
+)
 
 from .models import Member, User
 from .resources import COLUMNS, REQUIRED_COLUMNS, MemberResource
@@ -19,6 +29,18 @@ from .roles import get_roles
 from .selectors import member_can_edit
 
 ROSTER_SHEET = "花名册"
+
+# The roster's shape, for the checks every uploaded workbook passes before it is read. A
+# roster longer than the web takes (it would outlast the request) goes through the command.
+ROSTER_WEB_LIMITS = SheetLimits(
+    max_rows=ROSTER_WEB_MAX_ROWS,
+    max_columns=len(COLUMNS) + SPARE_COLUMNS,
+    max_bytes=WEB_MAX_BYTES,
+    too_long_hint=gettext_lazy("Import a roster this long on the server with the import_roster command."),
+)
+ROSTER_COMMAND_LIMITS = SheetLimits(
+    max_rows=ROSTER_COMMAND_MAX_ROWS, max_columns=len(COLUMNS) + SPARE_COLUMNS, max_bytes=COMMAND_MAX_BYTES
+)
 
 
 class ConcurrentEditError(Exception):
@@ -130,8 +152,15 @@ def _messages(error: Exception) -> list[str]:
     return [str(error)]
 
 
-def roster_import(*, file: IO[bytes], actor: User | None = None, dry_run: bool = False) -> RosterImportReport:
-    """Import a roster workbook, all or nothing.
+def roster_import(
+    *,
+    file: IO[bytes],
+    actor: User | None = None,
+    dry_run: bool = False,
+    limits: SheetLimits = ROSTER_WEB_LIMITS,
+) -> RosterImportReport:
+    """Import a roster workbook, all or nothing, once it has passed ``limits`` (the web's
+    unless the caller is the ``import_roster`` command).
 
     Any bad row means nothing is written; the report lists every bad row with
     its Excel row number, column and reason. Rows equal to the database are
@@ -141,7 +170,7 @@ def roster_import(*, file: IO[bytes], actor: User | None = None, dry_run: bool =
         raise PermissionDenied
     report = RosterImportReport(dry_run=dry_run)
     try:
-        dataset = read_sheet(file, sheet=None)
+        dataset = read_sheet(file, sheet=None, limits=limits)
     except WorkbookError as exc:
         report.errors.append(RowError(row=0, column="", message=str(exc)))
         return report

@@ -44,7 +44,14 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from members.models import MassesRater, Member, User
 from members.roles import get_roles
 from members.services import RowError
-from partybuild.lib.xlsx import WorkbookError, read_sheet
+from partybuild.lib.xlsx import (
+    BALLOTS_MAX_ROWS,
+    SPARE_COLUMNS,
+    WEB_BALLOTS_MAX_BYTES,
+    SheetLimits,
+    WorkbookError,
+    read_sheet,
+)
 
 from ..models import ANONYMOUS_GROUPS, Period, RaterGroup, Rating, RatingChannel, RubricItem
 from . import AssessmentError
@@ -537,7 +544,12 @@ def ratings_import(
         return report
     items = rubric_items(period)
     try:
-        dataset = read_sheet(file, sheet=RATINGS_SHEET)
+        limits = SheetLimits(
+            max_rows=BALLOTS_MAX_ROWS,
+            max_columns=len(KEY_COLUMNS) + len(items) + SPARE_COLUMNS,
+            max_bytes=WEB_BALLOTS_MAX_BYTES,
+        )
+        dataset = read_sheet(file, sheet=RATINGS_SHEET, limits=limits)
     except WorkbookError as exc:
         report.errors.append(RowError(row=0, column="", message=str(exc)))
         return report

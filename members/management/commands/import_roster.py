@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from members.services import roster_import
+from members.services import ROSTER_COMMAND_LIMITS, roster_import
 
 
 class Command(BaseCommand):
@@ -18,7 +18,7 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(_("No such file: %(path)s") % {"path": file})
         with path.open("rb") as fh:
-            report = roster_import(file=fh, dry_run=dry_run)
+            report = roster_import(file=fh, dry_run=dry_run, limits=ROSTER_COMMAND_LIMITS)
         if report.errors:
             for error in report.errors:
                 where = _("row %(row)d") % {"row": error.row} if error.row else _("file")
