@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from members.models import Branch
+from partybuild.lib.cells import neutralise_formula
 from partybuild.lib.quarters import Quarter
 from study.selectors.reports import BOARD_STATES, STATE_LABELS, quarter_status_rows
 
@@ -54,7 +55,8 @@ class Command(BaseCommand):
             self.stdout.write("  ".join(cells))
 
     def _write_csv(self, headers, keys, rows):
+        # A branch is named by whoever set it up; its name must not run in Excel.
         writer = csv.writer(self.stdout)
-        writer.writerow(headers)
+        writer.writerow([neutralise_formula(h) for h in headers])
         for row in rows:
-            writer.writerow([row[k] for k in keys])
+            writer.writerow([neutralise_formula(row[k]) for k in keys])
