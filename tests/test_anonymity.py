@@ -21,7 +21,7 @@ from django.test import Client
 from django.urls import NoReverseMatch, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
-from assessment.models import MassesBallot, Period, RaterGroup, Result
+from assessment.models import MassesBallot, Period, RaterGroup, RatingChannel, Result
 from assessment.services import results as result_services
 from assessment.tests.factories import PeriodFactory, rate, scores_totalling
 
@@ -172,6 +172,12 @@ def test_rankings_workbook_leaves_means_below_the_threshold_blank(org, published
 
 
 def test_rating_template_never_prefills_or_names_anonymous_rows(org, open_period):
+    # Branch A's peers and masses rate on paper (set here past the service, which would
+    # refuse the change once ratings are in: the template must stay silent even then).
+    for group in (RaterGroup.PEER, RaterGroup.MASSES):
+        RatingChannel.objects.create(
+            period=open_period, branch=org.branch_a, rater_group=group, channel=RatingChannel.Channel.PAPER
+        )
     response = client_of(org.admin).post(reverse("assessment:rating_template_download", args=[open_period.code]))
     assert response.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
@@ -180,15 +186,17 @@ def test_rating_template_never_prefills_or_names_anonymous_rows(org, open_period
     group_col = next(i for i, h in enumerate(header) if h and "group" in str(h).lower())
     anonymous = [r for r in rows[1:] if r[group_col] in (RaterGroup.PEER, RaterGroup.MASSES)]
     assert anonymous, header
-    ballots = set(MassesBallot.objects.values_list("code", flat=True))
+    first_item = header.index("ballot_no") + 1
+    own = [r for r in anonymous if r[0] == org.member.employee_no]
+    assert len(own) == 4  # three peer ballots and one masses ballot
     for row in anonymous:
-        scores = [c for c in row[4:] if c not in (None, "")]
+        scores = [c for c in row[first_item:] if c not in (None, "")]
         assert not scores, row  # never pre-filled with the scores given
-        # The peer rows carry the rater's employee number, as the design says ("where not
-        # anonymous" covers only the masses): but never next to the scores they gave.
-        if row[group_col] == RaterGroup.MASSES:
-            assert not {org.masses.name, org.masses.employee_no} & {str(c) for c in row}, row
-            assert {str(c) for c in row} & ballots, row  # a ballot code instead of a name
+        # A ballot number in place of a rater: it names the ratee, never who rated.
+        others = set(rater_marks(org)) - {row[0], row[1]}
+        assert not [c for c in row if c is not None and any(mark in str(c) for mark in others)], row
+        assert row[header.index("rater")] is None, row
+        assert str(row[header.index("ballot_no")]).startswith(f"{row[0]}-"), row
     for row in rows[1:]:
         assert not [c for c in row if str(c) in SECRET_NUMBERS], row
 

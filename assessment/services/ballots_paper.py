@@ -494,7 +494,8 @@ def _check_ballot(row: _PaperRow, ratee: tuple, paper, units, masses_count, erro
         )
         return
     count = units[(branch_id, group_id)] - 1 if row.group == RaterGroup.PEER else masses_count.get(number, 0)
-    prefix = f"{row.ratee_no}-{BALLOT_LETTER[row.group]}"
+    # The ballot number was read in capitals; the ratee's number may have small letters.
+    prefix = f"{row.ratee_no}-{BALLOT_LETTER[row.group]}".upper()
     suffix = row.ballot_no.removeprefix(prefix)
     if not row.ballot_no:
         error(row, COL_BALLOT, _("Give the ballot number printed on the paper ballot."))

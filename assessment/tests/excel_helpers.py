@@ -7,7 +7,25 @@ from collections.abc import Callable
 
 from openpyxl import Workbook, load_workbook
 
+from assessment.models import RaterGroup, RatingChannel
 from assessment.services.ballots_paper import KEY_COLUMNS, RATINGS_SHEET, rating_template_export
+from assessment.services.ratings import channel_set
+
+ANONYMOUS = (RaterGroup.PEER, RaterGroup.MASSES)
+
+
+def on_paper(period, actor, *branches, groups=ANONYMOUS) -> None:
+    """The branches' peers and masses (or ``groups``) rate on paper in the period, chosen
+    as the branch committee or an administrator chooses it."""
+    for branch in branches:
+        for group in groups:
+            channel_set(
+                actor=actor,
+                period_id=period.pk,
+                branch_id=branch.pk,
+                rater_group=group,
+                channel=RatingChannel.Channel.PAPER,
+            )
 
 
 def export_template(period, *, actor=None, branch_id=None) -> bytes:

@@ -9,15 +9,18 @@ from django.utils import translation
 
 from assessment.models import Period, Rating
 from assessment.services.results import results_compute
-from assessment.tests.excel_helpers import fill_template, rankings_book, sheet_rows
-from assessment.tests.factories import PeriodFactory, rate, scores_totalling
+from assessment.tests.excel_helpers import fill_template, on_paper, rankings_book, sheet_rows
+from assessment.tests.factories import PeriodFactory, closed, rate, scores_totalling
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def period(db):
-    return PeriodFactory()
+def period(org):
+    """Both branches rate on paper: the template has a row per expected rating (33)."""
+    period = PeriodFactory()
+    on_paper(period, org.admin, org.branch_a, org.branch_b)
+    return period
 
 
 @pytest.fixture(autouse=True)
@@ -88,10 +91,23 @@ def filled_template(period, tmp_path, total=80):
 def test_import_ratings_imports_a_filled_template(org, period, tmp_path):
     path = filled_template(period, tmp_path)
     out, _ = run("import_ratings", "--period", "2026", str(path))
-    assert "8 added" in out and "25 left blank" in out
+    assert "8 added" in out and "0 paper ballots added" in out and "25 left blank" in out
     assert Rating.objects.filter(rater_group="org", source=Rating.Source.PAPER, entered_by=None).count() == 8
     out, _ = run("import_ratings", "--period", "2026", str(path))
     assert "0 added" in out and "8 unchanged" in out
+
+
+def test_import_ratings_counts_paper_ballots_added_and_entered_before(org, period, tmp_path):
+    path = tmp_path / "ballots.xlsx"
+    run("export_rating_template", "--period", period.code, "--out", str(path))
+    scores = {c: float(v) for c, v in scores_totalling(period, Decimal(75)).items()}
+    filled = fill_template(path.read_bytes(), lambda row: scores if row["rater_group"] in ("peer", "masses") else None)
+    path.write_bytes(filled.getvalue())
+    out, _ = run("import_ratings", "--period", "2026", str(path))
+    assert "0 added" in out and "17 paper ballots added" in out and "0 ballots entered before" in out
+    assert Rating.objects.filter(ballot_no__isnull=False, entered_by=None).count() == 17
+    out, _ = run("import_ratings", "--period", "2026", str(path))
+    assert "0 paper ballots added" in out and "17 ballots entered before" in out and "0 unchanged" in out
 
 
 def test_import_ratings_dry_run_writes_nothing(org, period, tmp_path):
@@ -109,7 +125,7 @@ def test_import_ratings_prints_each_bad_row_and_exits_non_zero(org, period, tmp_
     ws = book["ratings"]
     org_row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 3).value == "org")
     ws.cell(org_row, 1).value = "X999"
-    ws["E2"] = 99  # the first item of the (blank) first row: partly blank, and too high
+    ws["F2"] = 99  # the first item of the (blank) first row: partly blank, and too high
     book.save(path)
     message, err = fails("import_ratings", "--period", "2026", str(path))
     assert "nothing was imported" in message
@@ -134,7 +150,7 @@ def test_import_ratings_refusals(org, period, tmp_path):
 def test_export_rankings_writes_the_company_and_by_branch_sheets(org, period, tmp_path):
     rate(period, org.member, "org", 91)
     rate(period, org.member_b, "org", 71)
-    results_compute(actor=None, period_id=period.pk)
+    results_compute(actor=None, period_id=closed(period).pk)
     path = tmp_path / "rankings.xlsx"
     out, _ = run("export_rankings", "--period", "2026", "--out", str(path))
     assert "2 members" in out
@@ -153,6 +169,6 @@ def test_export_rankings_refuses_before_results_are_computed(org, period, tmp_pa
 
 
 def test_export_rankings_unknown_branch(org, period, tmp_path):
-    results_compute(actor=None, period_id=PeriodFactory().pk)
+    results_compute(actor=None, period_id=closed(PeriodFactory()).pk)
     message, _ = fails("export_rankings", "--period", "2026", "--branch", "无此支部", "--out", str(tmp_path / "r.xlsx"))
     assert "无此支部" in message

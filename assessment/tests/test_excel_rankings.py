@@ -11,8 +11,8 @@ from assessment.exports import FLAG_COLOURS, rankings_export
 from assessment.models import Rating, Result
 from assessment.services.ballots_paper import ratings_import
 from assessment.services.results import results_compute
-from assessment.tests.excel_helpers import export_template, fill_rgb, fill_template, rankings_book
-from assessment.tests.factories import PeriodFactory, rate, scores_totalling
+from assessment.tests.excel_helpers import export_template, fill_rgb, fill_template, on_paper, rankings_book
+from assessment.tests.factories import PeriodFactory, closed, rate, scores_totalling
 from members.models import Branch
 from members.tests.factories import BranchFactory, MemberFactory
 
@@ -61,11 +61,11 @@ def test_round_trip_template_filled_imported_computed_exported(org, period):
         org.member_b: {"self": None, "peer": None, "masses": None, "org": None},  # not rated at all
     }
     by_number = {m.employee_no: t for m, t in totals.items()}
-    # A peer who gives a different score, so that the peer score is a true mean.
-    odd_peer = (org.member.employee_no, org.leader.employee_no, 86)
+    # A peer ballot with a different score, so that the peer score is a true mean.
+    odd_ballot = f"{org.member.employee_no}-P02"
 
     def scores_for(row):
-        if (row["ratee_employee_no"], row["rater"], 86) == odd_peer:
+        if row["ballot_no"] == odd_ballot:
             total = 86
         else:
             total = by_number[row["ratee_employee_no"]][row["rater_group"]]
@@ -73,14 +73,16 @@ def test_round_trip_template_filled_imported_computed_exported(org, period):
             return None  # left blank: not rated
         return {c: float(v) for c, v in scores_totalling(period, Decimal(str(total))).items()}
 
+    on_paper(period, org.admin, org.branch_a, org.branch_b)
     template = export_template(period, actor=org.admin)
     filled = fill_template(template, scores_for)
     report = ratings_import(period_id=period.pk, file=filled, actor=org.admin)
     assert report.ok, report.errors
     assert report.skipped == 3  # member_b's self, peer and org rows, left blank
-    assert Rating.objects.filter(source=Rating.Source.PAPER).count() == report.new
+    assert (report.new, report.ballots) == (14, 16)  # 7 self and 7 org; 15 peer and 1 masses ballots
+    assert Rating.objects.filter(source=Rating.Source.PAPER).count() == report.new + report.ballots
 
-    summary = results_compute(actor=org.admin, period_id=period.pk)
+    summary = results_compute(actor=org.admin, period_id=closed(period).pk)
     assert summary.members == 7
     book = rankings_book(export(period))
     assert book.sheetnames == ["Company-wide", "By branch"]
@@ -138,7 +140,7 @@ def test_round_trip_template_filled_imported_computed_exported(org, period):
 )
 def test_flag_cell_is_filled_in_the_flags_colour(org, period, total, flag, colour):
     rate(period, org.member, "org", total)
-    results_compute(actor=org.admin, period_id=period.pk)
+    results_compute(actor=org.admin, period_id=closed(period).pk)
     ws = rankings_book(export(period))["Company-wide"]
     cell = ws.cell(2, 12)
     assert Result.objects.get().flag == flag and fill_rgb(cell) == colour
@@ -148,7 +150,7 @@ def test_flag_cell_is_filled_in_the_flags_colour(org, period, total, flag, colou
 def test_ties_share_a_rank_and_the_next_skips(org, period):
     for member, total in ((org.member, 90), (org.groupmate, 85), (org.leader, 85), (org.secretary, 80)):
         rate(period, member, "org", total)
-    results_compute(actor=org.admin, period_id=period.pk)
+    results_compute(actor=org.admin, period_id=closed(period).pk)
     _, rows = records(rankings_book(export(period))["By branch"])
     assert [(r["Total"], r["Rank in branch"]) for r in rows] == [(90, 1), (85, 2), (85, 2), (80, 4)]
 
@@ -156,7 +158,7 @@ def test_ties_share_a_rank_and_the_next_skips(org, period):
 def test_one_branch_only_and_without_the_company_rank(org, period):
     rate(period, org.member, "org", 90)
     rate(period, org.member_b, "org", 95)
-    results_compute(actor=org.admin, period_id=period.pk)
+    results_compute(actor=org.admin, period_id=closed(period).pk)
     book = rankings_book(export(period, branch_id=org.branch_a.pk, company_rank=False))
     assert book.sheetnames == [org.branch_a.name]
     headers, rows = records(book[org.branch_a.name])
@@ -169,7 +171,7 @@ def test_two_sheets_whatever_the_number_of_branches_and_a_branch_sheet_gets_a_va
     for _ in range(30):
         BranchFactory()
     rate(period, MemberFactory(branch=long_name), "org", 80)
-    results_compute(actor=org.admin, period_id=period.pk)
+    results_compute(actor=org.admin, period_id=closed(period).pk)
     assert rankings_book(export(period)).sheetnames == ["Company-wide", "By branch"]
     (name,) = rankings_book(export(period, branch_id=long_name.pk)).sheetnames
     assert len(name) <= 31 and not set(name) & set("[]:*?/\\") and name.startswith("第三党支部_机关_综合__很")
@@ -178,7 +180,7 @@ def test_two_sheets_whatever_the_number_of_branches_and_a_branch_sheet_gets_a_va
 
 def test_export_streams_in_a_fixed_number_of_queries(org, period):
     def count():
-        results_compute(actor=org.admin, period_id=period.pk)
+        results_compute(actor=org.admin, period_id=closed(period).pk)
         with CaptureQueriesContext(connection) as ctx:
             export(period)
         return len(ctx.captured_queries)

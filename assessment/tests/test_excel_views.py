@@ -10,15 +10,18 @@ from django.utils import translation
 
 from assessment.models import MassesBallot, Period, Rating
 from assessment.services.results import results_compute
-from assessment.tests.excel_helpers import fill_template, rankings_book, sheet_rows
-from assessment.tests.factories import PeriodFactory, rate, scores_totalling
+from assessment.tests.excel_helpers import fill_template, on_paper, rankings_book, sheet_rows
+from assessment.tests.factories import PeriodFactory, closed, rate, scores_totalling
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def period(db):
-    return PeriodFactory()
+def period(org):
+    """Both branches rate on paper: the template has a row per expected rating (33)."""
+    period = PeriodFactory()
+    on_paper(period, org.admin, org.branch_a, org.branch_b)
+    return period
 
 
 @pytest.fixture
@@ -26,7 +29,7 @@ def published(org, period):
     rate(period, org.member, "org", 91)
     rate(period, org.groupmate, "org", 75)
     rate(period, org.member_b, "org", 85)
-    results_compute(actor=org.admin, period_id=period.pk)
+    results_compute(actor=org.admin, period_id=closed(period).pk)
     Period.objects.filter(pk=period.pk).update(state=Period.State.PUBLISHED)
     period.refresh_from_db()
     return period
@@ -56,7 +59,7 @@ def test_admin_downloads_the_template(client_for, org, period):
     assert response["Content-Disposition"].startswith('attachment; filename="rating-template-2026')
     _, rows = sheet_rows(content_of(response))
     assert len(rows) == 33
-    assert MassesBallot.objects.get(rater=org.masses).issued_by == org.admin
+    assert not MassesBallot.objects.exists()  # the template issues no one-time links
 
 
 def test_admin_downloads_one_branchs_template(client_for, org, period):
@@ -92,10 +95,10 @@ def test_unknown_period_is_not_found(client_for, org, period):
 # --- the import ----------------------------------------------------------------
 
 
-def filled(client, period):
+def filled(client, period, groups=("self", "org")):
     template = content_of(client.post(url("rating_template_download", period)))
     scores = {c: float(v) for c, v in scores_totalling(period, Decimal(88)).items()}
-    buffer = fill_template(template, lambda row: scores if row["rater_group"] in ("self", "org") else None)
+    buffer = fill_template(template, lambda row: scores if row["rater_group"] in groups else None)
     buffer.name = "ballots.xlsx"
     return buffer
 
@@ -116,6 +119,24 @@ def test_admin_imports_through_preview_and_confirm(client_for, org, period):
     # The same token cannot be used twice.
     response = client.post(url("ratings_import_confirm", period), {"token": token})
     assert response.status_code == 302 and Rating.objects.count() == 16
+
+
+def test_the_preview_counts_paper_ballots_per_member_and_confirms_them(client_for, org, period):
+    client = client_for(org.admin)
+    response = client.post(url("ratings_import", period), {"file": filled(client, period, ("peer", "masses"))})
+    report, token = response.context["report"], response.context["token"]
+    assert report.ok and (report.new, report.ballots, report.writes) == (0, 17, 17) and token
+    m = org.member
+    assert (m.employee_no, m.name, "peer", 3) in report.ballots_per_ratee
+    assert (m.employee_no, m.name, "masses", 1) in report.ballots_per_ratee
+    assert b'data-testid="import-ballots"' in response.content and not Rating.objects.exists()
+    response = client.post(url("ratings_import_confirm", period), {"token": token}, follow=True)
+    assert Rating.objects.filter(ballot_no__isnull=False, entered_by=org.admin).count() == 17
+    # Uploaded again: every ballot number was entered before; nothing to confirm.
+    response = client.post(url("ratings_import", period), {"file": filled(client, period, ("peer", "masses"))})
+    report = response.context["report"]
+    assert (report.ballots, report.ballots_entered, report.writes) == (0, 17, 0)
+    assert not response.context["token"] and b'data-testid="confirm-import"' not in response.content
 
 
 def test_a_bad_file_shows_its_errors_and_offers_no_confirm(client_for, org, period):
