@@ -51,6 +51,9 @@ NOT_PROSE = {
     "email",
     "phone",
     "history_change_reason",
+    # A rating's rater key and ballot number: set only as the anonymity rules allow (a check constraint).
+    "rater_key",
+    "ballot_no",
 }
 
 
