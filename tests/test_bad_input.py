@@ -574,6 +574,11 @@ def b_ballot_issue(org):
     return Target(_url("assessment:ballot_issue", period.code), page=_url("assessment:ballot_list"))
 
 
+def b_rating_progress(org):
+    _period()
+    return Target(_url("assessment:rating_progress"))
+
+
 def b_ballot_rate(org):
     period = _period()
     ballot = rating_services.ballot_issue(actor=org.secretary.user, period_id=period.pk, rater_id=org.masses.pk)
@@ -769,6 +774,7 @@ FORMS: dict[str, Form] = {
     # assessment
     "assessment:rate_form": Form("member", b_rate_form, ("version",)),
     "assessment:ballot_issue": Form("secretary", b_ballot_issue, ("rater",)),
+    "assessment:rating_progress": Form("secretary", b_rating_progress, ("rater_group", "channel")),
     "assessment:ballot_rate": Form(None, b_ballot_rate, ("version",)),
     "assessment:card_year": Form("member", b_card_year, ()),
     "assessment:pledge_year": Form("member", b_pledge_year, ()),
