@@ -1,9 +1,8 @@
 from django.contrib import admin
-from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-from .forms_periods import WEIGHT_FIELDS
 from .models import MassesBallot, Period, Result, Rubric, RubricArea, RubricItem
+from .services.periods import period_update
 
 # Ratings are deliberately not registered: an admin list of them would show which
 # peer or masses rater gave which score, and the design forbids that to everyone.
@@ -61,11 +60,14 @@ class PeriodAdmin(SimpleHistoryAdmin):
         return super().has_delete_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
-        if change and any(name in form.changed_data for name in WEIGHT_FIELDS):
-            obj.inputs_changed_at = timezone.now()
-        if change:
-            obj.version += 1
-        super().save_model(request, obj, form, change)
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        # A change is the app's own edit (period_update): the same checks, and the same
+        # record that the weights moved, so that results computed before say so.
+        data = {name: form.cleaned_data[name] for name in form.changed_data}
+        saved = period_update(actor=request.user, period_id=obj.pk, version=obj.version, data=data)
+        obj.version, obj.inputs_changed_at = saved.version, saved.inputs_changed_at
 
 
 @admin.register(Result)

@@ -24,8 +24,11 @@ from django.utils.crypto import salted_hmac
 from .models import Period, PeriodKey, RaterGroup
 
 
-def _secret(period_id: int) -> str:
-    key, _created = PeriodKey.objects.get_or_create(period_id=period_id, defaults={"secret": secrets.token_hex(32)})
+def _secret(period: Period) -> str:
+    """The open period's secret (made on first use); there is none once rating has closed."""
+    if period.state != Period.State.OPEN:
+        raise ValueError("rater keys exist only while rating is open")
+    key, _created = PeriodKey.objects.get_or_create(period_id=period.pk, defaults={"secret": secrets.token_hex(32)})
     return key.secret
 
 
@@ -39,9 +42,7 @@ def rater_keys(*, period: Period, group: str, rater_id: int) -> list[str]:
     under the current SECRET_KEY (the one to write), then one per fallback key."""
     if group not in (RaterGroup.PEER, RaterGroup.MASSES):
         raise ValueError(f"{group} ratings are not anonymous")
-    if period.state != Period.State.OPEN:
-        raise ValueError("rater keys exist only while rating is open")
-    secret = _secret(period.pk)
+    secret = _secret(period)
     return [
         digest(secret=secret, group=group, rater_id=rater_id, key=key)
         for key in [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
@@ -56,7 +57,5 @@ def rater_key(*, period: Period, group: str, rater_id: int) -> str:
 def keyer(period: Period) -> Callable[[str, int], str]:
     """``rater_key`` for many raters of one period (bulk paths: the demo seed), the
     period's secret read once."""
-    if period.state != Period.State.OPEN:
-        raise ValueError("rater keys exist only while rating is open")
-    secret = _secret(period.pk)
+    secret = _secret(period)
     return lambda group, rater_id: digest(secret=secret, group=group, rater_id=rater_id, key=settings.SECRET_KEY)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from members.models import MassesRater, Member
-from members.roles import Roles, committee_colleagues
+from members.roles import Roles, committee_members
 
 from .models import RaterGroup
 
@@ -43,7 +43,7 @@ def groups_actor_may_rate_as(*, roles: Roles, ratee: Member) -> set[str]:
         if roles.member.pk != ratee.pk:
             groups.add(RaterGroup.ORG)
     elif roles.is_admin and ratee.committee_role != Member.CommitteeRole.NONE:
-        if not committee_colleagues(ratee).exists():
+        if not committee_members(branch_id=ratee.branch_id, excluding=ratee.pk).exists():
             groups.add(RaterGroup.ORG)
     if roles.masses_rater is not None and roles.masses_rater.ratees.filter(pk=ratee.pk).exists():
         groups.add(RaterGroup.MASSES)

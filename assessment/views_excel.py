@@ -69,7 +69,8 @@ def rankings_scope_for_user(*, user: User, period: Period, branch_param: str) ->
 @login_required
 @require_POST
 def rating_template_download(request: HttpRequest, code: str) -> HttpResponse:
-    """POST, because exporting issues ballot codes to masses raters who have none yet."""
+    """The period's rating template, as a download (the form on the paper-ballot page posts
+    the branch it is for)."""
     period = _period_for_admin(request, code)
     branch = _branch_param(request, request.POST)
     fh = tempfile.TemporaryFile()

@@ -135,7 +135,9 @@ def _attach(form: RatingForm, exc: ValidationError) -> None:
 # The committee's side of the one-time links
 
 
-def _ballot_branch(request: HttpRequest):
+def _committee_branch(request: HttpRequest):
+    """The branch a committee page is about: the committee member's own, or for an
+    administrator the one chosen (``?branch=``), with the list to choose from."""
     roles = get_roles(request.user)
     if roles.is_admin:
         branches = member_selectors.branch_list_for_user(user=request.user)
@@ -153,7 +155,7 @@ def _ballot_branch(request: HttpRequest):
 @login_required
 def ballot_list(request: HttpRequest) -> HttpResponse:
     """The branch's masses raters and their one-time links for the open period."""
-    branch, branches = _ballot_branch(request)
+    branch, branches = _committee_branch(request)
     period = selectors.current_period(request.GET.get("period"))
     context = {"period": period, "branch": branch, "branches": branches}
     if period is None or branch is None:
@@ -180,7 +182,7 @@ def rating_progress(request: HttpRequest) -> HttpResponse:
     """The branch's rating in the open period: how many ratings are in per rater group
     (counts only: never who, never when) and whether peers and masses rate online or on
     paper."""
-    branch, branches = _ballot_branch(request)
+    branch, branches = _committee_branch(request)
     period = selectors.current_period(request.GET.get("period"))
     if request.method == "POST" and period is not None and branch is not None:
         try:
@@ -242,7 +244,7 @@ def ballot_issue(request: HttpRequest, code: str) -> HttpResponse:
 def ballot_print(request: HttpRequest, code: str) -> HttpResponse:
     """Printable slips: each rater's name, QR code, link and ballot code."""
     period = _period_or_404(code)
-    branch, _branches = _ballot_branch(request)
+    branch, _branches = _committee_branch(request)
     ballots = (
         MassesBallot.objects.filter(period=period, rater__branch=branch, revoked_at__isnull=True, used=False)
         .select_related("rater")

@@ -213,12 +213,13 @@ def _groups_led_by(member_id: int) -> frozenset[int]:
         return frozenset(row[0] for row in cursor.fetchall())
 
 
-def committee_colleagues(member: Member):
-    """The other active committee members of the member's branch: who judges a committee
-    member's own work (their report, their organisation rating), since nobody judges
-    themselves. Where there is none, the company administrator does."""
+def committee_members(*, branch_id, excluding):
+    """The branch's active committee members other than ``excluding`` (a member id): who
+    judges that member's own work — their report, their organisation rating — since nobody
+    judges themselves; where there is none, the company administrator does. Both arguments
+    may be ``OuterRef``s, for the same rule as a correlated subquery."""
     return (
-        Member.objects.filter(branch_id=member.branch_id, is_active=True)
+        Member.objects.filter(branch_id=branch_id, is_active=True)
         .exclude(committee_role=Member.CommitteeRole.NONE)
-        .exclude(pk=member.pk)
+        .exclude(pk=excluding)
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
 
 from members.models import Member
-from members.roles import Roles
+from members.roles import Roles, committee_members
 
 from ..anonymity import rater_keys
 from ..eligibility import masses_ratees, peers_of
@@ -63,11 +63,7 @@ def org_tasks(*, roles: Roles, period: Period) -> QuerySet[Member]:
 def admin_org_tasks(*, period: Period) -> QuerySet[Member]:
     """Committee members whose branch has no other committee member: the company
     administrator gives their organisation rating."""
-    colleague = (
-        Member.objects.filter(branch_id=OuterRef("branch_id"), is_active=True)
-        .exclude(committee_role=Member.CommitteeRole.NONE)
-        .exclude(pk=OuterRef("pk"))
-    )
+    colleague = committee_members(branch_id=OuterRef("branch_id"), excluding=OuterRef("pk"))
     members = (
         Member.objects.filter(is_active=True)
         .exclude(committee_role=Member.CommitteeRole.NONE)

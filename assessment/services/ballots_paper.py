@@ -35,7 +35,7 @@ from typing import IO
 import xlsxwriter
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -70,7 +70,7 @@ BALLOT_LETTER = {RaterGroup.PEER: "P", RaterGroup.MASSES: "M"}
 RUBRIC_COLUMNS = ("code", "area", "name", "maximum", "guidance")
 GROUP_VALUES = (RaterGroup.SELF, RaterGroup.PEER, RaterGroup.MASSES, RaterGroup.ORG)
 # Rows whose scores the template carries: the groups that are not anonymous.
-PREFILLED_GROUPS = NAMED_GROUPS = (RaterGroup.SELF, RaterGroup.ORG)
+NAMED_GROUPS = (RaterGroup.SELF, RaterGroup.ORG)
 EXCEL_MAX_ROWS = 1_048_576
 CHUNK = 500  # ids per IN (...) query
 
@@ -185,7 +185,7 @@ def _prefilled(period: Period, ratee_ids: list[int]) -> dict[tuple[int, str], di
     """Scores already given in the groups the template may show (never peer or masses)."""
     found: dict[tuple[int, str], dict[str, str]] = {}
     for ratee_id, group, scores in Rating.objects.filter(
-        period=period, ratee_id__in=ratee_ids, rater_group__in=PREFILLED_GROUPS
+        period=period, ratee_id__in=ratee_ids, rater_group__in=NAMED_GROUPS
     ).values_list("ratee_id", "rater_group", "scores"):
         found[(ratee_id, group)] = scores
     return found
@@ -419,18 +419,18 @@ def _resolve(period: Period, rows: list[_PaperRow], report: RatingsImportReport)
             members[number] = (pk, name, branch_id, group_id, active)
     # How many ballots each ratee has, per group: one per peer, one per linked masses rater.
     ratee_ids = [m[0] for m in members.values()]
-    masses_count: dict[int, int] = defaultdict(int)
+    masses_count: dict[int, int] = {}
     for chunk in _chunks(ratee_ids):
-        for member_id in MassesRater.ratees.through.objects.filter(
-            member_id__in=chunk, massesrater__is_active=True
-        ).values_list("member_id", flat=True):
-            masses_count[member_id] += 1
-    units: dict[tuple[int, int | None], int] = defaultdict(int)
+        links = MassesRater.ratees.through.objects.filter(member_id__in=chunk, massesrater__is_active=True)
+        masses_count.update(links.order_by().values_list("member_id").annotate(n=Count("pk")))
     branches = {m[2] for m in members.values()}
-    for branch_id, group_id in Member.objects.filter(branch_id__in=branches, is_active=True).values_list(
-        "branch_id", "group_id"
-    ):
-        units[(branch_id, group_id)] += 1
+    units: dict[tuple[int, int | None], int] = {
+        (branch_id, group_id): n
+        for branch_id, group_id, n in Member.objects.filter(branch_id__in=branches, is_active=True)
+        .order_by()
+        .values_list("branch_id", "group_id")
+        .annotate(n=Count("pk"))
+    }
     paper = _paper_groups(period)
 
     def error(row: _PaperRow, column: str, message: str) -> None:
@@ -483,7 +483,7 @@ def _resolve(period: Period, rows: list[_PaperRow], report: RatingsImportReport)
 
 
 def _check_ballot(row: _PaperRow, ratee: tuple, paper, units, masses_count, error) -> None:
-    number, _name, branch_id, group_id, _active = ratee[0], ratee[1], ratee[2], ratee[3], ratee[4]
+    ratee_pk, _name, branch_id, group_id, _active = ratee
     label = RaterGroup(row.group).label
     if (branch_id, row.group) not in paper:
         error(
@@ -493,12 +493,14 @@ def _check_ballot(row: _PaperRow, ratee: tuple, paper, units, masses_count, erro
             % {"group": label},
         )
         return
-    count = units[(branch_id, group_id)] - 1 if row.group == RaterGroup.PEER else masses_count.get(number, 0)
+    count = units[(branch_id, group_id)] - 1 if row.group == RaterGroup.PEER else masses_count.get(ratee_pk, 0)
     # The ballot number was read in capitals; the ratee's number may have small letters.
     prefix = f"{row.ratee_no}-{BALLOT_LETTER[row.group]}".upper()
     suffix = row.ballot_no.removeprefix(prefix)
     if not row.ballot_no:
         error(row, COL_BALLOT, _("Give the ballot number printed on the paper ballot."))
+    elif count == 0:
+        error(row, COL_BALLOT, _("%(ratee)s has no %(group)s ballots.") % {"ratee": row.ratee_no, "group": label})
     elif suffix == row.ballot_no or not suffix.isdigit() or not 1 <= int(suffix) <= count:
         error(
             row,
@@ -508,7 +510,7 @@ def _check_ballot(row: _PaperRow, ratee: tuple, paper, units, masses_count, erro
                 "ballot": row.ballot_no,
                 "ratee": row.ratee_no,
                 "first": ballot_number(row.ratee_no, row.group, 1),
-                "last": ballot_number(row.ratee_no, row.group, max(count, 1)),
+                "last": ballot_number(row.ratee_no, row.group, count),
             },
         )
     else:

@@ -170,14 +170,14 @@ def rating_save(
         raise AssessmentError(_("You cannot rate this member in that capacity."))
     check_channel(period=period, branch_id=ratee.branch_id, group=rater_group, channel=RatingChannel.Channel.ONLINE)
     clean, total = clean_scores(rubric_items(period), scores)
-    rater_id = {RaterGroup.PEER: roles.member, RaterGroup.MASSES: roles.masses_rater}.get(rater_group)
+    rater = {RaterGroup.PEER: roles.member, RaterGroup.MASSES: roles.masses_rater}.get(rater_group)
     return _store(
         period=period,
         ratee_id=ratee.pk,
         group=rater_group,
         scores=clean,
         total=total,
-        rater_id=rater_id.pk if rater_id is not None else None,
+        rater_id=rater.pk if rater is not None else None,
         version=version,
         actor=actor,
         source=Rating.Source.WEB,

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy
 
 from members.models import Member, User
-from members.roles import Roles, get_roles
+from members.roles import Roles, committee_members, get_roles
 from partybuild.lib.quarters import Quarter
 
 from ..models import Attendance, QuarterlyReport, StudySession, Talk
@@ -85,11 +85,7 @@ def reports_for_company(*, user: User) -> QuerySet[QuarterlyReport]:
     roles = get_roles(user)
     if not roles.is_admin:
         return QuarterlyReport.objects.none()
-    judges = (
-        Member.objects.filter(branch_id=OuterRef("branch_id"), is_active=True)
-        .exclude(committee_role=Member.CommitteeRole.NONE)
-        .exclude(pk=OuterRef("member_id"))
-    )
+    judges = committee_members(branch_id=OuterRef("branch_id"), excluding=OuterRef("member_id"))
     return _not_own(
         QuarterlyReport.objects.select_related("member", "branch")
         .filter(status=Status.WITH_BRANCH)

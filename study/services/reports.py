@@ -27,8 +27,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
-from members.models import Member, User
-from members.roles import Roles, get_roles
+from members.models import User
+from members.roles import Roles, committee_members, get_roles
 from partybuild.lib.quarters import Quarter
 
 from ..models import QuarterlyReport, ReportProblem, ReportTransition, StudySession, Talk
@@ -83,11 +83,7 @@ def _is_author(roles: Roles, report: QuarterlyReport) -> bool:
 
 def other_committee_members(report: QuarterlyReport):
     """The branch's active committee members other than the report's author: those who judge it."""
-    return (
-        Member.objects.filter(branch_id=report.branch_id, is_active=True)
-        .exclude(committee_role=Member.CommitteeRole.NONE)
-        .exclude(pk=report.member_id)
-    )
+    return committee_members(branch_id=report.branch_id, excluding=report.member_id)
 
 
 def falls_to_company(report: QuarterlyReport) -> bool:
