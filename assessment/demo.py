@@ -78,10 +78,10 @@ def build(*, seed: int = 2026, today: datetime.date | None = None) -> dict[str, 
     )
     roll.rate(last, rng, max_peers=LAST_YEAR_PEERS, keyed=False)
     results = results_compute(actor=None, period_id=last.pk).members
-    # Published last January, its follow-up talks long since held: none is opened here.
+    # Computed and published last January, its follow-up talks long since held: none is opened here.
+    published = datetime.datetime(today.year, 1, 20, 9, tzinfo=datetime.UTC)
     Period.objects.filter(pk=last.pk).update(
-        state=Period.State.PUBLISHED,
-        published_at=datetime.datetime(today.year, 1, 20, 9, tzinfo=datetime.UTC),
+        state=Period.State.PUBLISHED, computed_at=published - datetime.timedelta(days=5), published_at=published
     )
 
     period = Period.objects.create(
