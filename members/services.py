@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from partybuild.lib.errors import DomainError
 from partybuild.lib.xlsx import (
     COMMAND_MAX_BYTES,
     ROSTER_COMMAND_MAX_ROWS,
@@ -43,7 +44,7 @@ ROSTER_COMMAND_LIMITS = SheetLimits(
 )
 
 
-class ConcurrentEditError(Exception):
+class ConcurrentEditError(DomainError):
     """Someone else saved the record after this form was opened."""
 
     message = gettext_lazy(

@@ -4,13 +4,11 @@ Each service checks who is acting and the current state, locks the row it
 changes, saves, and records who did it.
 """
 
+from partybuild.lib.errors import DomainError
 
-class ActivityError(Exception):
+
+class ActivityError(DomainError):
     """A move that is not allowed now; the message says why, for the user."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
 
 
 class ConcurrentEditError(ActivityError):

@@ -1,9 +1,7 @@
 """Every write of the assessment app, one module per subject."""
 
+from partybuild.lib.errors import DomainError
 
-class AssessmentError(Exception):
+
+class AssessmentError(DomainError):
     """A move that is not allowed now; the message says why, for the user."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message

@@ -4,10 +4,8 @@ Each service checks who is acting and the current state, locks the row it
 changes, saves, and records who did it.
 """
 
+from partybuild.lib.errors import DomainError
 
-class StudyError(Exception):
+
+class StudyError(DomainError):
     """A move that is not allowed now; the message says why, for the user."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
