@@ -2,8 +2,7 @@ import hashlib
 from functools import cache
 
 from django.conf import settings
-
-from partybuild.lib.urls import object_url, route_url
+from django.urls import reverse
 
 from .roles import Roles, get_roles
 
@@ -45,7 +44,7 @@ def nav_key(request, user_roles: Roles) -> str:
     section = match.app_name if match else ""
     member_pk = user_roles.member.pk if user_roles.member else 0
     # The two menu entries that are marked active by the exact page.
-    here = "home" if request.path == route_url("home") else ""
-    if member_pk and request.path == object_url("members:detail", member_pk):
+    here = "home" if request.path == reverse("home") else ""
+    if member_pk and request.path == reverse("members:detail", args=[member_pk]):
         here = "mine"
     return f"{_release()}:{''.join('1' if flag else '0' for flag in flags)}:{member_pk}:{section}:{here}"

@@ -8,14 +8,11 @@ secretary or committee member their branch, an administrator everything.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
 
 from django.contrib.auth.models import AnonymousUser
-from django.db import connection
+from django.db.models import Exists, OuterRef
 
-from partybuild.lib.sql import ModelColumns, fetch_one, quote
-
-from .models import Branch, MassesRater, Member, PartyGroup, User
+from .models import MassesRater, Member, PartyGroup, User
 
 _CACHE_ATTR = "_partybuild_roles"
 
@@ -87,130 +84,38 @@ NO_ROLES = Roles()
 
 
 def get_roles(user: User | AnonymousUser) -> Roles:
-    """The user's roles, cached on the user object for the rest of the request (the
-    authentication backend, partybuild.auth, reads them with the user)."""
+    """The user's roles, read once and kept on the user object for the rest of the request:
+    one query (the user's member record with its branch and group, their masses-rater record
+    with its branch, whether they lead a group) and a second only for a group leader's
+    groups."""
     if not user.is_authenticated or not user.is_active:
         return NO_ROLES
     cached = getattr(user, _CACHE_ATTR, None)
-    if cached is not None:
-        return cached
-    person = read_person(user.pk)
-    roles = person.roles if person is not None else NO_ROLES
-    remember_roles(user, roles)
-    return roles
+    if cached is None:
+        cached = _read_roles(user)
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
 
 
-@dataclass(frozen=True)
-class Person:
-    """A user as a request needs them: the user, their roles, and any extra figures
-    the caller asked ``read_person`` for."""
-
-    user: User
-    roles: Roles
-    extras: tuple = ()
-
-
-def remember_roles(user: User, roles: Roles) -> None:
-    setattr(user, _CACHE_ATTR, roles)
-
-
-def read_person(user_id: int, extras: tuple[str, ...] = ()) -> Person | None:
-    """The user with their active member record (its branch and group), their active
-    masses-rater record (its branch) and whether they lead a group, in one statement;
-    ``extras`` are scalar SQL expressions over the user's row (alias ``u``), read in the
-    same statement. Group leaders pay a second query for their groups' ids.
-
-    Built in the ORM this cost more than the database takes to answer it, on every
-    request, so it is written once per process (and prepared once per connection)."""
-    statement = _person_statement(connection.vendor, extras)
-    row = fetch_one(statement.sql, [user_id])
-    if row is None:
-        return None
-    values = iter(row)
-
-    def take(columns: ModelColumns) -> list:
-        return [next(values) for _ in range(columns.width)]
-
-    user = statement.user.read(take(statement.user))
-    member_row, branch_row, group_row = take(statement.member), take(statement.branch), take(statement.group)
-    leads = bool(next(values))
-    rater_row, rater_branch_row = take(statement.rater), take(statement.rater_branch)
-    extra = tuple(values)
-    member = statement.member.read_joined(member_row)
-    if member is not None:
-        Member._meta.get_field("branch").set_cached_value(member, statement.branch.read(branch_row))
-        Member._meta.get_field("group").set_cached_value(member, statement.group.read_joined(group_row))
-    masses_rater = statement.rater.read_joined(rater_row)
-    if masses_rater is not None:
-        MassesRater._meta.get_field("branch").set_cached_value(
-            masses_rater, statement.rater_branch.read(rater_branch_row)
-        )
-    led = _groups_led_by(member.pk) if leads else frozenset()
-    roles = Roles(member=member, masses_rater=masses_rater, is_admin=user.is_staff, led_group_ids=led)
-    return Person(user=user, roles=roles, extras=extra)
-
-
-def _table(model) -> str:
-    return quote(model._meta.db_table)
-
-
-def _column(model, name: str) -> str:
-    return quote(model._meta.get_field(name).column)
-
-
-@dataclass(frozen=True)
-class _PersonStatement:
-    sql: str
-    user: ModelColumns
-    member: ModelColumns
-    branch: ModelColumns
-    group: ModelColumns
-    rater: ModelColumns
-    rater_branch: ModelColumns
-
-
-@cache
-def _person_statement(vendor: str, extras: tuple[str, ...]) -> _PersonStatement:
-    user, member, branch, group = (
-        ModelColumns(User, "u"),
-        ModelColumns(Member, "m"),
-        ModelColumns(Branch, "b"),
-        ModelColumns(PartyGroup, "g"),
+def _read_roles(user: User) -> Roles:
+    person = (
+        User.objects.select_related("member__branch", "member__group", "masses_rater__branch")
+        .annotate(leads=Exists(PartyGroup.objects.filter(leader__user=OuterRef("pk"), leader__is_active=True)))
+        .filter(pk=user.pk)
+        .first()
     )
-    rater, rater_branch = ModelColumns(MassesRater, "r"), ModelColumns(Branch, "rb")
-
-    def col(alias: str, model, name: str) -> str:
-        return f"{alias}.{_column(model, name)}"
-
-    def join(model, alias: str, on: str) -> str:
-        return f"LEFT OUTER JOIN {_table(model)} {alias} ON {on} "
-
-    leads = (
-        f"SELECT 1 FROM {_table(PartyGroup)} led WHERE {col('led', PartyGroup, 'leader')} = {col('m', Member, 'id')}"  # noqa: S608
-    )
-    sql = (
-        f"SELECT {user.sql}, {member.sql}, {branch.sql}, {group.sql}, EXISTS ({leads}), "  # noqa: S608 - names
-        f"{rater.sql}, {rater_branch.sql}{''.join(', ' + extra for extra in extras)} "
-        f"FROM {_table(User)} u "
-        + join(Member, "m", f"{col('m', Member, 'user')} = {col('u', User, 'id')} AND {col('m', Member, 'is_active')}")
-        + join(Branch, "b", f"{col('b', Branch, 'id')} = {col('m', Member, 'branch')}")
-        + join(PartyGroup, "g", f"{col('g', PartyGroup, 'id')} = {col('m', Member, 'group')}")
-        + join(
-            MassesRater,
-            "r",
-            f"{col('r', MassesRater, 'user')} = {col('u', User, 'id')} AND {col('r', MassesRater, 'is_active')}",
-        )
-        + join(Branch, "rb", f"{col('rb', Branch, 'id')} = {col('r', MassesRater, 'branch')}")
-        + f"WHERE {col('u', User, 'id')} = %s"
-    )
-    return _PersonStatement(sql, user, member, branch, group, rater, rater_branch)
-
-
-def _groups_led_by(member_id: int) -> frozenset[int]:
-    sql = f"SELECT {_column(PartyGroup, 'id')} FROM {_table(PartyGroup)} WHERE {_column(PartyGroup, 'leader')} = %s"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [member_id])
-        return frozenset(row[0] for row in cursor.fetchall())
+    if person is None:
+        return NO_ROLES
+    member = getattr(person, "member", None)
+    if member is not None and not member.is_active:
+        member = None
+    masses_rater = getattr(person, "masses_rater", None)
+    if masses_rater is not None and not masses_rater.is_active:
+        masses_rater = None
+    led = frozenset()
+    if member is not None and person.leads:
+        led = frozenset(PartyGroup.objects.filter(leader=member).values_list("pk", flat=True))
+    return Roles(member=member, masses_rater=masses_rater, is_admin=user.is_staff, led_group_ids=led)
 
 
 def committee_members(*, branch_id, excluding):

@@ -1,4 +1,4 @@
-"""Set-based writes the ORM has no word for, and reads it builds too slowly.
+"""Set-based writes the ORM has no word for, for the bulk paths.
 
 ``insert_rows`` is ``bulk_create`` for rows whose values are ready (ints, strings,
 Decimals, dates and datetimes already adapted for the connection), without building
@@ -11,22 +11,19 @@ multi-row INSERT statements as large as the database allows.
 then each foreign key checked once, by one join over the whole table, instead of by a
 trigger per written row (a quarter of building the demo company went to those).
 
-``ModelColumns`` is the other way round: the columns of a model under a table alias
-for a hand-written SELECT, and the instance made from them as the ORM would make it
-(the backend's converters applied). It is for the few queries every request runs,
-where building the query in the ORM costs more than the database answering it.
+They serve only the bulk paths ``make bench`` measures (computing results, imports,
+exports, the reminder fan-out, the demo seed); pages and single-record workflows use
+the ORM as it is.
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import connection
 from django.db.models import DateField, DateTimeField, JSONField, Model, QuerySet
 from django.utils import timezone
@@ -199,64 +196,3 @@ def foreign_keys_checked_at_end() -> Iterator[None]:
     with connection.cursor() as cursor:
         for table, name, definition in keys:
             cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}")
-
-
-class ModelColumns:
-    """A model's concrete columns under ``alias`` in a SELECT list, and ``read`` making
-    the instance from those values of a row, as ``QuerySet`` iteration would.
-
-    Build it once per process (the converters depend only on the database vendor), put
-    ``sql`` in the statement, and pass ``read`` the slice of each row it selected."""
-
-    def __init__(self, model: type[Model], alias: str):
-        self.model = model
-        fields = model._meta.concrete_fields
-        self.width = len(fields)
-        self.sql = ", ".join(f"{quote(alias)}.{quote(field.column)}" for field in fields)
-        self._names = [field.attname for field in fields]
-        self._pk_index = self._names.index(model._meta.pk.attname)
-        self._converters = []
-        for index, field in enumerate(fields):
-            column = field.get_col(alias)
-            functions = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
-            if functions:
-                self._converters.append((index, column, functions))
-
-    def read_joined(self, values: Sequence) -> Model | None:
-        """``read``, or None for the all-NULL columns of an outer join that matched no row."""
-        return None if values[self._pk_index] is None else self.read(values)
-
-    def read(self, values: Sequence) -> Model:
-        values = list(values)
-        for index, column, functions in self._converters:
-            value = values[index]
-            for function in functions:
-                value = function(value, column, connection)
-            values[index] = value
-        return self.model.from_db(connection.alias, self._names, values)
-
-
-def fetch_one(sql: str, params: Sequence) -> tuple | None:
-    """The first row of ``sql`` (``%s`` placeholders). On PostgreSQL with persistent
-    connections the statement is prepared once per connection and then only executed:
-    for the person statement every request runs, planning took four times as long as
-    executing (PREPARE outlives a rolled-back transaction, and a new connection is
-    noticed and prepared again)."""
-    persistent = connection.settings_dict.get("CONN_MAX_AGE") != 0
-    if connection.vendor != "postgresql" or not persistent or not settings.PREPARED_STATEMENTS:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchone()
-    name = "pb_" + hashlib.sha1(sql.encode(), usedforsecurity=False).hexdigest()[:20]
-    with connection.cursor() as cursor:
-        raw = connection.connection
-        prepared = getattr(connection, "_partybuild_prepared", None)
-        if prepared is None or prepared[0] is not raw:
-            prepared = connection._partybuild_prepared = (raw, set())
-        if name not in prepared[1]:
-            head, *rest = sql.split("%s")
-            numbered = head + "".join(f"${number}{part}" for number, part in enumerate(rest, 1))
-            cursor.execute(f"PREPARE {name} AS {numbered}")
-            prepared[1].add(name)
-        cursor.execute(f"EXECUTE {name} ({', '.join(['%s'] * len(params))})", params)
-        return cursor.fetchone()

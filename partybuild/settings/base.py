@@ -113,7 +113,6 @@ TEMPLATES = [
                 "members.context_processors.roles",
                 "reminders.context_processors.unread",
             ],
-            "libraries": {"routes": "partybuild.templatetags.routes"},
         },
     },
 ]
@@ -134,20 +133,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-# The statement every request runs (the person: partybuild.auth) is prepared once per
-# PostgreSQL connection when connections persist; off behind a pooler that hands each
-# transaction another server connection (PgBouncer's transaction mode).
-PREPARED_STATEMENTS = env.bool("PREPARED_STATEMENTS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "members.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    # ModelBackend, with the user of each request read by a statement written once.
-    "partybuild.auth.UserBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
-# Django's database sessions, the session of each request read the same way.
-SESSION_ENGINE = "partybuild.lib.sessions"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "partybuild.lib.passwords.MinimumLengthValidator"},

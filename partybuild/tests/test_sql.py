@@ -1,12 +1,10 @@
-"""insert_rows writes rows exactly as given, on either database (COPY on PostgreSQL);
-ModelColumns reads instances back exactly as the ORM makes them."""
+"""insert_rows writes rows exactly as given, on either database (COPY on PostgreSQL)."""
 
 import pytest
 from django.db import connection
 from django.utils import timezone
 
-from members.models import Member
-from partybuild.lib.sql import ModelColumns, insert_rows, quote
+from partybuild.lib.sql import insert_rows
 from reminders.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -29,44 +27,6 @@ def test_rows_land_exactly_as_given_whatever_the_characters(org):
     # An empty string stays an empty string, and None stays NULL.
     assert even.body == "" and odd.read_at is None
     assert odd.created_at == moment
-
-
-def test_model_columns_make_the_instances_the_orm_makes(org):
-    Member.objects.filter(pk=org.member_b.pk).update(group=None, full_on=None, email="")
-    columns = ModelColumns(Member, "m")
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {columns.sql} FROM {quote(Member._meta.db_table)} m ORDER BY m.id")  # noqa: S608
-        read = [columns.read(row) for row in cursor.fetchall()]
-    expected = list(Member.objects.order_by("pk"))
-    assert len(read) == len(expected) > 5
-    for got, want in zip(read, expected, strict=True):
-        for field in Member._meta.concrete_fields:
-            value, wanted = getattr(got, field.attname), getattr(want, field.attname)
-            # Same value and same type: a date stays a date and a flag a bool on SQLite too.
-            assert (value, type(value)) == (wanted, type(wanted)), field.name
-        assert not got._state.adding and got._state.db == want._state.db
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
-def test_fetch_one_prepares_once_per_connection_and_survives_a_rollback(org):
-    from django.db import transaction
-
-    from partybuild.lib.sql import fetch_one
-
-    sql = f"SELECT {quote('name')} FROM {quote(Member._meta.db_table)} WHERE {quote('id')} = %s"  # noqa: S608
-
-    def prepared() -> int:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ["%members_member%"])
-            return cursor.fetchone()[0]
-
-    before = prepared()
-    with transaction.atomic():
-        assert fetch_one(sql, [org.member.pk]) == (org.member.name,)
-        transaction.set_rollback(True)
-    assert prepared() == before + 1
-    assert fetch_one(sql, [org.groupmate.pk]) == (org.groupmate.name,) and prepared() == before + 1
-    assert fetch_one(sql, [-1]) is None
 
 
 def test_records_get_their_defaults_and_keep_json_dates_and_awkward_text(org):
