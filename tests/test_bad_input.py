@@ -49,7 +49,7 @@ from activities.models import PartyDay, PartyDayContribution, PartyDayParticipan
 from activities.services import partydays as partyday_services
 from activities.services import posts as post_services
 from activities.services import warmth as warmth_services
-from activities.tests.factories_a import PartyDayFactory, SuggestionFactory, image_upload
+from activities.tests.factories import PartyDayFactory, SuggestionFactory, image_upload
 from assessment.models import Card, Period, RaterGroup, SelfCheck
 from assessment.models.cards import CardKind
 from assessment.services import periods as period_services

@@ -18,7 +18,7 @@ from django.test import Client
 from django.urls import reverse
 
 from activities.models import PartyDay, Suggestion
-from activities.tests.factories_a import ParticipantFactory, PartyDayFactory, SuggestionFactory
+from activities.tests.factories import ParticipantFactory, PartyDayFactory, SuggestionFactory
 from assessment.models import Card, CardKind, RaterGroup, Rating
 from assessment.tests.factories import PeriodFactory, full_scores, rate
 from members.models import Member

@@ -47,7 +47,7 @@ from activities.models import (
     Recognition,
     ResponsibilityArea,
 )
-from activities.tests.factories_a import ParticipantFactory, PartyDayFactory, SuggestionFactory, image_bytes
+from activities.tests.factories import ParticipantFactory, PartyDayFactory, SuggestionFactory, image_bytes
 from assessment.models import Card as CardModel
 from assessment.models import CardItem, CardKind, MassesBallot, Period, RaterGroup, SelfCheck, SelfCheckEntry
 from assessment.services import results as result_services

@@ -5,7 +5,7 @@ import datetime
 
 from django.urls import reverse
 
-from activities import demo_a
+from activities.demo import suggestions_partydays
 from activities.models import PartyDay, PartyDayContribution, PartyDayParticipant, Suggestion
 from members import demo
 
@@ -14,7 +14,7 @@ TODAY = datetime.date(2026, 5, 20)
 
 def build(seed=7):
     demo.build(members=30, seed=seed, today=TODAY)
-    return demo_a.build(seed=seed, today=TODAY)
+    return suggestions_partydays.build(seed=seed, today=TODAY)
 
 
 def test_demo_covers_every_state_and_kind(db):
@@ -45,9 +45,9 @@ def test_threads_match_their_suggestions(db):
 def test_same_seed_same_data(db):
     first = build(seed=3)
     rows = list(Suggestion.objects.order_by("pk").values_list("title", "status", "member__employee_no"))
-    demo_a.reset()
+    suggestions_partydays.reset()
     assert not Suggestion.objects.exists() and not PartyDay.objects.exists()
-    assert demo_a.build(seed=3, today=TODAY) == first
+    assert suggestions_partydays.build(seed=3, today=TODAY) == first
     assert list(Suggestion.objects.order_by("pk").values_list("title", "status", "member__employee_no")) == rows
 
 

@@ -13,7 +13,7 @@ from PIL import Image
 from activities.models import PartyDay, PartyDayContribution, PartyDayLog, PartyDayParticipant, PartyDayPhoto
 from activities.services import ActivityError, ConcurrentEditError
 from activities.services import partydays as services
-from activities.tests.factories_a import ParticipantFactory, PartyDayFactory, image_bytes, image_upload
+from activities.tests.factories import ParticipantFactory, PartyDayFactory, image_bytes, image_upload
 
 St = PartyDay.Status
 Kind = PartyDay.Kind

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from activities.models import PartyDay, PartyDayContribution, PartyDayParticipant, PartyDayPhoto
 from activities.services import partydays as services
-from activities.tests.factories_a import ParticipantFactory, PartyDayFactory, image_bytes, image_upload
+from activities.tests.factories import ParticipantFactory, PartyDayFactory, image_bytes, image_upload
 from members.tests.factories import MemberFactory
 
 St = PartyDay.Status

@@ -9,7 +9,7 @@ from django.utils import timezone
 from activities.models import Suggestion
 from activities.selectors import suggestions as selectors
 from activities.selectors.suggestions import SuggestionFilters
-from activities.tests.factories_a import SuggestionFactory
+from activities.tests.factories import SuggestionFactory
 
 S = Suggestion.Status
 

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from activities.models import Suggestion, SuggestionEntry
 from activities.services import ActivityError, ConcurrentEditError
 from activities.services import suggestions as services
-from activities.tests.factories_a import SuggestionFactory
+from activities.tests.factories import SuggestionFactory
 from partybuild.lib.quarters import Quarter
 
 S = Suggestion.Status

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from activities.models import Suggestion
 from activities.services import suggestions as services
-from activities.tests.factories_a import SuggestionFactory
+from activities.tests.factories import SuggestionFactory
 from members.tests.factories import MemberFactory
 
 S = Suggestion.Status

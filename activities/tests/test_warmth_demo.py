@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.models import Count, F
 from django.test.utils import CaptureQueriesContext
 
-from activities import demo_b
+from activities.demo import posts_warmth
 from activities.models import ContactPoint, HelpRecord, PioneerPost, Recognition, ResponsibilityArea
 from activities.selectors import warmth as warmth_selectors
 from members import demo
@@ -30,7 +30,7 @@ def snapshot() -> list:
 
 def test_demo_builds_every_kind_of_record():
     demo.build(members=60, seed=7, today=TODAY)
-    summary = demo_b.build(seed=7, today=TODAY)
+    summary = posts_warmth.build(seed=7, today=TODAY)
     assert summary["pioneer_posts"] == PioneerPost.objects.count() > 0
     assert summary["recognitions"] == Recognition.objects.count() > 0
     assert summary["areas"] == ResponsibilityArea.objects.count() > 0
@@ -66,23 +66,23 @@ def test_demo_builds_every_kind_of_record():
 
 def test_demo_is_deterministic():
     demo.build(members=40, seed=3, today=TODAY)
-    demo_b.build(seed=3, today=TODAY)
+    posts_warmth.build(seed=3, today=TODAY)
     first = snapshot()
-    demo_b.reset()
+    posts_warmth.reset()
     assert not HelpRecord.objects.exists() and not PioneerPost.objects.exists()
-    demo_b.build(seed=3, today=TODAY)
+    posts_warmth.build(seed=3, today=TODAY)
     assert snapshot() == first
 
 
 def test_demo_issues_no_query_per_member():
     demo.build(members=30, seed=5, today=TODAY)
     with CaptureQueriesContext(connection) as small:
-        demo_b.build(seed=5, today=TODAY)
-    demo_b.reset()
+        posts_warmth.build(seed=5, today=TODAY)
+    posts_warmth.reset()
     demo.reset()
     demo.build(members=300, seed=5, today=TODAY)
     with CaptureQueriesContext(connection) as large:
-        demo_b.build(seed=5, today=TODAY)
+        posts_warmth.build(seed=5, today=TODAY)
     # Rows go in batches (SQLite caps a batch by its variable limit): ten times the
     # members is a few more inserts, nowhere near one query per member.
     assert len(small.captured_queries) < 30

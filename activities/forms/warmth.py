@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from partybuild.lib.forms import HiddenErrorsAbove, RecordDateField
 from partybuild.lib.quarters import Quarter
 
-from .forms_posts import _FilterForm
-from .models import ContactPoint, HelpRecord, ResponsibilityArea
+from ..models import ContactPoint, HelpRecord, ResponsibilityArea
+from .posts import _FilterForm
 
 
 class ResponsibilityAreaForm(HiddenErrorsAbove, forms.ModelForm):

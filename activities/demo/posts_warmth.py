@@ -22,7 +22,7 @@ from simple_history.utils import bulk_create_with_history
 from members.models import Member
 from partybuild.lib.quarters import Quarter
 
-from .models import ContactPoint, HelpRecord, PioneerPost, Recognition, ResponsibilityArea
+from ..models import ContactPoint, HelpRecord, PioneerPost, Recognition, ResponsibilityArea
 
 BATCH = 5000
 Kind = HelpRecord.Kind

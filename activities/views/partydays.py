@@ -17,10 +17,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from members import selectors as member_selectors
 from members.roles import get_roles
-from members.views import paginate
 from partybuild.lib.forms import add_service_errors as _add_errors
+from partybuild.lib.pagination import paginate
 
-from .forms_partydays import (
+from ..forms.partydays import (
     BranchChoiceForm,
     CancelForm,
     ContributionForm,
@@ -31,10 +31,10 @@ from .forms_partydays import (
     RecordForm,
     ReflectionForm,
 )
-from .models import PartyDay, PartyDayParticipant
-from .selectors import partydays as selectors
-from .services import ActivityError
-from .services import partydays as services
+from ..models import PartyDay, PartyDayParticipant
+from ..selectors import partydays as selectors
+from ..services import ActivityError
+from ..services import partydays as services
 
 
 def _detail_url(day: PartyDay, anchor: str = "") -> str:

@@ -20,7 +20,7 @@ from simple_history.utils import bulk_create_with_history
 from members.models import Branch, Member, User
 from partybuild.lib.quarters import Quarter
 
-from .models import PartyDay, PartyDayContribution, PartyDayLog, PartyDayParticipant, Suggestion, SuggestionEntry
+from ..models import PartyDay, PartyDayContribution, PartyDayLog, PartyDayParticipant, Suggestion, SuggestionEntry
 
 DEMO_BRANCHES = 30
 SUGGESTIONS_PER_BRANCH = 12

@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from members.models import Branch, Member, PartyGroup
 from partybuild.lib.forms import HiddenErrorsAbove, ModelMultipleChoiceField, RecordDateField, RowsFormSet
 
-from .models import PartyDay, PartyDayContribution, PartyDayParticipant
-from .selectors.partydays import PartyDayFilters
-from .services.partydays import PHOTO_MAX_BYTES, PlanInput
+from ..models import PartyDay, PartyDayContribution, PartyDayParticipant
+from ..selectors.partydays import PartyDayFilters
+from ..services.partydays import PHOTO_MAX_BYTES, PlanInput
 
 
 class MembersField(ModelMultipleChoiceField):

@@ -19,14 +19,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from members import selectors as member_selectors
 from members.roles import get_roles
-from members.views import paginate
 from partybuild.lib.forms import add_service_errors as _add_errors
+from partybuild.lib.pagination import paginate
 
-from .forms_suggestions import SuggestionFilterForm, SuggestionForm, ThreadForm
-from .models import Suggestion
-from .selectors import suggestions as selectors
-from .services import ActivityError
-from .services import suggestions as services
+from ..forms.suggestions import SuggestionFilterForm, SuggestionForm, ThreadForm
+from ..models import Suggestion
+from ..selectors import suggestions as selectors
+from ..services import ActivityError
+from ..services import suggestions as services
 
 CONTENT_FIELDS = ["title", "situation", "problem", "suggestion"]
 

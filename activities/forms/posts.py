@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from members.models import Branch, Member, PartyGroup
 from partybuild.lib.forms import HiddenErrorsAbove, RecordDateField
 
-from .models import PioneerPost, Recognition
+from ..models import PioneerPost, Recognition
 
 
 class MemberChoiceField(forms.ModelChoiceField):

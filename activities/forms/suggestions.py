@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from members.models import Branch, PartyGroup
 from partybuild.lib.forms import HiddenErrorsAbove
 
-from .models import Suggestion
-from .selectors.suggestions import SuggestionFilters
+from ..models import Suggestion
+from ..selectors.suggestions import SuggestionFilters
 
 
 class SuggestionForm(HiddenErrorsAbove, forms.ModelForm):

@@ -23,16 +23,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 from members import selectors as member_selectors
 from members.models import Member
 from members.roles import get_roles
-from members.views import paginate
+from partybuild.lib.pagination import paginate
 from partybuild.lib.quarters import Quarter, recent_quarters
 
-from .forms_warmth import ContactFilterForm, ContactPointForm, HelpFilterForm, HelpRecordForm, ResponsibilityAreaForm
-from .models import HelpRecord
-from .selectors import posts as post_selectors
-from .selectors import warmth as selectors
-from .services import ActivityError
-from .services import warmth as services
-from .views_posts import add_errors, filter_choices, query_without_page, require_member_or_admin
+from ..forms.warmth import ContactFilterForm, ContactPointForm, HelpFilterForm, HelpRecordForm, ResponsibilityAreaForm
+from ..models import HelpRecord
+from ..selectors import posts as post_selectors
+from ..selectors import warmth as selectors
+from ..services import ActivityError
+from ..services import warmth as services
+from .posts import add_errors, filter_choices, query_without_page, require_member_or_admin
 
 Kind = HelpRecord.Kind
 BOARD_VIEWS = ("missing", "all")

@@ -23,10 +23,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from members import selectors as member_selectors
 from members.models import Branch, Member, PartyGroup
 from members.roles import Roles, get_roles
-from members.views import paginate
 from partybuild.lib.forms import add_service_errors as add_errors
+from partybuild.lib.pagination import paginate
 
-from .forms_posts import (
+from ..forms.posts import (
     BranchChoiceForm,
     PioneerPostEndForm,
     PioneerPostFilterForm,
@@ -35,10 +35,10 @@ from .forms_posts import (
     RecognitionForm,
     branch_members,
 )
-from .models import PioneerPost, Recognition
-from .selectors import posts as selectors
-from .services import ActivityError
-from .services import posts as services
+from ..models import PioneerPost, Recognition
+from ..selectors import posts as selectors
+from ..services import ActivityError
+from ..services import posts as services
 
 
 def require_member_or_admin(roles: Roles) -> None:
