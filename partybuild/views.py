@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from assessment.views_home import home_context as assessment_home
+from assessment.views.home import home_context as assessment_home
 from members.roles import get_roles
 from members.views import home_context as roster_home
 from study.views.home import home_context as study_home

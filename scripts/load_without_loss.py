@@ -440,8 +440,8 @@ def wait_for_server(port: int, proc: subprocess.Popen, timeout: float = 60) -> N
 
 def pick_tasks(count: int) -> list[Task]:
     """Members with a login, a report they may still edit this quarter, and peers to rate."""
-    from assessment.eligibility import peers_of
     from assessment.models import Period
+    from assessment.selectors.eligibility import peers_of
     from assessment.services.ratings import rubric_items
     from members.models import Member as MemberModel
     from partybuild.lib.quarters import Quarter

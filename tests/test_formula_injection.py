@@ -87,7 +87,7 @@ def test_neutralise_formula_leaves_other_values_alone(value):
 
 
 def test_the_rankings_workbook_writes_names_as_text(org, named):
-    from assessment.exports import rankings_export
+    from assessment.services.rankings_export import rankings_export
     from assessment.services.results import results_compute
     from assessment.tests.factories import PeriodFactory, closed, rate
 

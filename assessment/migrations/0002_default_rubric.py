@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 def load_default_rubric(apps, schema_editor):
-    from assessment.defaults import DEFAULT_RUBRIC, DEFAULT_RUBRIC_NAME
+    from assessment.default_rubric import DEFAULT_RUBRIC, DEFAULT_RUBRIC_NAME
 
     Rubric = apps.get_model("assessment", "Rubric")
     RubricArea = apps.get_model("assessment", "RubricArea")
@@ -21,7 +21,7 @@ def load_default_rubric(apps, schema_editor):
 
 
 def remove_default_rubric(apps, schema_editor):
-    from assessment.defaults import DEFAULT_RUBRIC_NAME
+    from assessment.default_rubric import DEFAULT_RUBRIC_NAME
 
     apps.get_model("assessment", "Rubric").objects.filter(name=DEFAULT_RUBRIC_NAME, periods__isnull=True).delete()
 

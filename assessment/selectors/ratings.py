@@ -8,8 +8,8 @@ from members.models import Member
 from members.roles import Roles, committee_members
 
 from ..anonymity import rater_keys
-from ..eligibility import masses_ratees, peers_of
 from ..models import Period, RaterGroup, Rating
+from .eligibility import masses_ratees, peers_of
 
 
 def open_periods() -> QuerySet[Period]:

@@ -194,7 +194,7 @@ def rubric_item_update(*, actor: User | None, item_id: int, data: dict[str, Any]
 def rubric_default() -> Rubric:
     """The shipped default rubric, loaded by a migration; rebuilt from the same data if
     it was removed (a test database flushed between tests loses migration data)."""
-    from ..defaults import DEFAULT_RUBRIC, DEFAULT_RUBRIC_NAME
+    from ..default_rubric import DEFAULT_RUBRIC, DEFAULT_RUBRIC_NAME
 
     rubric = Rubric.objects.filter(name=DEFAULT_RUBRIC_NAME).first()
     if rubric is not None:

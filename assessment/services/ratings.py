@@ -18,8 +18,8 @@ from members.roles import get_roles
 
 from .. import scoring
 from ..anonymity import rater_keys
-from ..eligibility import groups_actor_may_rate_as
 from ..models import ANONYMOUS_GROUPS, MassesBallot, Period, RaterGroup, Rating, RatingChannel, RubricItem
+from ..selectors.eligibility import groups_actor_may_rate_as
 from . import AssessmentError
 
 SCORE_MESSAGES = {

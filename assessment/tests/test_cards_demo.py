@@ -10,7 +10,7 @@ from django.db import connection
 from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 
-from assessment.demo_cards import build_cards, reset_cards
+from assessment.demo.cards import build_cards, reset_cards
 from assessment.models import Card, CardItem, CardLog, SelfCheck, SelfCheckEntry
 from members import demo
 

@@ -12,7 +12,7 @@ import pytest
 from django.utils.translation import override
 from playwright.sync_api import Browser, Page, expect
 
-from assessment import demo as assessment_demo
+from assessment.demo import ratings as assessment_demo
 from assessment.models import MassesBallot, Period, Rating, Result
 from assessment.tests.factories import given_by
 from members.models import Member

@@ -13,7 +13,7 @@ import pytest
 from django.apps import apps
 from playwright.sync_api import Browser, Page, expect
 
-from assessment.defaults import DEFAULT_RUBRIC_NAME
+from assessment.default_rubric import DEFAULT_RUBRIC_NAME
 from assessment.models import Period, RaterGroup, Result, Rubric
 from assessment.tests.factories import PeriodFactory, rate
 from members.models import MassesRater, Member

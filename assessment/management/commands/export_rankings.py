@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from assessment.exports import rankings_export
+from assessment.services.rankings_export import rankings_export
 
 from ._excel import branch_by_name, output_file, period_by_code
 

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partybuild.lib.forms import HiddenErrorsAbove
 
-from .models import RubricItem
+from ..models import RubricItem
 
 
 class RatingForm(HiddenErrorsAbove, forms.Form):

@@ -18,14 +18,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from members import selectors as member_selectors
 from members.models import MassesRater, Member
 from members.roles import get_roles
-from members.views import paginate
+from partybuild.lib.pagination import paginate
 
-from .eligibility import groups_actor_may_rate_as
-from .forms_ratings import RatingForm
-from .models import MassesBallot, Period, RaterGroup, Rating, RatingChannel
-from .selectors import ratings as selectors
-from .services import AssessmentError
-from .services import ratings as services
+from ..forms.ratings import RatingForm
+from ..models import MassesBallot, Period, RaterGroup, Rating, RatingChannel
+from ..selectors import ratings as selectors
+from ..selectors.eligibility import groups_actor_may_rate_as
+from ..services import AssessmentError
+from ..services import ratings as services
 
 GROUP_LABELS = dict(RaterGroup.choices)
 

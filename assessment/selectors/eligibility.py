@@ -17,7 +17,7 @@ from django.db.models import QuerySet
 from members.models import MassesRater, Member
 from members.roles import Roles, committee_members
 
-from .models import RaterGroup
+from ..models import RaterGroup
 
 
 def peers_of(member: Member) -> QuerySet[Member]:

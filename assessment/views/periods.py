@@ -19,15 +19,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from members.models import Branch
 from members.roles import get_roles
-from members.views import paginate
 from partybuild.lib.forms import add_service_errors as _form_errors
+from partybuild.lib.pagination import paginate
 
-from .forms_periods import PeriodForm, RubricCopyForm, RubricItemForm
-from .models import Period
-from .selectors import results as selectors
-from .services import AssessmentError
-from .services import periods as period_services
-from .services import results as result_services
+from ..forms.periods import PeriodForm, RubricCopyForm, RubricItemForm
+from ..models import Period
+from ..selectors import results as selectors
+from ..services import AssessmentError
+from ..services import periods as period_services
+from ..services import results as result_services
 
 
 def _require_admin(request: HttpRequest) -> None:

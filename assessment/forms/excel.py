@@ -1,4 +1,4 @@
-"""The upload form of the paper-ballot import (kept beside views_excel.py)."""
+"""The upload form of the paper-ballot import (the view is in views/excel.py)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _

@@ -15,10 +15,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from members import selectors as member_selectors
 from members.roles import get_roles
-from members.views import paginate
 from partybuild.lib.forms import add_service_errors as _form_errors
+from partybuild.lib.pagination import paginate
 
-from .forms_cards import (
+from ..forms.cards import (
     CardApproveForm,
     CardHeaderForm,
     CardReturnForm,
@@ -27,11 +27,11 @@ from .forms_cards import (
     TaskForm,
     section_formsets,
 )
-from .models import CARD_TEMPLATES, Card, CardKind, Checkpoint, SelfCheck
-from .models.cards import checkpoint_opens
-from .selectors import cards as selectors
-from .services import AssessmentError
-from .services import cards as services
+from ..models import CARD_TEMPLATES, Card, CardKind, Checkpoint, SelfCheck
+from ..models.cards import checkpoint_opens
+from ..selectors import cards as selectors
+from ..services import AssessmentError
+from ..services import cards as services
 
 # The pages each kind has of its own, by URL name.
 KIND_PAGES = {

@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 from members import selectors as member_selectors
 from members.models import Branch, Member, PartyGroup
 from members.roles import get_roles
-from members.views import paginate
+from partybuild.lib.pagination import paginate
 
-from .models import Period
-from .selectors import results as selectors
+from ..models import Period
+from ..selectors import results as selectors
 
 RANKING_PAGE = 50
 BOARD_PAGE = 240

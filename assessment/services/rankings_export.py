@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 
 from members.models import Branch
 
-from .models import Period, Result
-from .selectors.results import ANONYMITY_MIN
+from ..models import Period, Result
+from ..selectors.results import ANONYMITY_MIN
 
 CHUNK_SIZE = 2000
 

@@ -6,8 +6,8 @@ from django.http import HttpRequest
 from members.models import Member
 from members.roles import Roles
 
-from .models import RaterGroup, Rating
-from .selectors import ratings as selectors
+from ..models import RaterGroup, Rating
+from ..selectors import ratings as selectors
 
 
 def home_context(request: HttpRequest, roles: Roles) -> dict:

@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from partybuild.lib.forms import HiddenErrorsAbove, RecordDateField
 
-from . import scoring
-from .models import Period, RubricItem
+from .. import scoring
+from ..models import Period, RubricItem
 
 WEIGHT_FIELDS = ("weight_self", "weight_peer", "weight_masses", "weight_org")
 # The code goes into URLs and onto the command line (compute_results --period CODE).

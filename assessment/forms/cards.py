@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from partybuild.lib.forms import HiddenErrorsAbove
 
-from .models import Card, CardItem, CardTemplate, CheckResult, SelfCheck
-from .services.cards import MAX_ITEMS_PER_SECTION, MAX_TEXT
+from ..models import Card, CardItem, CardTemplate, CheckResult, SelfCheck
+from ..services.cards import MAX_ITEMS_PER_SECTION, MAX_TEXT
 
 
 class CardHeaderForm(HiddenErrorsAbove, forms.Form):

@@ -25,7 +25,7 @@ from django.utils import timezone
 from members.models import Member, User
 from partybuild.lib.quarters import Quarter
 
-from .models import GOAL_CARD, Card, CardItem, CardLog, SelfCheck, SelfCheckEntry
+from ..models import GOAL_CARD, Card, CardItem, CardLog, SelfCheck, SelfCheckEntry
 
 CS = Card.Status
 KS = SelfCheck.Status

@@ -21,10 +21,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from members.models import Branch, User
 from members.roles import get_roles
 
-from .exports import rankings_export
-from .forms_excel import RatingsUploadForm
-from .models import Period
-from .services import AssessmentError, ballots_paper
+from ..forms.excel import RatingsUploadForm
+from ..models import Period
+from ..services import AssessmentError, ballots_paper
+from ..services.rankings_export import rankings_export
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 IMPORT_DIR = Path(settings.VAR_DIR) / "imports"
