@@ -4,6 +4,9 @@ from . import views
 
 app_name = "members"
 
+# A member's history (members:history) gathers records of every app: the composition root
+# adds it to these pages (partybuild/urls.py).
+
 urlpatterns = [
     path("", views.member_list, name="list"),
     path("new/", views.member_create, name="create"),
@@ -14,5 +17,4 @@ urlpatterns = [
     path("<int:pk>/", views.member_detail, name="detail"),
     path("<int:pk>/edit/", views.member_edit, name="edit"),
     path("<int:pk>/login/", views.member_login, name="login"),
-    path("<int:pk>/history/", views.member_history, name="history"),
 ]

@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,23 +15,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from partybuild.lib.forms import add_service_errors as _add_errors
+from partybuild.lib.pagination import paginate
 
-from . import selectors, services, timeline
+from . import selectors, services
 from .filters import MemberFilter
 from .forms import MEMBER_FIELDS, LoginForm, MemberForm, RosterUploadForm
 from .roles import get_roles
 
-PAGE_SIZE = 25
 IMPORT_DIR = Path(settings.VAR_DIR) / "imports"
-
-
-def paginate(request: HttpRequest, queryset, per_page: int = PAGE_SIZE, *, count: int | None = None):
-    """The requested page; ``count``, when the view has counted the rows already, spares
-    the paginator its own COUNT."""
-    paginator = Paginator(queryset, per_page)
-    if count is not None:
-        paginator.count = count
-    return paginator.get_page(request.GET.get("page"))
 
 
 def home_context(request: HttpRequest, roles) -> dict:
@@ -167,18 +157,6 @@ def member_login(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("members:detail", pk=member.pk)
     return render(request, "members/member_login.html", {"form": form, "member": member})
-
-
-@login_required
-def member_history(request: HttpRequest, pk: int) -> HttpResponse:
-    """Everything that happened to the member's records, newest first (administrators only)."""
-    member = selectors.member_history_get_for_user(user=request.user, pk=pk)
-    page = paginate(request, timeline.member_timeline(member=member))
-    rows = timeline.timeline_rows(list(page.object_list))
-    anonymous = timeline.anonymous_ratings_received(member=member)
-    return render(
-        request, "members/member_history.html", {"member": member, "page": page, "rows": rows, "anonymous": anonymous}
-    )
 
 
 @login_required

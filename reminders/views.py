@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from members.views import paginate
+from partybuild.lib.pagination import paginate
 
 from .models import Notification
 from .selectors import unread_count

@@ -1,6 +1,6 @@
-from django.urls import include, path
+from django.urls import path
 
-from .views import reports, sessions, talks
+from .views import meetings, reports, sessions, talks
 
 app_name = "study"
 
@@ -29,5 +29,18 @@ urlpatterns = [
     path("talks/", talks.talk_list, name="talk_list"),
     path("talks/<int:pk>/", talks.talk_detail, name="talk_detail"),
     # Criticism meetings
-    path("meetings/", include("study.urls_meetings")),
+    path("meetings/", meetings.meeting_list, name="meeting_list"),
+    path("meetings/new/", meetings.meeting_create, name="meeting_create"),
+    path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting_detail"),
+    path("meetings/<int:pk>/edit/", meetings.meeting_edit, name="meeting_edit"),
+    # One's own self-criticism, or (for the committee) a named participant's.
+    path("meetings/<int:pk>/self-criticism/", meetings.meeting_self_criticism, name="meeting_self_criticism"),
+    path(
+        "meetings/<int:pk>/self-criticism/<int:member_pk>/",
+        meetings.meeting_self_criticism,
+        name="meeting_self_criticism",
+    ),
+    path("meetings/<int:pk>/criticisms/new/", meetings.meeting_criticism, name="meeting_criticism"),
+    path("meetings/<int:pk>/items/new/", meetings.meeting_item_add, name="meeting_item_add"),
+    path("meetings/<int:pk>/items/<int:item_pk>/", meetings.meeting_item_update, name="meeting_item_update"),
 ]

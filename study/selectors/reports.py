@@ -18,15 +18,6 @@ Status = QuarterlyReport.Status
 NOT_STARTED = "not_started"
 BOARD_STATES = [NOT_STARTED, Status.DRAFT, Status.WITH_GROUP, Status.WITH_BRANCH, Status.RETURNED, Status.APPROVED]
 STATE_LABELS = {NOT_STARTED: gettext_lazy("Not started"), **dict(Status.choices)}
-# The badge of each state, as study/partials/state_badge.html draws it.
-STATE_BADGES = {
-    NOT_STARTED: "text-bg-light border text-muted",
-    Status.DRAFT: "text-bg-secondary",
-    Status.WITH_GROUP: "text-bg-info",
-    Status.WITH_BRANCH: "text-bg-primary",
-    Status.RETURNED: "text-bg-danger",
-    Status.APPROVED: "text-bg-success",
-}
 
 
 def _report_scope(roles: Roles) -> Q | None:

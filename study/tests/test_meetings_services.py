@@ -622,7 +622,7 @@ def test_open_items_are_listed_overdue_first(org):
 def test_demo_meeting_has_everything_a_recorded_meeting_has(org):
     import random
 
-    from study.demo_meetings import build_meeting
+    from study.demo.meetings import build_meeting
 
     members = list(Member.objects.filter(branch=org.branch_a))
     meeting = build_meeting(branch=org.branch_a, members=[*members, org.member_b], today=today(), rng=random.Random(7))

@@ -18,8 +18,8 @@ from django.views.decorators.http import require_http_methods
 
 from members import selectors as member_selectors
 from members.roles import get_roles
-from members.views import paginate
 from partybuild.lib.forms import add_service_errors as _add_errors
+from partybuild.lib.pagination import paginate
 
 from ..forms.meetings import (
     BranchChoiceForm,

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_http_methods
 
 from members import selectors as member_selectors
 from members.roles import get_roles
-from members.views import paginate
 from partybuild.lib.forms import add_service_errors as _errors
+from partybuild.lib.pagination import paginate
 from partybuild.lib.quarters import Quarter, recent_quarters
 
 from ..forms.sessions import AttendanceFormSet, SessionForm, SessionVersionForm

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from members.roles import get_roles
-from members.views import paginate
+from partybuild.lib.pagination import paginate
 
 from ..forms.talks import TalkRecordForm
 from ..models import Talk

@@ -16,7 +16,7 @@ from simple_history.utils import bulk_create_with_history
 
 from members.models import Branch, Member
 
-from .models import Criticism, CriticismMeeting, RectificationItem, RectificationUpdate, SelfCriticism
+from ..models import Criticism, CriticismMeeting, RectificationItem, RectificationUpdate, SelfCriticism
 
 STUDY_PROBLEMS = [
     "理论学习的自觉性还不够强，存在“工作忙时少学、工作闲时多学”的现象，学习党的创新理论满足于读原文、记笔记，"

@@ -5,11 +5,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from activities import demo_a as activities_demo_a
-from activities import demo_b as activities_demo_b
-from assessment import demo as assessment_demo
-from assessment import demo_cards
-from members import demo
+from activities.demo import posts_warmth as posts_warmth_demo
+from activities.demo import suggestions_partydays as suggestions_demo
+from assessment.demo import cards as cards_demo
+from assessment.demo import pledges as pledges_demo
+from assessment.demo import ratings as ratings_demo
+from members import demo as roster_demo
 from members.models import Branch, Member
 from partybuild.lib.sql import foreign_keys_checked_at_end
 from study import demo as study_demo
@@ -18,6 +19,9 @@ MIN_MEMBERS = 30
 
 
 class Command(BaseCommand):
+    """The demo company of every app, built in the order their records point at each other
+    (the roster first); it lives in the composition root because it calls every app."""
+
     help = "Build a deterministic demo company with one login per role."
 
     def add_arguments(self, parser):
@@ -37,23 +41,23 @@ class Command(BaseCommand):
             raise CommandError(_("The database already has a roster. Use --reset to replace it with the demo data."))
         with transaction.atomic():
             if reset:
-                activities_demo_a.reset()
-                activities_demo_b.reset()
-                demo_cards.reset_cards()
-                assessment_demo.reset()
+                suggestions_demo.reset()
+                posts_warmth_demo.reset()
+                cards_demo.reset_cards()
+                ratings_demo.reset()
                 study_demo.reset()
-                demo.reset()
+                roster_demo.reset()
             with foreign_keys_checked_at_end():
-                summary = demo.build(members=members, seed=seed)
+                summary = roster_demo.build(members=members, seed=seed)
                 study = study_demo.build(seed=seed)
-                assessment = assessment_demo.build(seed=seed)
+                assessment = ratings_demo.build(seed=seed)
                 today = timezone.localdate()
-                assessment["pledges"] = assessment_demo.build_pledges(year=today.year, seed=seed)
+                assessment["pledges"] = pledges_demo.build_pledges(year=today.year, seed=seed)
                 rng = random.Random(seed * 13 + 1)  # noqa: S311 - demo data, not secrets
-                assessment.update(demo_cards.build_cards(year=today.year, today=today, rng=rng))
+                assessment.update(cards_demo.build_cards(year=today.year, today=today, rng=rng))
                 activities = {
-                    **activities_demo_a.build(seed=seed, today=today),
-                    **activities_demo_b.build(seed=seed, today=today),
+                    **suggestions_demo.build(seed=seed, today=today),
+                    **posts_warmth_demo.build(seed=seed, today=today),
                 }
         self.stdout.write(
             self.style.SUCCESS(
@@ -90,7 +94,7 @@ class Command(BaseCommand):
             )
             % activities
         )
-        self.stdout.write(_("Demo logins (password %(password)s):") % {"password": demo.DEMO_PASSWORD})
+        self.stdout.write(_("Demo logins (password %(password)s):") % {"password": roster_demo.DEMO_PASSWORD})
         for username, who in summary.logins.items():
             self.stdout.write(f"  {username:<11} {who}")
         self.stdout.write(_("Every other member logs in with their employee number and the same password."))

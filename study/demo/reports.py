@@ -1,7 +1,7 @@
 """Demo data for Platform 1: past study sessions with attendance, this quarter's
 reports in every state (with their history), last quarter's approved reports
-whose open measures carry over, talks from returned reports, and one
-criticism meeting. Everything is inserted in bulk."""
+whose open measures carry over, talks from returned reports, and (study.demo.meetings)
+one criticism meeting. Everything is inserted in bulk."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from members.models import Member, PartyGroup, User
 from partybuild.lib.quarters import Quarter
 from partybuild.lib.sql import insert_records, insert_rows
 
-from .models import (
+from ..models import (
     Attendance,
     CriticismMeeting,
     QuarterlyReport,
@@ -25,6 +25,7 @@ from .models import (
     StudySession,
     Talk,
 )
+from .meetings import build_meeting
 
 S = QuarterlyReport.Status
 # The states this quarter's reports cycle through, "not started" being no report.
@@ -298,8 +299,6 @@ def build(*, seed: int = 2026, today: datetime.date | None = None) -> dict[str, 
     meetings = 0
     first_branch = next(iter(by_branch), None)
     if first_branch is not None:
-        from .demo_meetings import build_meeting
-
         branch = Member.objects.get(pk=by_branch[first_branch][0]["pk"]).branch
         participants = list(Member.objects.filter(branch_id=first_branch, is_active=True).order_by("employee_no")[:8])
         build_meeting(branch=branch, members=participants, today=today, rng=rng)

@@ -1,5 +1,8 @@
 """One member's history in one timeline, for administrators.
 
+It gathers the records of every app (the roster, study, the evaluation), so it lives in
+the composition root, where the apps come together; members itself imports no other app.
+
 The audit history is spread over the historical tables of each kind of record:
 the roster row, the member's quarterly reports, talks, results (with their flags),
 cards, and the ratings the member received. The page shows them newest first in
@@ -26,10 +29,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from assessment.models import ANONYMOUS_GROUPS, Card, Period, RaterGroup, Rating, Result
+from members.models import Branch, Member, PartyGroup
 from partybuild.lib.quarters import Quarter
 from study.models import QuarterlyReport, Talk
-
-from .models import Branch, Member, PartyGroup
 
 # A filter value no historical row has: keeps "read this kind's rows on the page"
 # one real query even when the page has none of them, so the count stays flat.
