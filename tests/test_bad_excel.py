@@ -22,7 +22,7 @@ from django.utils.html import escape
 from openpyxl import Workbook
 
 from assessment.models import Period
-from assessment.services.ballots_paper import KEY_COLUMNS, RATINGS_SHEET
+from assessment.services.ballots.sheet import KEY_COLUMNS, RATINGS_SHEET
 from assessment.tests.factories import PeriodFactory
 from members.resources import COLUMNS
 from members.tests.xlsx import HEADERS, roster_row

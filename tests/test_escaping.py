@@ -24,7 +24,8 @@ from django.urls import Resolver404, resolve
 from openpyxl import load_workbook
 
 from assessment.models import Period
-from assessment.services.ballots_paper import RATINGS_SHEET, rating_template_export
+from assessment.services.ballots.sheet import RATINGS_SHEET
+from assessment.services.ballots.template_export import rating_template_export
 from members.models import Member, User
 from members.services import roster_export
 

@@ -8,7 +8,8 @@ from collections.abc import Callable
 from openpyxl import Workbook, load_workbook
 
 from assessment.models import RaterGroup, RatingChannel
-from assessment.services.ballots_paper import KEY_COLUMNS, RATINGS_SHEET, rating_template_export
+from assessment.services.ballots.sheet import KEY_COLUMNS, RATINGS_SHEET
+from assessment.services.ballots.template_export import rating_template_export
 from assessment.services.ratings import channel_set
 
 ANONYMOUS = (RaterGroup.PEER, RaterGroup.MASSES)

@@ -11,7 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils.translation import gettext as _
 
 from assessment.models import Period, Rating
-from assessment.services.ballots_paper import KEY_COLUMNS, ratings_import
+from assessment.services.ballots.sheet import KEY_COLUMNS
+from assessment.services.ballots.template_import import ratings_import
 from assessment.tests.excel_helpers import on_paper, ratings_workbook
 from assessment.tests.factories import PeriodFactory, full_scores, rate, scores_totalling
 from members.tests.factories import MemberFactory

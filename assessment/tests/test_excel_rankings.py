@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from assessment.models import Rating, Result
-from assessment.services.ballots_paper import ratings_import
+from assessment.services.ballots.template_import import ratings_import
 from assessment.services.rankings_export import FLAG_COLOURS, rankings_export
 from assessment.services.results import results_compute
 from assessment.tests.excel_helpers import export_template, fill_rgb, fill_template, on_paper, rankings_book

@@ -10,13 +10,8 @@ from django.test.utils import CaptureQueriesContext
 
 from assessment.models import MassesBallot, Period, RaterGroup, Rating
 from assessment.services import AssessmentError
-from assessment.services.ballots_paper import (
-    KEY_COLUMNS,
-    RUBRIC_COLUMNS,
-    RUBRIC_SHEET,
-    expected_ratings,
-    ratings_import,
-)
+from assessment.services.ballots.sheet import KEY_COLUMNS, RUBRIC_COLUMNS, RUBRIC_SHEET, expected_ratings
+from assessment.services.ballots.template_import import ratings_import
 from assessment.tests.excel_helpers import export_template, on_paper, sheet_rows
 from assessment.tests.factories import PeriodFactory, rate, scores_totalling
 from members.tests.factories import MassesRaterFactory, MemberFactory

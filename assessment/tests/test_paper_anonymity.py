@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from assessment.models import RaterGroup, Rating, RatingChannel
 from assessment.services import AssessmentError
-from assessment.services.ballots_paper import ratings_import
+from assessment.services.ballots.template_import import ratings_import
 from assessment.services.ratings import ballot_issue, channel_set, rating_save, rating_save_by_ballot
 from assessment.tests.excel_helpers import export_template, fill_template, on_paper, ratings_workbook, sheet_rows
 from assessment.tests.factories import PeriodFactory, full_scores, rate, scores_totalling

@@ -23,7 +23,8 @@ from members.roles import get_roles
 
 from ..forms.excel import RatingsUploadForm
 from ..models import Period
-from ..services import AssessmentError, ballots_paper
+from ..services import AssessmentError
+from ..services.ballots import template_export, template_import
 from ..services.rankings_export import rankings_export
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -75,7 +76,7 @@ def rating_template_download(request: HttpRequest, code: str) -> HttpResponse:
     branch = _branch_param(request, request.POST)
     fh = tempfile.TemporaryFile()
     try:
-        ballots_paper.rating_template_export(
+        template_export.rating_template_export(
             actor=request.user, period_id=period.pk, out=fh, branch_id=branch.pk if branch else None
         )
     except AssessmentError as exc:
@@ -97,7 +98,7 @@ def ratings_import(request: HttpRequest, code: str) -> HttpResponse:
     form = RatingsUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         content = form.cleaned_data["file"].read()
-        report = ballots_paper.ratings_import(
+        report = template_import.ratings_import(
             period_id=period.pk, file=io.BytesIO(content), actor=request.user, dry_run=True
         )
         token = ""
@@ -138,7 +139,7 @@ def ratings_import_confirm(request: HttpRequest, code: str) -> HttpResponse:
     except FileNotFoundError:
         messages.error(request, _("The preview has expired; upload the file again."))
         return redirect("assessment:ratings_import", code=period.code)
-    report = ballots_paper.ratings_import(
+    report = template_import.ratings_import(
         period_id=period.pk, file=io.BytesIO(content), actor=request.user, dry_run=False
     )
     path.unlink(missing_ok=True)
@@ -148,7 +149,7 @@ def ratings_import_confirm(request: HttpRequest, code: str) -> HttpResponse:
         return render(
             request, "assessment/excel_ratings_import_preview.html", {"period": period, "report": report, "token": ""}
         )
-    messages.success(request, _("Ratings imported: %(summary)s") % {"summary": ballots_paper.import_summary(report)})
+    messages.success(request, _("Ratings imported: %(summary)s") % {"summary": template_import.import_summary(report)})
     return redirect("assessment:ratings_import", code=period.code)
 
 

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from assessment.services import AssessmentError
-from assessment.services.ballots_paper import rating_template_export
+from assessment.services.ballots.template_export import rating_template_export
 
 from ._excel import branch_by_name, output_file, period_by_code
 

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from assessment.services.ballots_paper import import_summary, ratings_import
+from assessment.services.ballots.template_import import import_summary, ratings_import
 
 from ._excel import period_by_code
 

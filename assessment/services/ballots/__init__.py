@@ -1,0 +1,25 @@
+"""Paper ballots: the rating template written to Excel and the filled template read back.
+
+The template is a sheet ``ratings`` with one row per expected rating — columns
+``ratee_employee_no``, ``ratee_name``, ``rater_group`` (self / peer / masses / org),
+``rater`` (the ratee's own employee number on a self row, nothing on any other) and
+``ballot_no`` (on a peer or masses row: a number such as ``E0001-P03`` that names the
+ratee and the ballot, never the rater), then one column per rubric item code — and a
+sheet ``rubric`` with each item's code, area, name and maximum.
+
+Anonymity (docs/reliability.md): a peer or masses row names no rater, so whoever
+types the paper ballots in learns nothing about who gave what, and the rows are never
+pre-filled. Peer and masses rows appear only for a branch that chose paper for that
+group in the period (RatingChannel); the web refuses that group's ratings there, so
+nobody is counted twice. A ballot number already entered is left as it is and counted,
+never compared with what was typed: the preview says how many ballots each ratee gets,
+never whether a typed row equals a stored one. Self and organisation rows are named,
+carry the scores already given, and replace them.
+
+A row whose item cells are all blank means "not rated here" and is skipped; a row with
+some cells blank is refused: a blank is never a zero. Importing is all or nothing: every
+row is checked with the web form's own validation (``clean_scores``) and the same
+who-rates-whom rules, every bad row is reported with its Excel row number, column and
+reason, and nothing is written unless the whole file is good. Importing a file twice
+changes nothing the second time.
+"""
