@@ -7,12 +7,13 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Branch, Member, PartyGroup
+from members.models import Member
 from partybuild.lib.forms import HiddenErrorsAbove, ModelMultipleChoiceField, RecordDateField, RowsFormSet
 
 from ..models import PartyDay, PartyDayContribution, PartyDayParticipant
 from ..selectors.partydays import PartyDayFilters
-from ..services.partydays import PHOTO_MAX_BYTES, PlanInput
+from ..services.partydays import PHOTO_MAX_BYTES, ParticipantMark, PlanInput
+from .common import QUARTER_CHOICES, ListFilterForm
 
 
 class MembersField(ModelMultipleChoiceField):
@@ -112,6 +113,31 @@ class RecordForm(HiddenErrorsAbove, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
+class ParticipantsForm(RecordForm):
+    """The participants page: a row for each participant (attendance, and on an
+    experiential day the role taken) with the day's summary and version."""
+
+    def __init__(self, data=None, *, rows: list[dict], **kwargs):
+        super().__init__(data, **kwargs)
+        self.formset = ParticipantFormSet(data, initial=rows, prefix="p")
+
+    def is_valid(self) -> bool:
+        return self.formset.is_valid() and super().is_valid()
+
+    def marks(self, *, with_attendance: bool) -> list[ParticipantMark]:
+        """Each row as the service takes it; before the day, no attendance."""
+        return [
+            ParticipantMark(
+                member_id=row.cleaned_data["member_id"],
+                attendance=(row.cleaned_data.get("attendance") or "") if with_attendance else "",
+                reason=row.cleaned_data.get("reason") or "",
+                role=row.cleaned_data.get("role") or "",
+                role_detail=row.cleaned_data.get("role_detail") or "",
+            )
+            for row in self.formset
+        ]
+
+
 class CancelForm(HiddenErrorsAbove, forms.Form):
     reason = forms.CharField(label=_("Reason for cancelling"), widget=forms.Textarea(attrs={"rows": 2}))
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -160,60 +186,23 @@ class PhotoForm(forms.Form):
         return upload
 
 
-class BranchChoiceForm(forms.Form):
-    branch = forms.ModelChoiceField(label=_("Branch"), queryset=Branch.objects.none())
+class PartyDayFilterForm(ListFilterForm):
+    field_order = ["branch", "group", "member", "kind", "year", "quarter", "status"]
 
-    def __init__(self, *args, branches: QuerySet[Branch], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["branch"].queryset = branches
-
-
-class PartyDayFilterForm(forms.Form):
-    branch = forms.TypedChoiceField(label=_("Branch"), required=False, coerce=int, empty_value=None)
-    group = forms.TypedChoiceField(label=_("Party group"), required=False, coerce=int, empty_value=None)
-    member = forms.CharField(
-        label=_("Member"),
-        required=False,
-        max_length=50,
-        widget=forms.TextInput(attrs={"placeholder": _("Name or employee number")}),
-    )
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *PartyDay.Kind.choices])
-    year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
     quarter = forms.TypedChoiceField(
-        label=_("Quarter"),
-        required=False,
-        coerce=int,
-        empty_value=None,
-        choices=[("", _("All quarters")), *((n, _("Quarter %(n)d") % {"n": n}) for n in range(1, 5))],
+        label=_("Quarter"), required=False, coerce=int, empty_value=None, choices=QUARTER_CHOICES
     )
     status = forms.ChoiceField(
         label=_("State"), required=False, choices=[("", _("All states")), *PartyDay.Status.choices]
     )
 
-    def __init__(self, *args, branches: QuerySet[Branch] | None, groups: QuerySet[PartyGroup], years, **kwargs):
-        super().__init__(*args, **kwargs)
-        if branches is None:
-            del self.fields["branch"]
-        else:
-            self.fields["branch"].choices = [("", _("All branches")), *((b.pk, b.name) for b in branches)]
-        self.fields["group"].choices = [
-            ("", _("All groups")),
-            *((g.pk, f"{g.branch.name} · {g.name}" if branches is not None else g.name) for g in groups),
-        ]
-        self.fields["year"].choices = [("", _("All years")), *((y, str(y)) for y in years)]
-        for name, field in self.fields.items():
-            css = "form-control form-control-sm" if name == "member" else "form-select form-select-sm"
-            field.widget.attrs["class"] = css
-
     def filters(self) -> PartyDayFilters:
-        self.is_valid()
-        data = getattr(self, "cleaned_data", {})
+        values = self.values()
         return PartyDayFilters(
-            branch_id=data.get("branch"),
-            group_id=data.get("group"),
-            member=(data.get("member") or "").strip(),
-            year=data.get("year"),
-            quarter=data.get("quarter"),
-            status=data.get("status") or "",
-            kind=data.get("kind") or "",
+            **self.scope(),
+            year=values.get("year"),
+            quarter=values.get("quarter"),
+            status=values.get("status") or "",
+            kind=values.get("kind") or "",
         )

@@ -9,10 +9,11 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Branch, Member, PartyGroup
+from members.models import Branch, Member
 from partybuild.lib.forms import HiddenErrorsAbove, RecordDateField
 
 from ..models import PioneerPost, Recognition
+from .common import OneBranchFilterForm
 
 
 class MemberChoiceField(forms.ModelChoiceField):
@@ -32,16 +33,6 @@ def branch_members(branch: Branch) -> QuerySet[Member]:
         .select_related("group")
         .order_by("group__sort_order", "employee_no")
     )
-
-
-class BranchChoiceForm(forms.Form):
-    """An administrator first picks the branch to work in."""
-
-    branch = forms.ModelChoiceField(label=_("Branch"), queryset=Branch.objects.none())
-
-    def __init__(self, *args, branches: QuerySet[Branch], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["branch"].queryset = branches
 
 
 class PioneerPostForm(HiddenErrorsAbove, forms.ModelForm):
@@ -94,60 +85,16 @@ class PioneerPostEndForm(forms.Form):
 STATE_CHOICES = [("", _("All states")), *PioneerPost.State.choices]
 
 
-class _FilterForm(forms.Form):
-    """Filters every list of this module shares; a bad value in one leaves the others working."""
-
-    branch = forms.TypedChoiceField(label=_("Branch"), required=False, coerce=int, empty_value=None)
-    group = forms.TypedChoiceField(label=_("Party group"), required=False, coerce=int, empty_value=None)
-    member = forms.CharField(
-        label=_("Member"),
-        required=False,
-        max_length=50,
-        widget=forms.TextInput(attrs={"placeholder": _("Name or employee number")}),
-    )
-    year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
-
-    def __init__(
-        self,
-        *args,
-        branches: QuerySet[Branch] | None,
-        groups: QuerySet[PartyGroup] | None,
-        years: list[int],
-        **kwargs,
-    ):
-        super().__init__(*args, **kwargs)
-        if branches is None:
-            del self.fields["branch"]
-        else:
-            self.fields["branch"].choices = [("", _("All branches")), *((b.pk, b.name) for b in branches)]
-        if groups is None:
-            del self.fields["group"]
-        else:
-            self.fields["group"].choices = [("", _("All groups")), *((g.pk, g.name) for g in groups)]
-        self.fields["year"].choices = [("", _("All years")), *((y, str(y)) for y in years)]
-        for name, field in self.fields.items():
-            field.widget.attrs["class"] = (
-                "form-control form-control-sm" if name == "member" else "form-select form-select-sm"
-            )
-
-    def values(self) -> dict:
-        self.is_valid()
-        data = getattr(self, "cleaned_data", {})
-        return {name: data.get(name) for name in self.fields}
-
-
-class PioneerPostFilterForm(_FilterForm):
+class PioneerPostFilterForm(OneBranchFilterForm):
     kind = forms.ChoiceField(label=_("Kind"), required=False)
     state = forms.ChoiceField(label=_("State"), required=False, choices=STATE_CHOICES)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", _("All kinds")), *PioneerPost.Kind.choices]
-        for name in ("kind", "state"):
-            self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
 
 
-class RecognitionFilterForm(_FilterForm):
+class RecognitionFilterForm(OneBranchFilterForm):
     quarter = forms.TypedChoiceField(
         label=_("Period"),
         required=False,
@@ -160,8 +107,6 @@ class RecognitionFilterForm(_FilterForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["best"].choices = [("", _("All four bests")), *Recognition.Best.choices]
-        for name in ("quarter", "best"):
-            self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
 
 
 class RecognitionForm(forms.Form):

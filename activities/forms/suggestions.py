@@ -4,14 +4,13 @@ services decide who may do what and check it against the suggestion's state."""
 from __future__ import annotations
 
 from django import forms
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Branch, PartyGroup
 from partybuild.lib.forms import HiddenErrorsAbove
 
 from ..models import Suggestion
 from ..selectors.suggestions import SuggestionFilters
+from .common import QUARTER_CHOICES, ListFilterForm
 
 
 class SuggestionForm(HiddenErrorsAbove, forms.ModelForm):
@@ -43,62 +42,19 @@ class ThreadForm(HiddenErrorsAbove, forms.Form):
 STATE_CHOICES = [("", _("All states")), ("open", _("Open (not closed)")), *Suggestion.Status.choices]
 
 
-class SuggestionFilterForm(forms.Form):
-    branch = forms.TypedChoiceField(label=_("Branch"), required=False, coerce=int, empty_value=None)
-    group = forms.TypedChoiceField(label=_("Party group"), required=False, coerce=int, empty_value=None)
-    member = forms.CharField(
-        label=_("Member"),
-        required=False,
-        max_length=50,
-        widget=forms.TextInput(attrs={"placeholder": _("Name or employee number")}),
-    )
-    year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
+class SuggestionFilterForm(ListFilterForm):
     quarter = forms.TypedChoiceField(
-        label=_("Quarter"),
-        required=False,
-        coerce=int,
-        empty_value=None,
-        choices=[("", _("All quarters")), *((n, _("Quarter %(n)d") % {"n": n}) for n in range(1, 5))],
+        label=_("Quarter"), required=False, coerce=int, empty_value=None, choices=QUARTER_CHOICES
     )
     status = forms.ChoiceField(label=_("State"), required=False, choices=STATE_CHOICES)
 
-    def __init__(
-        self,
-        *args,
-        branches: QuerySet[Branch] | None,
-        groups: QuerySet[PartyGroup] | None,
-        years: list[int],
-        with_member: bool = True,
-        **kwargs,
-    ):
+    def __init__(self, *args, with_member: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
-        if branches is None:
-            del self.fields["branch"]
-        else:
-            self.fields["branch"].choices = [("", _("All branches")), *((b.pk, b.name) for b in branches)]
-        if groups is None:
-            del self.fields["group"]
-        else:
-            self.fields["group"].choices = [
-                ("", _("All groups")),
-                *((g.pk, f"{g.branch.name} · {g.name}" if branches is not None else g.name) for g in groups),
-            ]
         if not with_member:
             del self.fields["member"]
-        self.fields["year"].choices = [("", _("All years")), *((y, str(y)) for y in years)]
-        for name, field in self.fields.items():
-            css = "form-control form-control-sm" if name == "member" else "form-select form-select-sm"
-            field.widget.attrs["class"] = css
 
     def filters(self) -> SuggestionFilters:
-        """What was asked for; a bad value in one filter leaves the others working."""
-        self.is_valid()
-        data = getattr(self, "cleaned_data", {})
+        values = self.values()
         return SuggestionFilters(
-            branch_id=data.get("branch"),
-            group_id=data.get("group"),
-            member=(data.get("member") or "").strip(),
-            year=data.get("year"),
-            quarter=data.get("quarter"),
-            status=data.get("status") or "",
+            **self.scope(), year=values.get("year"), quarter=values.get("quarter"), status=values.get("status") or ""
         )

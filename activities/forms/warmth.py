@@ -14,7 +14,7 @@ from partybuild.lib.forms import HiddenErrorsAbove, RecordDateField
 from partybuild.lib.quarters import Quarter
 
 from ..models import ContactPoint, HelpRecord, ResponsibilityArea
-from .posts import _FilterForm
+from .common import OneBranchFilterForm
 
 
 class ResponsibilityAreaForm(HiddenErrorsAbove, forms.ModelForm):
@@ -112,7 +112,7 @@ class HelpRecordForm(HiddenErrorsAbove, forms.Form):
         return day
 
 
-class HelpFilterForm(_FilterForm):
+class HelpFilterForm(OneBranchFilterForm):
     quarter = forms.ChoiceField(label=_("Quarter"), required=False)
     kind = forms.ChoiceField(label=_("Kind of help"), required=False)
 
@@ -120,8 +120,6 @@ class HelpFilterForm(_FilterForm):
         super().__init__(*args, **kwargs)
         self.fields["quarter"].choices = [("", _("All quarters")), *((q.code, q.code) for q in quarters)]
         self.fields["kind"].choices = [("", _("All kinds")), *HelpRecord.Kind.choices]
-        for name in ("quarter", "kind"):
-            self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
 
     def values(self) -> dict:
         values = super().values()
@@ -135,10 +133,9 @@ class HelpFilterForm(_FilterForm):
 CONTACT_STATE_CHOICES = [("", _("All")), ("active", _("Still looked after")), ("retired", _("No longer looked after"))]
 
 
-class ContactFilterForm(_FilterForm):
+class ContactFilterForm(OneBranchFilterForm):
     state = forms.ChoiceField(label=_("State"), required=False, choices=CONTACT_STATE_CHOICES)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, years=[], **kwargs)
         del self.fields["year"]
-        self.fields["state"].widget.attrs["class"] = "form-select form-select-sm"

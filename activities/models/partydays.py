@@ -15,6 +15,7 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -80,6 +81,9 @@ class PartyDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.held_on:%Y-%m-%d} {self.theme}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("activities:partyday_detail", kwargs={"pk": self.pk})
 
     def planned_role_labels(self) -> list[str]:
         labels = dict(self.Role.choices)

@@ -13,6 +13,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -90,6 +91,9 @@ class PioneerPost(models.Model):
 
     def __str__(self) -> str:
         return f"{self.post_name}（{self.get_kind_display()}）"
+
+    def get_absolute_url(self) -> str:
+        return reverse("activities:post_detail", kwargs={"pk": self.pk})
 
     def state_on(self, day: datetime.date) -> str:
         if day < self.starts_on:

@@ -5,6 +5,7 @@ sides read is the suggestion's log."""
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -65,6 +66,9 @@ class Suggestion(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("activities:suggestion_detail", kwargs={"pk": self.pk})
 
     @property
     def is_open(self) -> bool:

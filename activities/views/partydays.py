@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,107 +17,87 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from members import selectors as member_selectors
 from members.roles import get_roles
-from partybuild.lib.forms import add_service_errors as _add_errors
+from partybuild.lib.actions import button_action, form_action
 from partybuild.lib.pagination import paginate
 
 from ..forms.partydays import (
-    BranchChoiceForm,
     CancelForm,
     ContributionForm,
-    ParticipantFormSet,
+    ParticipantsForm,
     PartyDayFilterForm,
     PartyDayForm,
     PhotoForm,
-    RecordForm,
     ReflectionForm,
 )
 from ..models import PartyDay, PartyDayParticipant
 from ..selectors import partydays as selectors
-from ..services import ActivityError
 from ..services import partydays as services
+from .common import another_or, branch_choice, branch_to_work_in, query_without_page, require_member_or_admin
 
 
-def _detail_url(day: PartyDay, anchor: str = "") -> str:
-    url = reverse("activities:partyday_detail", kwargs={"pk": day.pk})
-    return f"{url}#{anchor}" if anchor else url
+def _section(day: PartyDay, section: str) -> str:
+    """The day's page at one of its sections (contributions, reflections, photos)."""
+    return f"{day.get_absolute_url()}#{section}"
 
 
-def _require_manage(request: HttpRequest, day: PartyDay) -> None:
+def _day_to_manage(request: HttpRequest, pk: int) -> PartyDay:
+    day = selectors.partyday_get_for_user(user=request.user, pk=pk)
     if not services.can_manage(actor=request.user, branch_id=day.branch_id):
         raise PermissionDenied
+    return day
+
+
+def _refused_form(request: HttpRequest, form, url: str) -> HttpResponse:
+    """A form posted from a button on the day's page was refused: its errors as messages."""
+    for errors in form.errors.values():
+        for message in errors:
+            messages.error(request, message)
+    return redirect(url)
 
 
 @login_required
 def partyday_list(request: HttpRequest) -> HttpResponse:
     roles = get_roles(request.user)
-    if not (roles.is_admin or roles.is_member):
-        raise PermissionDenied
+    require_member_or_admin(roles)
     days = selectors.partyday_list_for_user(user=request.user)
-    branches = member_selectors.branch_list_for_user(user=request.user) if roles.is_admin else None
-    groups = selectors.group_choices_for_user(user=request.user)
-    filters = PartyDayFilterForm(request.GET, branches=branches, groups=groups, years=selectors.partyday_years(days))
-    rows = selectors.partyday_list_with_counts(selectors.partyday_filter(days, filters.filters()))
-    page = paginate(request, rows.order_by("-held_on", "-pk"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "activities/partyday_list.html",
-        {
-            "page": page,
-            "filters": filters,
-            "query": query.urlencode(),
-            "can_create": roles.is_admin or roles.is_committee,
-            "show_branch": roles.is_admin,
-            "to_reflect": selectors.reflections_to_write(user=request.user)[:10],
-        },
+    filters = PartyDayFilterForm(
+        request.GET,
+        branches=member_selectors.branch_list_for_user(user=request.user) if roles.is_admin else None,
+        groups=selectors.group_choices_for_user(user=request.user),
+        years=selectors.partyday_years(days),
     )
-
-
-def _branch_for_new_day(request: HttpRequest):
-    roles = get_roles(request.user)
-    if roles.is_admin:
-        branch_id = request.GET.get("branch", "")
-        if not branch_id.isdigit():
-            return None
-        branch = member_selectors.branch_list_for_user(user=request.user).filter(pk=branch_id).first()
-        if branch is None:
-            raise Http404
-        return branch
-    if roles.committee_branch_id is not None:
-        return roles.member.branch
-    raise PermissionDenied
+    rows = selectors.partyday_list_with_counts(selectors.partyday_filter(days, filters.filters()))
+    context = {"page": paginate(request, rows.order_by("-held_on", "-pk")), "filters": filters}
+    context |= {"query": query_without_page(request), "can_create": roles.is_admin or roles.is_committee}
+    context |= {"show_branch": roles.is_admin, "to_reflect": selectors.reflections_to_write(user=request.user)[:10]}
+    return render(request, "activities/partyday_list.html", context)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def partyday_create(request: HttpRequest) -> HttpResponse:
-    branch = _branch_for_new_day(request)
+    branch = branch_to_work_in(request)
     if branch is None:
-        form = BranchChoiceForm(branches=member_selectors.branch_list_for_user(user=request.user))
-        return render(request, "activities/partyday_branch_choice.html", {"form": form})
+        return branch_choice(request, "activities/partyday_branch_choice.html")
     members = selectors.branch_members_for_day(branch_id=branch.pk)
     form = PartyDayForm(
         request.POST or None,
         members=members,
         initial={"kind": PartyDay.Kind.OPEN, "participants": [m.pk for m in members]},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            day = services.partyday_create(
-                actor=request.user,
-                branch_id=branch.pk,
-                plan=form.plan_input(),
-                participant_ids=[m.pk for m in form.cleaned_data["participants"]],
-            )
-        except ActivityError as exc:
-            form.add_error(None, exc.message)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, _("The Party day “%(theme)s” was planned.") % {"theme": day.theme})
-            return redirect("activities:partyday_detail", pk=day.pk)
-    return render(request, "activities/partyday_form.html", {"form": form, "day": None, "branch": branch})
+    return form_action(
+        request,
+        form,
+        lambda data: services.partyday_create(
+            actor=request.user,
+            branch_id=branch.pk,
+            plan=form.plan_input(),
+            participant_ids=[m.pk for m in data["participants"]],
+        ),
+        template="activities/partyday_form.html",
+        context={"day": None, "branch": branch},
+        success_message=lambda day: _("The Party day “%(theme)s” was planned.") % {"theme": day.theme},
+    )
 
 
 @login_required
@@ -151,106 +131,70 @@ def partyday_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+PLAN_FIELDS = ("kind", "theme", "held_on", "place", "destination_kind", "destination", "planned_roles", "plan")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def partyday_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    day = selectors.partyday_get_for_user(user=request.user, pk=pk)
-    _require_manage(request, day)
+    day = _day_to_manage(request, pk)
     if day.status == PartyDay.Status.CANCELLED:
         messages.info(request, _("A cancelled Party day cannot be edited."))
-        return redirect("activities:partyday_detail", pk=day.pk)
-    current = list(day.participants.values_list("member_id", flat=True))
-    members = selectors.member_choices_for_day(day=day)
-    initial = {
-        "kind": day.kind,
-        "theme": day.theme,
-        "held_on": day.held_on,
-        "place": day.place,
-        "destination_kind": day.destination_kind,
-        "destination": day.destination,
-        "planned_roles": day.planned_roles,
-        "plan": day.plan,
-        "participants": current,
-        "version": day.version,
-    }
-    form = PartyDayForm(request.POST or None, members=members, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.partyday_update(
-                actor=request.user,
-                party_day_id=day.pk,
-                version=form.cleaned_data["version"] or 0,
-                plan=form.plan_input(),
-                participant_ids=[m.pk for m in form.cleaned_data["participants"]],
-            )
-        except ActivityError as exc:
-            form.add_error(None, exc.message)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, _("The Party day was saved."))
-            return redirect("activities:partyday_detail", pk=day.pk)
-    return render(request, "activities/partyday_form.html", {"form": form, "day": day, "branch": day.branch})
+        return redirect(day)
+    initial = {name: getattr(day, name) for name in PLAN_FIELDS}
+    initial |= {"participants": list(day.participants.values_list("member_id", flat=True)), "version": day.version}
+    form = PartyDayForm(request.POST or None, members=selectors.member_choices_for_day(day=day), initial=initial)
+    return form_action(
+        request,
+        form,
+        lambda data: services.partyday_update(
+            actor=request.user,
+            party_day_id=day.pk,
+            version=data["version"] or 0,
+            plan=form.plan_input(),
+            participant_ids=[m.pk for m in data["participants"]],
+        ),
+        template="activities/partyday_form.html",
+        context={"day": day, "branch": day.branch},
+        success_message=_("The Party day was saved."),
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def partyday_participants(request: HttpRequest, pk: int) -> HttpResponse:
     """Attendance (and roles, on an experiential day) for the whole list on one page."""
-    day = selectors.partyday_get_for_user(user=request.user, pk=pk)
-    _require_manage(request, day)
-    rows = list(selectors.partyday_participants(day))
+    day = _day_to_manage(request, pk)
+    participants = list(selectors.partyday_participants(day))
     day_reached = day.held_on <= timezone.localdate()
-    initial = [
+    present = PartyDayParticipant.Attendance.PRESENT if day_reached else ""
+    rows = [
         {
             "member_id": p.member_id,
-            "attendance": p.attendance or (PartyDayParticipant.Attendance.PRESENT if day_reached else ""),
+            "attendance": p.attendance or present,
             "reason": p.absence_reason,
             "role": p.role,
             "role_detail": p.role_detail,
         }
-        for p in rows
+        for p in participants
     ]
-    formset = ParticipantFormSet(request.POST or None, initial=initial, prefix="p")
-    form = RecordForm(request.POST or None, initial={"summary": day.summary, "version": day.version})
-    if request.method == "POST" and formset.is_valid() and form.is_valid():
-        marks = [
-            services.ParticipantMark(
-                member_id=f.cleaned_data["member_id"],
-                attendance=(f.cleaned_data.get("attendance") or "") if day_reached else "",
-                reason=f.cleaned_data.get("reason") or "",
-                role=f.cleaned_data.get("role") or "",
-                role_detail=f.cleaned_data.get("role_detail") or "",
-            )
-            for f in formset
-        ]
-        try:
-            services.partyday_record(
-                actor=request.user,
-                party_day_id=day.pk,
-                version=form.cleaned_data["version"],
-                marks=marks,
-                summary=form.cleaned_data["summary"],
-            )
-        except ActivityError as exc:
-            form.add_error(None, exc.message)
-        except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
-        else:
-            messages.success(request, _("The participants' list was saved."))
-            return redirect("activities:partyday_detail", pk=day.pk)
-    return render(
+    form = ParticipantsForm(request.POST or None, rows=rows, initial={"summary": day.summary, "version": day.version})
+    context = {"day": day, "formset": form.formset, "day_reached": day_reached}
+    context |= {"rows": list(zip(participants, form.formset.forms, strict=False))}
+    context |= {"experiential": day.kind == PartyDay.Kind.EXPERIENTIAL}
+    return form_action(
         request,
-        "activities/partyday_participants.html",
-        {
-            "day": day,
-            "form": form,
-            "formset": formset,
-            "rows": list(zip(rows, formset.forms, strict=False)),
-            "day_reached": day_reached,
-            "experiential": day.kind == PartyDay.Kind.EXPERIENTIAL,
-        },
+        form,
+        lambda data: services.partyday_record(
+            actor=request.user,
+            party_day_id=day.pk,
+            version=data["version"],
+            marks=form.marks(with_attendance=day_reached),
+            summary=data["summary"],
+        ),
+        template="activities/partyday_participants.html",
+        context=context,
+        success_message=_("The participants' list was saved."),
     )
 
 
@@ -259,56 +203,48 @@ def partyday_participants(request: HttpRequest, pk: int) -> HttpResponse:
 def partyday_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     day = selectors.partyday_get_for_user(user=request.user, pk=pk)
     form = CancelForm(request.POST)
-    if form.is_valid():
-        try:
-            services.partyday_cancel(
-                actor=request.user,
-                party_day_id=day.pk,
-                version=form.cleaned_data["version"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ActivityError as exc:
-            messages.error(request, exc.message)
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, _("The Party day was cancelled."))
-    else:
+    if not form.is_valid():
         messages.error(request, _("Say why the day is cancelled."))
-    return redirect("activities:partyday_detail", pk=day.pk)
+        return redirect(day)
+    return button_action(
+        request,
+        lambda: services.partyday_cancel(
+            actor=request.user,
+            party_day_id=day.pk,
+            version=form.cleaned_data["version"],
+            reason=form.cleaned_data["reason"],
+        ),
+        success_url=day,
+        success_message=_("The Party day was cancelled."),
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def partyday_contribution_add(request: HttpRequest, pk: int) -> HttpResponse:
-    day = selectors.partyday_get_for_user(user=request.user, pk=pk)
-    _require_manage(request, day)
-    members = selectors.participant_members(day=day)
-    form = ContributionForm(request.POST or None, members=members)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.contribution_add(
-                actor=request.user,
-                party_day_id=day.pk,
-                member_id=data["member"].pk,
-                kind=data["kind"],
-                summary=data["summary"],
-                generation=data.get("generation") or "",
-                talked_with=data.get("talked_with") or "",
-            )
-        except ActivityError as exc:
-            messages.error(request, exc.message)
-            return redirect("activities:partyday_detail", pk=day.pk)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, _("The record was added."))
-            if "another" in request.POST:
-                return redirect("activities:partyday_contribution_add", pk=day.pk)
-            return redirect(_detail_url(day, "contributions"))
-    return render(request, "activities/partyday_contribution_form.html", {"day": day, "form": form})
+    day = _day_to_manage(request, pk)
+    form = ContributionForm(request.POST or None, members=selectors.participant_members(day=day))
+    return form_action(
+        request,
+        form,
+        lambda data: services.contribution_add(
+            actor=request.user,
+            party_day_id=day.pk,
+            member_id=data["member"].pk,
+            kind=data["kind"],
+            summary=data["summary"],
+            generation=data.get("generation") or "",
+            talked_with=data.get("talked_with") or "",
+        ),
+        template="activities/partyday_contribution_form.html",
+        context={"day": day},
+        success_url=another_or(
+            request,
+            reverse("activities:partyday_contribution_add", kwargs={"pk": day.pk}),
+            _section(day, "contributions"),
+        ),
+        success_message=_("The record was added."),
+    )
 
 
 @login_required
@@ -317,13 +253,12 @@ def partyday_contribution_delete(request: HttpRequest, pk: int, item_pk: int) ->
     day = selectors.partyday_get_for_user(user=request.user, pk=pk)
     if not day.contributions.filter(pk=item_pk).exists():
         raise Http404
-    try:
-        services.contribution_delete(actor=request.user, contribution_id=item_pk)
-    except ActivityError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The record was removed."))
-    return redirect(_detail_url(day, "contributions"))
+    return button_action(
+        request,
+        lambda: services.contribution_delete(actor=request.user, contribution_id=item_pk),
+        success_url=_section(day, "contributions"),
+        success_message=_("The record was removed."),
+    )
 
 
 @login_required
@@ -335,53 +270,38 @@ def partyday_reflection(request: HttpRequest, pk: int) -> HttpResponse:
     if me is None:
         raise PermissionDenied
     form = ReflectionForm(request.POST or None, initial={"text": me.reflection, "version": me.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.reflection_save(
-                actor=request.user,
-                party_day_id=day.pk,
-                version=form.cleaned_data["version"],
-                text=form.cleaned_data["text"],
-            )
-        except ActivityError as exc:
-            form.add_error(None, exc.message)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, _("Your reflection was saved."))
-            return redirect(_detail_url(day, "reflections"))
     can_write = "reflect" in services.allowed_actions(actor=request.user, day=day, participant=me)
-    return render(
-        request, "activities/partyday_reflection.html", {"day": day, "me": me, "form": form, "can_write": can_write}
+    return form_action(
+        request,
+        form,
+        lambda data: services.reflection_save(
+            actor=request.user, party_day_id=day.pk, version=data["version"], text=data["text"]
+        ),
+        template="activities/partyday_reflection.html",
+        context={"day": day, "me": me, "can_write": can_write},
+        success_url=_section(day, "reflections"),
+        success_message=_("Your reflection was saved."),
     )
 
 
 @login_required
 @require_POST
 def partyday_photo_add(request: HttpRequest, pk: int) -> HttpResponse:
-    day = selectors.partyday_get_for_user(user=request.user, pk=pk)
-    _require_manage(request, day)
+    day = _day_to_manage(request, pk)
     form = PhotoForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.photo_add(
-                actor=request.user,
-                party_day_id=day.pk,
-                upload=form.cleaned_data["image"],
-                caption=form.cleaned_data["caption"],
-            )
-        except ActivityError as exc:
-            messages.error(request, exc.message)
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, _("The photo was added."))
-    else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
-    return redirect(_detail_url(day, "photos"))
+    if not form.is_valid():
+        return _refused_form(request, form, _section(day, "photos"))
+    return button_action(
+        request,
+        lambda: services.photo_add(
+            actor=request.user,
+            party_day_id=day.pk,
+            upload=form.cleaned_data["image"],
+            caption=form.cleaned_data["caption"],
+        ),
+        success_url=_section(day, "photos"),
+        success_message=_("The photo was added."),
+    )
 
 
 @login_required
@@ -407,10 +327,9 @@ def partyday_photo_delete(request: HttpRequest, pk: int, photo_pk: int) -> HttpR
     day = selectors.partyday_get_for_user(user=request.user, pk=pk)
     if not day.photos.filter(pk=photo_pk).exists():
         raise Http404
-    try:
-        services.photo_delete(actor=request.user, photo_id=photo_pk)
-    except ActivityError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The photo was removed."))
-    return redirect(_detail_url(day, "photos"))
+    return button_action(
+        request,
+        lambda: services.photo_delete(actor=request.user, photo_id=photo_pk),
+        success_url=_section(day, "photos"),
+        success_message=_("The photo was removed."),
+    )

@@ -12,22 +12,22 @@ import copy
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from members import selectors as member_selectors
-from members.models import Branch, Member, PartyGroup
-from members.roles import Roles, get_roles
-from partybuild.lib.forms import add_service_errors as add_errors
+from members.models import Branch, Member
+from members.roles import get_roles
+from partybuild.lib.actions import button_action, form_action
 from partybuild.lib.pagination import paginate
 
 from ..forms.posts import (
-    BranchChoiceForm,
     PioneerPostEndForm,
     PioneerPostFilterForm,
     PioneerPostForm,
@@ -37,64 +37,23 @@ from ..forms.posts import (
 )
 from ..models import PioneerPost, Recognition
 from ..selectors import posts as selectors
-from ..services import ActivityError
 from ..services import posts as services
+from .common import branch_choice, branch_to_work_in, list_filters, own_page, query_without_page
 
 
-def require_member_or_admin(roles: Roles) -> None:
-    """A masses rater rates members and does nothing else."""
-    if not (roles.is_admin or roles.is_member):
-        raise PermissionDenied
-
-
-def filter_choices(request: HttpRequest, roles: Roles) -> tuple[QuerySet[Branch] | None, QuerySet[PartyGroup] | None]:
-    """The branches and groups a list may be filtered by, within the user's scope.
-
-    An administrator picks a branch first, then one of its groups; the committee
-    picks among its branch's groups; a group leader among the groups they lead.
-    """
-    groups = member_selectors.group_list_for_user(user=request.user).order_by("sort_order", "name")
-    if roles.is_admin:
-        branches = member_selectors.branch_list_for_user(user=request.user)
-        branch_id = request.GET.get("branch", "")
-        return branches, groups.filter(branch_id=branch_id) if branch_id.isdigit() else None
-    if roles.committee_branch_id is not None:
-        return None, groups.filter(branch_id=roles.committee_branch_id)
-    if roles.led_group_ids:
-        return None, groups.filter(pk__in=roles.led_group_ids)
-    return None, None
-
-
-def query_without_page(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
-def branch_for_new_record(request: HttpRequest) -> Branch | None:
+def _branch_for_new_record(request: HttpRequest) -> Branch | None:
     """The branch a designation or recognition is recorded in; None when an administrator must pick one.
 
-    ``?member=`` (a member the user may see) fixes the branch; an administrator may
-    also pass ``?branch=``; the committee always works in its own branch.
+    ``?member=`` (a member the user may see and manage) fixes the branch; otherwise
+    the committee's own branch, or the one an administrator passes in ``?branch=``.
     """
-    roles = get_roles(request.user)
     member_id = request.GET.get("member", "")
     if member_id:
         member = member_selectors.member_get_for_user(user=request.user, pk=member_id)
         if not services.posts_can_manage(actor=request.user, branch_id=member.branch_id):
             raise PermissionDenied
         return member.branch
-    if roles.is_admin:
-        branch_id = request.GET.get("branch", "")
-        if not branch_id.isdigit():
-            return None
-        branch = member_selectors.branch_list_for_user(user=request.user).filter(pk=branch_id).first()
-        if branch is None:
-            raise Http404
-        return branch
-    if roles.committee_branch_id is not None:
-        return roles.member.branch
-    raise PermissionDenied
+    return branch_to_work_in(request)
 
 
 def _initial_member(request: HttpRequest, members: QuerySet[Member]) -> Member | None:
@@ -113,61 +72,38 @@ def _with_state(posts, today):
     return posts
 
 
+def _member_posts_url(member_id: int) -> str:
+    return reverse("activities:post_member", kwargs={"member_pk": member_id})
+
+
 # ---------------------------------------------------------------------------
 # Pioneer posts
 
 
 @login_required
 def post_list(request: HttpRequest) -> HttpResponse:
-    roles = get_roles(request.user)
-    require_member_or_admin(roles)
     today = timezone.localdate()
     posts = selectors.pioneer_post_list_for_user(user=request.user)
-    branches, groups = filter_choices(request, roles)
-    filters = PioneerPostFilterForm(
-        request.GET,
-        branches=branches,
-        groups=groups,
-        years=selectors.years_of(posts, "starts_on", today=today),
+    roles, filters = list_filters(
+        request, PioneerPostFilterForm, years=selectors.years_of(posts, "starts_on", today=today)
     )
     values = filters.values()
-    state = values.pop("state") or None
     posts = selectors.pioneer_post_filter(
-        posts,
-        today=today,
-        branch_id=values.get("branch"),
-        group_id=values.get("group"),
-        member=values.get("member") or "",
-        year=values.get("year"),
-        kind=values.get("kind") or None,
+        posts, today=today, **filters.scope(), year=values["year"], kind=values["kind"] or None
     )
     counts = selectors.pioneer_post_counts(posts, today=today)
-    if state:
-        posts = posts.filter(selectors.state_q(state, today=today))
+    if values["state"]:
+        posts = posts.filter(selectors.state_q(values["state"], today=today))
     page = paginate(request, posts.order_by("-starts_on", "-pk"))
     _with_state(page.object_list, today)
-    return render(
-        request,
-        "activities/post_list.html",
-        {
-            "page": page,
-            "filters": filters,
-            "query": query_without_page(request),
-            "counts": counts,
-            "can_create": roles.is_admin or roles.is_committee,
-            "roles": roles,
-            "today": today,
-        },
-    )
+    context = {"page": page, "filters": filters, "query": query_without_page(request), "counts": counts}
+    context |= {"can_create": roles.is_admin or roles.is_committee, "roles": roles, "today": today}
+    return render(request, "activities/post_list.html", context)
 
 
 @login_required
 def post_mine(request: HttpRequest) -> HttpResponse:
-    roles = get_roles(request.user)
-    if roles.member is None:
-        require_member_or_admin(roles)
-        return redirect("activities:post_list")
-    return redirect("activities:post_member", member_pk=roles.member.pk)
+    return own_page(request, "activities:post_list", "activities:post_member")
 
 
 @login_required
@@ -175,7 +111,7 @@ def post_member(request: HttpRequest, member_pk: int) -> HttpResponse:
     """A member's pioneer posts and four-bests recognitions."""
     member = member_selectors.member_get_for_user(user=request.user, pk=member_pk)
     today = timezone.localdate()
-    roles = get_roles(request.user)
+    me = get_roles(request.user).member
     return render(
         request,
         "activities/post_member.html",
@@ -184,7 +120,7 @@ def post_member(request: HttpRequest, member_pk: int) -> HttpResponse:
             "detail": selectors.member_posts(user=request.user, member=member, today=today),
             "can_manage": member.is_active
             and services.posts_can_manage(actor=request.user, branch_id=member.branch_id),
-            "is_self": roles.member is not None and roles.member.pk == member.pk,
+            "is_self": me is not None and me.pk == member.pk,
             "today": today,
         },
     )
@@ -193,44 +129,30 @@ def post_member(request: HttpRequest, member_pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def post_create(request: HttpRequest) -> HttpResponse:
-    branch = branch_for_new_record(request)
+    branch = _branch_for_new_record(request)
     if branch is None:
-        form = BranchChoiceForm(branches=member_selectors.branch_list_for_user(user=request.user))
-        return render(request, "activities/post_branch_choice.html", {"form": form, "what": "post"})
-    today = timezone.localdate()
+        return branch_choice(request, "activities/post_branch_choice.html", what="post")
     members = branch_members(branch)
-    initial_member = _initial_member(request, members)
-    form = PioneerPostForm(
-        request.POST or None,
-        members=members,
-        today=today,
-        initial={"member": initial_member.pk} if initial_member else None,
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            post = services.pioneer_post_designate(
-                actor=request.user,
-                member_id=data["member"].pk,
-                kind=data["kind"],
-                starts_on=data["starts_on"],
-                ends_on=data["ends_on"],
-                post_name=data["post_name"],
-                standards=data["standards"],
-            )
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("The post of %(name)s is now a %(kind)s.")
-                % {"name": post.member.name, "kind": post.get_kind_display()},
-            )
-            return redirect("activities:post_detail", pk=post.pk)
-    return render(
+    member = _initial_member(request, members)
+    initial = {"member": member.pk} if member else None
+    form = PioneerPostForm(request.POST or None, members=members, today=timezone.localdate(), initial=initial)
+
+    def designate(data: dict) -> PioneerPost:
+        return services.pioneer_post_designate(
+            actor=request.user,
+            member_id=data["member"].pk,
+            **{name: data[name] for name in ("kind", "starts_on", "ends_on", "post_name", "standards")},
+        )
+
+    return form_action(
         request,
-        "activities/post_form.html",
-        {"form": form, "post": None, "branch": branch, "member": initial_member},
+        form,
+        designate,
+        template="activities/post_form.html",
+        context={"post": None, "branch": branch, "member": member},
+        success_message=lambda post: (
+            _("The post of %(name)s is now a %(kind)s.") % {"name": post.member.name, "kind": post.get_kind_display()}
+        ),
     )
 
 
@@ -265,33 +187,21 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
     post = _post_for_manage(request, pk)
     if post.ended_early:
         messages.error(request, _("This designation was ended early; it can no longer be changed."))
-        return redirect("activities:post_detail", pk=post.pk)
+        return redirect(post)
     # The form fills its instance while validating; keep the page's own copy intact.
     form = PioneerPostForm(request.POST or None, instance=copy.copy(post), today=timezone.localdate())
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.pioneer_post_update(
-                actor=request.user,
-                post_id=post.pk,
-                version=data["version"] or 0,
-                kind=data["kind"],
-                post_name=data["post_name"],
-                starts_on=data["starts_on"],
-                ends_on=data["ends_on"],
-                standards=data["standards"],
-            )
-        except ActivityError as exc:
-            form.add_error(None, exc.message)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("The pioneer post was saved."))
-            return redirect("activities:post_detail", pk=post.pk)
-    return render(
+    return form_action(
         request,
-        "activities/post_form.html",
-        {"form": form, "post": post, "branch": post.branch, "member": post.member},
+        form,
+        lambda data: services.pioneer_post_update(
+            actor=request.user,
+            post_id=post.pk,
+            version=data["version"] or 0,
+            **{name: data[name] for name in ("kind", "post_name", "starts_on", "ends_on", "standards")},
+        ),
+        template="activities/post_form.html",
+        context={"post": post, "branch": post.branch, "member": post.member},
+        success_message=_("The pioneer post was saved."),
     )
 
 
@@ -299,24 +209,17 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def post_end(request: HttpRequest, pk: int) -> HttpResponse:
     post = _post_for_manage(request, pk)
-    today = timezone.localdate()
-    form = PioneerPostEndForm(request.POST or None, initial={"ended_on": min(today, post.ends_on)})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.pioneer_post_end(
-                actor=request.user,
-                post_id=post.pk,
-                ended_on=form.cleaned_data["ended_on"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ActivityError as exc:
-            form.add_error(None, exc.message)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("The designation was ended."))
-            return redirect("activities:post_detail", pk=post.pk)
-    return render(request, "activities/post_end.html", {"post": post, "form": form})
+    form = PioneerPostEndForm(request.POST or None, initial={"ended_on": min(timezone.localdate(), post.ends_on)})
+    return form_action(
+        request,
+        form,
+        lambda data: services.pioneer_post_end(
+            actor=request.user, post_id=post.pk, ended_on=data["ended_on"], reason=data["reason"]
+        ),
+        template="activities/post_end.html",
+        context={"post": post},
+        success_message=_("The designation was ended."),
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -325,89 +228,57 @@ def post_end(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def post_recognition_list(request: HttpRequest) -> HttpResponse:
-    roles = get_roles(request.user)
-    require_member_or_admin(roles)
-    today = timezone.localdate()
     recognitions = selectors.recognition_list_for_user(user=request.user)
-    branches, groups = filter_choices(request, roles)
-    filters = RecognitionFilterForm(
-        request.GET,
-        branches=branches,
-        groups=groups,
-        years=selectors.years_of(recognitions, "year", today=today),
-    )
+    years = selectors.years_of(recognitions, "year", today=timezone.localdate())
+    roles, filters = list_filters(request, RecognitionFilterForm, years=years)
     values = filters.values()
-    best = values.pop("best") or None
     recognitions = selectors.recognition_filter(
-        recognitions,
-        branch_id=values.get("branch"),
-        group_id=values.get("group"),
-        member=values.get("member") or "",
-        year=values.get("year"),
-        quarter=values.get("quarter"),
+        recognitions, **filters.scope(), year=values["year"], quarter=values["quarter"]
     )
     counts = selectors.recognition_counts(recognitions)
+    best = values["best"] or None
     if best:
         recognitions = recognitions.filter(best=best)
     page = paginate(request, recognitions.order_by("-awarded_on", "-pk"))
-    return render(
-        request,
-        "activities/post_recognition_list.html",
-        {
-            "page": page,
-            "filters": filters,
-            "query": query_without_page(request),
-            "count_rows": [(key, label, counts[key]) for key, label in Recognition.Best.choices],
-            "best": best,
-            "can_create": roles.is_admin or roles.is_committee,
-            "roles": roles,
-        },
-    )
+    context = {"page": page, "filters": filters, "query": query_without_page(request), "best": best}
+    context |= {"count_rows": [(key, label, counts[key]) for key, label in Recognition.Best.choices]}
+    context |= {"can_create": roles.is_admin or roles.is_committee, "roles": roles}
+    return render(request, "activities/post_recognition_list.html", context)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def post_recognition_create(request: HttpRequest) -> HttpResponse:
-    branch = branch_for_new_record(request)
+    branch = _branch_for_new_record(request)
     if branch is None:
-        form = BranchChoiceForm(branches=member_selectors.branch_list_for_user(user=request.user))
-        return render(request, "activities/post_branch_choice.html", {"form": form, "what": "recognition"})
-    today = timezone.localdate()
+        return branch_choice(request, "activities/post_branch_choice.html", what="recognition")
     members = branch_members(branch)
-    initial_member = _initial_member(request, members)
-    form = RecognitionForm(
-        request.POST or None,
-        members=members,
-        today=today,
-        initial={"member": initial_member.pk} if initial_member else None,
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            recognition = services.recognition_record(
-                actor=request.user,
-                member_id=data["member"].pk,
-                best=data["best"],
-                year=data["year"],
-                quarter=data["quarter"],
-                awarded_on=data["awarded_on"],
-                note=data["note"],
-            )
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("“%(best)s” was recorded for %(name)s.")
-                % {"best": recognition.get_best_display(), "name": recognition.member.name},
-            )
-            if "another" in request.POST:
-                return redirect(f"{request.path}?branch={branch.pk}")
-            return redirect("activities:post_member", member_pk=recognition.member_id)
-    return render(
+    member = _initial_member(request, members)
+    initial = {"member": member.pk} if member else None
+    form = RecognitionForm(request.POST or None, members=members, today=timezone.localdate(), initial=initial)
+
+    def record(data: dict) -> Recognition:
+        return services.recognition_record(
+            actor=request.user,
+            member_id=data["member"].pk,
+            **{name: data[name] for name in ("best", "year", "quarter", "awarded_on", "note")},
+        )
+
+    return form_action(
         request,
-        "activities/post_recognition_form.html",
-        {"form": form, "branch": branch, "member": initial_member},
+        form,
+        record,
+        template="activities/post_recognition_form.html",
+        context={"branch": branch, "member": member},
+        success_url=lambda recognition: (
+            f"{request.path}?branch={branch.pk}"
+            if "another" in request.POST
+            else _member_posts_url(recognition.member_id)
+        ),
+        success_message=lambda recognition: (
+            _("“%(best)s” was recorded for %(name)s.")
+            % {"best": recognition.get_best_display(), "name": recognition.member.name}
+        ),
     )
 
 
@@ -417,10 +288,10 @@ def post_recognition_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     recognition = selectors.recognition_get_for_user(user=request.user, pk=pk)
     if not services.posts_can_manage(actor=request.user, branch_id=recognition.branch_id):
         raise PermissionDenied
-    services.recognition_withdraw(actor=request.user, recognition_id=recognition.pk)
-    messages.success(
+    return button_action(
         request,
-        _("“%(best)s” of %(name)s was withdrawn.")
+        lambda: services.recognition_withdraw(actor=request.user, recognition_id=recognition.pk),
+        success_url=_member_posts_url(recognition.member_id),
+        success_message=_("“%(best)s” of %(name)s was withdrawn.")
         % {"best": recognition.get_best_display(), "name": recognition.member.name},
     )
-    return redirect("activities:post_member", member_pk=recognition.member_id)

@@ -5,8 +5,6 @@ selector, so a suggestion outside the user's scope answers 404."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,7 +17,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from members import selectors as member_selectors
 from members.roles import get_roles
-from partybuild.lib.forms import add_service_errors as _add_errors
+from partybuild.lib.actions import form_action
+from partybuild.lib.forms import add_service_errors
 from partybuild.lib.pagination import paginate
 
 from ..forms.suggestions import SuggestionFilterForm, SuggestionForm, ThreadForm
@@ -27,6 +26,7 @@ from ..models import Suggestion
 from ..selectors import suggestions as selectors
 from ..services import ActivityError
 from ..services import suggestions as services
+from .common import query_without_page
 
 CONTENT_FIELDS = ["title", "situation", "problem", "suggestion"]
 
@@ -38,43 +38,6 @@ DONE_MESSAGES = {
     "escalate": gettext_lazy("The suggestion was passed up to the company."),
     "close": gettext_lazy("The suggestion was closed."),
 }
-
-
-@dataclass(frozen=True)
-class ActionUI:
-    label: str
-    button: str  # Bootstrap button colour
-    placeholder: str
-    needs_text: bool
-
-
-ACTION_UI = {
-    "acknowledge": ActionUI(
-        gettext_lazy("Acknowledge"), "primary", gettext_lazy("Optional: a word to the member."), False
-    ),
-    "reply": ActionUI(gettext_lazy("Reply"), "primary", gettext_lazy("Your answer to the member."), True),
-    "comment": ActionUI(
-        gettext_lazy("Add a note"), "primary", gettext_lazy("More about the situation, or how it stands now."), True
-    ),
-    "escalate": ActionUI(
-        gettext_lazy("Pass up to the company"),
-        "warning",
-        gettext_lazy("Why the branch cannot settle it, and what it has done so far."),
-        True,
-    ),
-    "close": ActionUI(
-        gettext_lazy("Close"), "success", gettext_lazy("The conclusion: what was done or decided."), True
-    ),
-    "withdraw": ActionUI(
-        gettext_lazy("Withdraw"), "outline-secondary", gettext_lazy("Optional: why you withdraw it."), False
-    ),
-}
-
-
-def _query(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 def _with_age(rows, today):
@@ -104,7 +67,7 @@ def suggestion_mine(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "filters": filters,
-            "query": _query(request),
+            "query": query_without_page(request),
             "year_counts": year_counts,
             "this_year": this_year,
             "this_year_count": next((c.total for c in year_counts if c.year == this_year), 0),
@@ -133,7 +96,7 @@ def suggestion_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "activities/suggestion_list.html",
-        {"page": page, "filters": filters, "query": _query(request), "show_branch": roles.is_admin},
+        {"page": page, "filters": filters, "query": query_without_page(request), "show_branch": roles.is_admin},
     )
 
 
@@ -148,7 +111,12 @@ def suggestion_queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "activities/suggestion_queue.html",
-        {"page": page, "query": _query(request), "show_branch": roles.is_admin, "is_committee": roles.is_committee},
+        {
+            "page": page,
+            "query": query_without_page(request),
+            "show_branch": roles.is_admin,
+            "is_committee": roles.is_committee,
+        },
     )
 
 
@@ -157,20 +125,14 @@ def suggestion_queue(request: HttpRequest) -> HttpResponse:
 def suggestion_create(request: HttpRequest) -> HttpResponse:
     if get_roles(request.user).member is None:
         raise PermissionDenied
-    form = SuggestionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            suggestion = services.suggestion_submit(
-                actor=request.user, **{name: form.cleaned_data[name] for name in CONTENT_FIELDS}
-            )
-        except ActivityError as exc:
-            form.add_error(None, exc.message)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, _("Your suggestion was handed to the branch."))
-            return redirect("activities:suggestion_detail", pk=suggestion.pk)
-    return render(request, "activities/suggestion_form.html", {"form": form, "suggestion": None})
+    return form_action(
+        request,
+        SuggestionForm(request.POST or None),
+        lambda data: services.suggestion_submit(actor=request.user, **{name: data[name] for name in CONTENT_FIELDS}),
+        template="activities/suggestion_form.html",
+        context={"suggestion": None},
+        success_message=_("Your suggestion was handed to the branch."),
+    )
 
 
 def _detail_context(request: HttpRequest, suggestion: Suggestion, *, form: ThreadForm | None = None, action=""):
@@ -178,11 +140,11 @@ def _detail_context(request: HttpRequest, suggestion: Suggestion, *, form: Threa
     action_forms = [
         (
             name,
-            ACTION_UI[name],
             form if name == action else ThreadForm(prefix=name, initial={"version": suggestion.version}),
+            name in services.TEXT_REQUIRED,
         )
-        for name in services.ACTIONS
-        if name in actions and name in ACTION_UI
+        for name in services.THREAD_SERVICES
+        if name in actions
     ]
     _with_age([suggestion], timezone.localdate())
     return {
@@ -209,28 +171,25 @@ def suggestion_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if suggestion.member.user_id != request.user.pk:
             raise PermissionDenied
         messages.info(request, _("The branch has taken up this suggestion; add a note to the thread instead."))
-        return redirect("activities:suggestion_detail", pk=suggestion.pk)
+        return redirect(suggestion)
     form = SuggestionForm(
         request.POST or None,
         initial={"version": suggestion.version},
         instance=Suggestion(**{name: getattr(suggestion, name) for name in CONTENT_FIELDS}),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.suggestion_edit(
-                actor=request.user,
-                suggestion_id=suggestion.pk,
-                version=form.cleaned_data["version"] or 0,
-                **{name: form.cleaned_data[name] for name in CONTENT_FIELDS},
-            )
-        except ActivityError as exc:
-            form.add_error(None, exc.message)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, _("Your suggestion was saved."))
-            return redirect("activities:suggestion_detail", pk=suggestion.pk)
-    return render(request, "activities/suggestion_form.html", {"form": form, "suggestion": suggestion})
+    return form_action(
+        request,
+        form,
+        lambda data: services.suggestion_edit(
+            actor=request.user,
+            suggestion_id=suggestion.pk,
+            version=data["version"] or 0,
+            **{name: data[name] for name in CONTENT_FIELDS},
+        ),
+        template="activities/suggestion_form.html",
+        context={"suggestion": suggestion},
+        success_message=_("Your suggestion was saved."),
+    )
 
 
 @login_required
@@ -252,12 +211,12 @@ def suggestion_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
             )
         except ActivityError as exc:
             messages.error(request, exc.message)
-            return redirect("activities:suggestion_detail", pk=suggestion.pk)
+            return redirect(suggestion)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, DONE_MESSAGES[action])
-            return redirect("activities:suggestion_detail", pk=suggestion.pk)
+            return redirect(suggestion)
     return render(
         request,
         "activities/suggestion_detail.html",

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import copy
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from members import selectors as member_selectors
 from members.models import Member
 from members.roles import get_roles
+from partybuild.lib.actions import button_action, form_action
 from partybuild.lib.pagination import paginate
 from partybuild.lib.quarters import Quarter, recent_quarters
 
@@ -30,17 +30,17 @@ from ..forms.warmth import ContactFilterForm, ContactPointForm, HelpFilterForm, 
 from ..models import HelpRecord
 from ..selectors import posts as post_selectors
 from ..selectors import warmth as selectors
-from ..services import ActivityError
 from ..services import warmth as services
-from .posts import add_errors, filter_choices, query_without_page, require_member_or_admin
+from .common import another_or, list_filters, own_page, query_without_page, require_member_or_admin
 
 Kind = HelpRecord.Kind
 BOARD_VIEWS = ("missing", "all")
 
 
-def _member_url(member: Member, anchor: str = "") -> str:
-    url = reverse("activities:warmth_member", kwargs={"member_pk": member.pk})
-    return f"{url}#{anchor}" if anchor else url
+def _member_url(member_pk: int, section: str = "") -> str:
+    """A member's warmth page, at one of its sections (area, contacts, help)."""
+    url = reverse("activities:warmth_member", kwargs={"member_pk": member_pk})
+    return f"{url}#{section}" if section else url
 
 
 def _member_for_edit(request: HttpRequest, member_pk: int) -> Member:
@@ -63,21 +63,16 @@ def _quarter_from(request: HttpRequest) -> Quarter:
 
 @login_required
 def warmth_mine(request: HttpRequest) -> HttpResponse:
-    roles = get_roles(request.user)
-    if roles.member is None:
-        require_member_or_admin(roles)
-        return redirect("activities:warmth_board")
-    return redirect("activities:warmth_member", member_pk=roles.member.pk)
+    return own_page(request, "activities:warmth_board", "activities:warmth_member")
 
 
 @login_required
 def warmth_member(request: HttpRequest, member_pk: int) -> HttpResponse:
     member = member_selectors.member_get_for_user(user=request.user, pk=member_pk)
     quarter = Quarter.current()
-    roles = get_roles(request.user)
+    me = get_roles(request.user).member
     records = selectors.member_help_records(user=request.user, member=member)
-    this_quarter = selectors.help_record_filter(records, quarter=quarter)
-    counts = selectors.help_kind_counts(this_quarter)
+    counts = selectors.help_kind_counts(selectors.help_record_filter(records, quarter=quarter))
     return render(
         request,
         "activities/warmth_member.html",
@@ -91,7 +86,7 @@ def warmth_member(request: HttpRequest, member_pk: int) -> HttpResponse:
             "three_works": [(k.label, counts[k.value]) for k in HelpRecord.THREE_WORKS],
             "quarter_total": sum(counts.values()),
             "can_edit": member.is_active and services.warmth_can_edit(actor=request.user, member=member),
-            "is_self": roles.member is not None and roles.member.pk == member.pk,
+            "is_self": me is not None and me.pk == member.pk,
         },
     )
 
@@ -101,104 +96,85 @@ def warmth_member(request: HttpRequest, member_pk: int) -> HttpResponse:
 def warmth_area_edit(request: HttpRequest, member_pk: int) -> HttpResponse:
     member = _member_for_edit(request, member_pk)
     area = selectors.area_for_member(member=member)
-    version = area.version if area is not None else 0
     form = ResponsibilityAreaForm(
         request.POST or None,
         instance=copy.copy(area) if area is not None else None,
-        initial={"version": version, **({} if area is not None else {"fixed_post": member.post})},
+        initial={"version": area.version} if area is not None else {"version": 0, "fixed_post": member.post},
     )
-    if request.method == "POST" and form.is_valid():
-        data = {name: value for name, value in form.cleaned_data.items() if name != "version"}
-        try:
-            services.responsibility_area_save(
-                actor=request.user, member_id=member.pk, version=form.cleaned_data["version"] or 0, **data
-            )
-        except ActivityError as exc:
-            form.add_error(None, exc.message)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("The responsibility area of %(name)s was saved.") % {"name": member.name})
-            return redirect(_member_url(member, "area"))
-    return render(request, "activities/warmth_area_form.html", {"form": form, "member": member, "area": area})
+
+    def save(data: dict):
+        fields = {name: value for name, value in data.items() if name != "version"}
+        return services.responsibility_area_save(
+            actor=request.user, member_id=member.pk, version=data["version"] or 0, **fields
+        )
+
+    return form_action(
+        request,
+        form,
+        save,
+        template="activities/warmth_area_form.html",
+        context={"member": member, "area": area},
+        success_url=_member_url(member.pk, "area"),
+        success_message=_("The responsibility area of %(name)s was saved.") % {"name": member.name},
+    )
 
 
 # ---------------------------------------------------------------------------
 # Contact points
+
+CONTACT_FIELDS = ("name", "employee_no", "post", "note")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def warmth_contact_create(request: HttpRequest, member_pk: int) -> HttpResponse:
     member = _member_for_edit(request, member_pk)
-    form = ContactPointForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            contact = services.contact_point_add(
-                actor=request.user,
-                member_id=member.pk,
-                name=data["name"],
-                employee_no=data["employee_no"],
-                post=data["post"],
-                note=data["note"],
-            )
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("%(name)s was added to the contact points.") % {"name": contact.name})
-            if "another" in request.POST:
-                return redirect("activities:warmth_contact_create", member_pk=member.pk)
-            return redirect(_member_url(member, "contacts"))
-    return render(request, "activities/warmth_contact_form.html", {"form": form, "member": member, "contact": None})
+    return form_action(
+        request,
+        ContactPointForm(request.POST or None),
+        lambda data: services.contact_point_add(
+            actor=request.user, member_id=member.pk, **{name: data[name] for name in CONTACT_FIELDS}
+        ),
+        template="activities/warmth_contact_form.html",
+        context={"member": member, "contact": None},
+        success_url=another_or(
+            request,
+            reverse("activities:warmth_contact_create", kwargs={"member_pk": member.pk}),
+            _member_url(member.pk, "contacts"),
+        ),
+        success_message=lambda contact: _("%(name)s was added to the contact points.") % {"name": contact.name},
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def warmth_contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     contact = selectors.contact_point_get_for_user(user=request.user, pk=pk)
-    member = contact.member
-    if not services.warmth_can_edit(actor=request.user, member=member):
+    if not services.warmth_can_edit(actor=request.user, member=contact.member):
         raise PermissionDenied
-    form = ContactPointForm(request.POST or None, instance=copy.copy(contact))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.contact_point_update(
-                actor=request.user,
-                contact_point_id=contact.pk,
-                version=data["version"] or 0,
-                name=data["name"],
-                employee_no=data["employee_no"],
-                post=data["post"],
-                note=data["note"],
-                is_active=data["is_active"],
-            )
-        except ActivityError as exc:
-            form.add_error(None, exc.message)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("The contact point was saved."))
-            return redirect(_member_url(member, "contacts"))
-    return render(request, "activities/warmth_contact_form.html", {"form": form, "member": member, "contact": contact})
+    return form_action(
+        request,
+        ContactPointForm(request.POST or None, instance=copy.copy(contact)),
+        lambda data: services.contact_point_update(
+            actor=request.user,
+            contact_point_id=contact.pk,
+            version=data["version"] or 0,
+            is_active=data["is_active"],
+            **{name: data[name] for name in CONTACT_FIELDS},
+        ),
+        template="activities/warmth_contact_form.html",
+        context={"member": contact.member, "contact": contact},
+        success_url=_member_url(contact.member_id, "contacts"),
+        success_message=_("The contact point was saved."),
+    )
 
 
 @login_required
 def warmth_contact_list(request: HttpRequest) -> HttpResponse:
-    roles = get_roles(request.user)
-    require_member_or_admin(roles)
-    contacts = selectors.contact_point_list_for_user(user=request.user)
-    branches, groups = filter_choices(request, roles)
-    filters = ContactFilterForm(request.GET, branches=branches, groups=groups)
-    values = filters.values()
-    state = values.get("state")
+    roles, filters = list_filters(request, ContactFilterForm)
+    active = {"active": True, "retired": False}.get(filters.values()["state"] or "")
     contacts = selectors.contact_point_filter(
-        contacts,
-        branch_id=values.get("branch"),
-        group_id=values.get("group"),
-        member=values.get("member") or "",
-        active={"active": True, "retired": False}.get(state or ""),
+        selectors.contact_point_list_for_user(user=request.user), **filters.scope(), active=active
     )
     page = paginate(
         request,
@@ -217,78 +193,56 @@ def warmth_contact_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def warmth_help_list(request: HttpRequest) -> HttpResponse:
-    roles = get_roles(request.user)
-    require_member_or_admin(roles)
-    today = timezone.localdate()
     records = selectors.help_record_list_for_user(user=request.user)
-    branches, groups = filter_choices(request, roles)
-    filters = HelpFilterForm(
-        request.GET,
-        branches=branches,
-        groups=groups,
-        years=post_selectors.years_of(records, "helped_on", today=today),
-        quarters=recent_quarters(8),
-    )
+    years = post_selectors.years_of(records, "helped_on", today=timezone.localdate())
+    roles, filters = list_filters(request, HelpFilterForm, years=years, quarters=recent_quarters(8))
     values = filters.values()
-    kind = values.pop("kind") or None
-    records = selectors.help_record_filter(
-        records,
-        branch_id=values.get("branch"),
-        group_id=values.get("group"),
-        member=values.get("member") or "",
-        year=values.get("year"),
-        quarter=values.get("quarter"),
-    )
+    records = selectors.help_record_filter(records, **filters.scope(), year=values["year"], quarter=values["quarter"])
     counts = selectors.help_kind_counts(records)
+    kind = values["kind"] or None
     if kind:
         records = records.filter(kind=kind)
     page = paginate(request, records.order_by("-helped_on", "-pk"))
-    return render(
-        request,
-        "activities/warmth_help_list.html",
-        {
-            "page": page,
-            "filters": filters,
-            "query": query_without_page(request),
-            "count_rows": [(key, label, counts[key]) for key, label in Kind.choices],
-            "kind": kind,
-            "roles": roles,
-            "own_member": roles.member,
-        },
-    )
+    context = {"page": page, "filters": filters, "query": query_without_page(request), "kind": kind}
+    context |= {"count_rows": [(key, label, counts[key]) for key, label in Kind.choices]}
+    context |= {"roles": roles, "own_member": roles.member}
+    return render(request, "activities/warmth_help_list.html", context)
+
+
+def _help_fields(data: dict) -> dict:
+    """What a help record says, from its form, as the services name it."""
+    contact = data["contact_point"]
+    return {
+        "kind": data["kind"],
+        "helped_on": data["helped_on"],
+        "content": data["content"],
+        "contact_point_id": contact.pk if contact else None,
+        "outcome": data["outcome"],
+    }
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def warmth_help_create(request: HttpRequest, member_pk: int) -> HttpResponse:
     member = _member_for_edit(request, member_pk)
-    today = timezone.localdate()
     contacts = selectors.contact_point_choices(member=member)
-    initial = {}
     contact_id = request.GET.get("contact", "")
-    if contact_id.isdigit() and contacts.filter(pk=contact_id).exists():
-        initial["contact_point"] = int(contact_id)
-    form = HelpRecordForm(request.POST or None, contacts=contacts, today=today, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.help_record_add(
-                actor=request.user,
-                member_id=member.pk,
-                kind=data["kind"],
-                helped_on=data["helped_on"],
-                content=data["content"],
-                contact_point_id=data["contact_point"].pk if data["contact_point"] else None,
-                outcome=data["outcome"],
-            )
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("The help was logged."))
-            if "another" in request.POST:
-                return redirect("activities:warmth_help_create", member_pk=member.pk)
-            return redirect(_member_url(member, "help"))
-    return render(request, "activities/warmth_help_form.html", {"form": form, "member": member, "record": None})
+    chosen = contact_id.isdigit() and contacts.filter(pk=contact_id).exists()
+    initial = {"contact_point": int(contact_id)} if chosen else {}
+    form = HelpRecordForm(request.POST or None, contacts=contacts, today=timezone.localdate(), initial=initial)
+    return form_action(
+        request,
+        form,
+        lambda data: services.help_record_add(actor=request.user, member_id=member.pk, **_help_fields(data)),
+        template="activities/warmth_help_form.html",
+        context={"member": member, "record": None},
+        success_url=another_or(
+            request,
+            reverse("activities:warmth_help_create", kwargs={"member_pk": member.pk}),
+            _member_url(member.pk, "help"),
+        ),
+        success_message=_("The help was logged."),
+    )
 
 
 def _record_for_edit(request: HttpRequest, pk: int) -> HelpRecord:
@@ -302,50 +256,36 @@ def _record_for_edit(request: HttpRequest, pk: int) -> HelpRecord:
 @require_http_methods(["GET", "POST"])
 def warmth_help_edit(request: HttpRequest, pk: int) -> HttpResponse:
     record = _record_for_edit(request, pk)
-    member = record.member
+    fields = ("kind", "helped_on", "content", "outcome", "version")
     form = HelpRecordForm(
         request.POST or None,
-        contacts=selectors.contact_point_choices(member=member, keep_id=record.contact_point_id),
+        contacts=selectors.contact_point_choices(member=record.member, keep_id=record.contact_point_id),
         today=timezone.localdate(),
-        initial={
-            "kind": record.kind,
-            "helped_on": record.helped_on,
-            "contact_point": record.contact_point_id,
-            "content": record.content,
-            "outcome": record.outcome,
-            "version": record.version,
-        },
+        initial={"contact_point": record.contact_point_id, **{name: getattr(record, name) for name in fields}},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.help_record_update(
-                actor=request.user,
-                record_id=record.pk,
-                version=data["version"] or 0,
-                kind=data["kind"],
-                helped_on=data["helped_on"],
-                content=data["content"],
-                contact_point_id=data["contact_point"].pk if data["contact_point"] else None,
-                outcome=data["outcome"],
-            )
-        except ActivityError as exc:
-            form.add_error(None, exc.message)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("The help record was saved."))
-            return redirect(_member_url(member, "help"))
-    return render(request, "activities/warmth_help_form.html", {"form": form, "member": member, "record": record})
+    return form_action(
+        request,
+        form,
+        lambda data: services.help_record_update(
+            actor=request.user, record_id=record.pk, version=data["version"] or 0, **_help_fields(data)
+        ),
+        template="activities/warmth_help_form.html",
+        context={"member": record.member, "record": record},
+        success_url=_member_url(record.member_id, "help"),
+        success_message=_("The help record was saved."),
+    )
 
 
 @login_required
 @require_POST
 def warmth_help_delete(request: HttpRequest, pk: int) -> HttpResponse:
     record = _record_for_edit(request, pk)
-    services.help_record_delete(actor=request.user, record_id=record.pk)
-    messages.success(request, _("The help record was deleted."))
-    return redirect(_member_url(record.member, "help"))
+    return button_action(
+        request,
+        lambda: services.help_record_delete(actor=request.user, record_id=record.pk),
+        success_url=_member_url(record.member_id, "help"),
+        success_message=_("The help record was deleted."),
+    )
 
 
 # ---------------------------------------------------------------------------
