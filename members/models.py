@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -143,6 +144,9 @@ class Member(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.employee_no}）"
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:detail", args=[self.pk])
 
     def clean(self) -> None:
         errors: dict[str, str] = {}

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from partybuild.lib.forms import add_service_errors as _add_errors
+from partybuild.lib.actions import form_action
 from partybuild.lib.pagination import paginate
 
 from . import selectors, services
@@ -97,66 +97,66 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _member_fields(data: dict) -> dict:
+    return {k: v for k, v in data.items() if k in MEMBER_FIELDS}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_create(request: HttpRequest) -> HttpResponse:
     roles = get_roles(request.user)
     if not roles.can_edit_roster:
         raise PermissionDenied
-    form = MemberForm(request.POST or None, roles=roles)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k in MEMBER_FIELDS}
-        try:
-            member = services.member_create(actor=request.user, data=data)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, _("%(name)s was added to the roster.") % {"name": member.name})
-            return redirect("members:detail", pk=member.pk)
-    return render(request, "members/member_form.html", {"form": form, "member": None})
+    return form_action(
+        request,
+        MemberForm(request.POST or None, roles=roles),
+        lambda data: services.member_create(actor=request.user, data=_member_fields(data)),
+        template="members/member_form.html",
+        context={"member": None},
+        success_message=lambda member: _("%(name)s was added to the roster.") % {"name": member.name},
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     member = selectors.member_get_for_edit(user=request.user, pk=pk)
-    roles = get_roles(request.user)
-    form = MemberForm(request.POST or None, instance=member, roles=roles)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k in MEMBER_FIELDS}
-        version = form.cleaned_data.get("version") or 0
-        try:
-            member = services.member_update(actor=request.user, member_id=pk, version=version, data=data)
-        except services.ConcurrentEditError as exc:
-            form.add_error(None, exc.message)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, _("The record of %(name)s was saved.") % {"name": member.name})
-            return redirect("members:detail", pk=member.pk)
-    return render(request, "members/member_form.html", {"form": form, "member": member})
+    return form_action(
+        request,
+        MemberForm(request.POST or None, instance=member, roles=get_roles(request.user)),
+        lambda data: services.member_update(
+            actor=request.user, member_id=pk, version=data.get("version") or 0, data=_member_fields(data)
+        ),
+        template="members/member_form.html",
+        context={"member": member},
+        success_message=lambda saved: _("The record of %(name)s was saved.") % {"name": saved.name},
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_login(request: HttpRequest, pk: int) -> HttpResponse:
     member = selectors.member_get_for_edit(user=request.user, pk=pk)
-    form = LoginForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+
+    def set_login(data: dict):
         try:
-            user = services.member_set_login(
-                actor=request.user, member_id=member.pk, password=form.cleaned_data["password1"]
-            )
+            return services.member_set_login(actor=request.user, member_id=member.pk, password=data["password1"])
         except ValidationError as exc:
-            form.add_error("password1", exc.messages)
-        else:
-            messages.success(
-                request,
-                _("%(name)s can now log in as %(username)s with the new password.")
-                % {"name": member.name, "username": user.username},
-            )
-            return redirect("members:detail", pk=member.pk)
-    return render(request, "members/member_login.html", {"form": form, "member": member})
+            # What is wrong with a password is said beside the password typed.
+            raise ValidationError({"password1": exc.messages}) from exc
+
+    return form_action(
+        request,
+        LoginForm(request.POST or None),
+        set_login,
+        template="members/member_login.html",
+        context={"member": member},
+        success_url=member,
+        success_message=lambda user: (
+            _("%(name)s can now log in as %(username)s with the new password.")
+            % {"name": member.name, "username": user.username}
+        ),
+    )
 
 
 @login_required

@@ -3,6 +3,7 @@ Party-spirit reports and their review, individual talks, criticism meetings."""
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -83,6 +84,9 @@ class StudySession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.starts_at:%Y-%m-%d} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("study:session_detail", args=[self.pk])
 
 
 class Attendance(models.Model):
@@ -180,6 +184,9 @@ class QuarterlyReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member.name} {self.quarter}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("study:report_detail", args=[self.pk])
 
     def section_open(self, section: str) -> bool:
         """Whether the member may edit the section now."""
@@ -287,6 +294,9 @@ class Talk(models.Model):
     def __str__(self) -> str:
         return f"{self.member.name} · {self.get_source_display()}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("study:talk_detail", args=[self.pk])
+
 
 # ---------------------------------------------------------------------------
 # Criticism meetings
@@ -318,6 +328,9 @@ class CriticismMeeting(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("study:meeting_detail", args=[self.pk])
 
 
 class SelfCriticism(models.Model):
@@ -374,6 +387,9 @@ class RectificationItem(models.Model):
         ]
         verbose_name = _("rectification item")
         verbose_name_plural = _("rectification items")
+
+    def get_absolute_url(self) -> str:
+        return reverse("study:meeting_item_update", args=[self.meeting_id, self.pk])
 
 
 class RectificationUpdate(models.Model):

@@ -70,3 +70,20 @@ class AttendanceRowForm(forms.Form):
 AttendanceFormSet = forms.formset_factory(
     AttendanceRowForm, formset=RowsFormSet, extra=0, max_num=5000, validate_max=True
 )
+
+
+class AttendanceForm(SessionVersionForm):
+    """The attendance page as one form: the version of the session it was read at and the
+    marks (``marks``, a formset of one row per expected member); valid when both are."""
+
+    def __init__(self, data=None, *, marks: list[dict], **kwargs):
+        super().__init__(data, **kwargs)
+        self.marks = AttendanceFormSet(data, initial=marks, prefix="att")
+
+    def is_valid(self) -> bool:
+        marks_valid = self.marks.is_valid()  # both validated, so the page shows every error
+        return super().is_valid() and marks_valid
+
+    def marked(self) -> dict[int, tuple[str, str]]:
+        """member id → (status, reason), as the service takes them."""
+        return {f.cleaned_data["member_id"]: (f.cleaned_data["status"], f.cleaned_data["reason"]) for f in self.marks}

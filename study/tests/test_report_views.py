@@ -149,12 +149,13 @@ def test_forward_without_opinion_shows_the_error(client_for, org):
     assert "opinion" in response.context["forward_form"].errors
 
 
-def test_member_forwarding_by_post_is_refused_with_a_message(client_for, org):
+def test_member_forwarding_by_post_is_refused_on_the_form(client_for, org):
     report = report_in(org, S.WITH_GROUP)
-    response = client_for(org.member).post(
-        reverse("study:report_forward", args=[report.pk]), {"opinion": "自己转"}, follow=True
-    )
-    assert any("党小组长" in str(m) or "group" in str(m) for m in response.context["messages"])
+    response = client_for(org.member).post(reverse("study:report_forward", args=[report.pk]), {"opinion": "自己转"})
+    assert response.status_code == 200
+    refusal = response.context["forward_form"].non_field_errors()
+    assert any("党小组长" in str(m) or "group" in str(m) for m in refusal)
+    assert 'data-testid="forward-panel"' in response.content.decode()
     report.refresh_from_db()
     assert report.status == S.WITH_GROUP
 
@@ -170,10 +171,9 @@ def test_approving_a_draft_by_post_changes_nothing(client_for, org):
             "truly_rectified": "yes",
             "evaluation": "好",
         },
-        follow=True,
     )
     assert response.status_code == 200
-    assert list(response.context["messages"])
+    assert response.context["approve_form"].non_field_errors()
     report.refresh_from_db()
     assert report.status == S.DRAFT and report.grade == ""
 
@@ -304,8 +304,8 @@ def test_secretary_is_offered_nothing_on_their_own_report(client_for, org):
     html = page.content.decode()
     assert "approve_form" not in page.context and "return_form" not in page.context
     assert 'data-testid="approve-panel"' not in html and 'data-testid="return-panel"' not in html
-    response = client.post(reverse("study:report_approve", args=[report.pk]), APPROVAL, follow=True)
-    assert list(response.context["messages"])
+    response = client.post(reverse("study:report_approve", args=[report.pk]), APPROVAL)
+    assert response.context["approve_form"].non_field_errors()
     client.post(reverse("study:report_return", args=[report.pk]), {"sections": ["insights"], "comment": "x"})
     report.refresh_from_db()
     assert report.status == S.WITH_BRANCH and report.grade == ""

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import copy
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from members import selectors as member_selectors
 from members.roles import get_roles
-from partybuild.lib.forms import add_service_errors as _add_errors
+from partybuild.lib.actions import form_action
 from partybuild.lib.pagination import paginate
 
 from ..forms.meetings import (
@@ -32,7 +31,6 @@ from ..forms.meetings import (
 )
 from ..models import CriticismMeeting, SelfCriticism
 from ..selectors import meetings as selectors
-from ..services import StudyError
 from ..services import meetings as services
 
 MEETING_FIELDS = ["kind", "title", "held_on", "location", "topic", "participants"]
@@ -101,17 +99,18 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
     if branch is None:
         form = BranchChoiceForm(branches=member_selectors.branch_list_for_user(user=request.user))
         return render(request, "study/meeting_branch_choice.html", {"form": form})
-    form = MeetingForm(request.POST or None, branch=branch)
-    if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in MEETING_FIELDS}
-        try:
-            meeting = services.meeting_create(actor=request.user, branch_id=branch.pk, **data)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, _("The meeting “%(title)s” was recorded.") % {"title": meeting.title})
-            return redirect("study:meeting_detail", pk=meeting.pk)
-    return render(request, "study/meeting_form.html", {"form": form, "meeting": None, "branch": branch})
+    return form_action(
+        request,
+        MeetingForm(request.POST or None, branch=branch),
+        lambda data: services.meeting_create(actor=request.user, branch_id=branch.pk, **_meeting_fields(data)),
+        template="study/meeting_form.html",
+        context={"meeting": None, "branch": branch},
+        success_message=lambda meeting: _("The meeting “%(title)s” was recorded.") % {"title": meeting.title},
+    )
+
+
+def _meeting_fields(data: dict) -> dict:
+    return {name: data[name] for name in MEETING_FIELDS}
 
 
 @login_required
@@ -149,20 +148,16 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
         branch=meeting.branch,
         version=services.meeting_version(meeting),
     )
-    if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in MEETING_FIELDS}
-        try:
-            services.meeting_update(
-                actor=request.user, meeting_id=meeting.pk, version=form.cleaned_data["version"], **data
-            )
-        except StudyError as exc:
-            form.add_error(None, exc.message)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, _("The meeting was saved."))
-            return redirect("study:meeting_detail", pk=meeting.pk)
-    return render(request, "study/meeting_form.html", {"form": form, "meeting": meeting, "branch": meeting.branch})
+    return form_action(
+        request,
+        form,
+        lambda data: services.meeting_update(
+            actor=request.user, meeting_id=meeting.pk, version=data["version"], **_meeting_fields(data)
+        ),
+        template="study/meeting_form.html",
+        context={"meeting": meeting, "branch": meeting.branch},
+        success_message=_("The meeting was saved."),
+    )
 
 
 @login_required
@@ -185,31 +180,28 @@ def meeting_self_criticism(request: HttpRequest, pk: int, member_pk: int | None 
         request.POST or None,
         initial={"content": current.content if current else "", "version": services.self_criticism_version(current)},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.self_criticism_save(
-                actor=request.user,
-                meeting_id=meeting.pk,
-                member_id=member.pk,
-                content=form.cleaned_data["content"],
-                version=form.cleaned_data["version"] or 0,
-            )
-        except StudyError as exc:
-            form.add_error(None, exc.message)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, _("The self-criticism of %(name)s was saved.") % {"name": member.name})
-            return redirect(f"{_detail_url(meeting)}#self-criticism-{member.pk}")
-    return render(
+    return form_action(
         request,
-        "study/meeting_self_criticism.html",
-        {"meeting": meeting, "member": member, "form": form, "existing": current},
+        form,
+        lambda data: services.self_criticism_save(
+            actor=request.user,
+            meeting_id=meeting.pk,
+            member_id=member.pk,
+            content=data["content"],
+            version=data["version"] or 0,
+        ),
+        template="study/meeting_self_criticism.html",
+        context={"meeting": meeting, "member": member, "existing": current},
+        success_url=f"{meeting.get_absolute_url()}#self-criticism-{member.pk}",
+        success_message=_("The self-criticism of %(name)s was saved.") % {"name": member.name},
     )
 
 
-def _detail_url(meeting: CriticismMeeting) -> str:
-    return reverse("study:meeting_detail", kwargs={"pk": meeting.pk})
+def _then(request: HttpRequest, another: str, meeting: CriticismMeeting, anchor: str) -> str:
+    """Where a recording form goes after saving: to a blank form for another, or back to the meeting."""
+    if "another" in request.POST:
+        return reverse(another, args=[meeting.pk])
+    return f"{meeting.get_absolute_url()}#{anchor}"
 
 
 @login_required
@@ -224,26 +216,22 @@ def meeting_criticism(request: HttpRequest, pk: int) -> HttpResponse:
         critic = participants.filter(pk=me.pk).first() if me is not None else None
         if critic is None:
             raise PermissionDenied
-    form = CriticismForm(request.POST or None, participants=participants, critic=critic)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.criticism_add(
-                actor=request.user,
-                meeting_id=meeting.pk,
-                from_member_id=(critic or data["from_member"]).pk,
-                to_member_id=data["to_member"].pk,
-                matter=data["matter"],
-                evidence=data["evidence"],
-            )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, _("The criticism was recorded."))
-            if "another" in request.POST:
-                return redirect("study:meeting_criticism", pk=meeting.pk)
-            return redirect(f"{_detail_url(meeting)}#criticisms")
-    return render(request, "study/meeting_criticism.html", {"meeting": meeting, "form": form, "critic": critic})
+    return form_action(
+        request,
+        CriticismForm(request.POST or None, participants=participants, critic=critic),
+        lambda data: services.criticism_add(
+            actor=request.user,
+            meeting_id=meeting.pk,
+            from_member_id=(critic or data["from_member"]).pk,
+            to_member_id=data["to_member"].pk,
+            matter=data["matter"],
+            evidence=data["evidence"],
+        ),
+        template="study/meeting_criticism.html",
+        context={"meeting": meeting, "critic": critic},
+        success_url=_then(request, "study:meeting_criticism", meeting, "criticisms"),
+        success_message=_("The criticism was recorded."),
+    )
 
 
 @login_required
@@ -252,25 +240,21 @@ def meeting_item_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get_for_user(user=request.user, pk=pk)
     if not _can_manage(request, meeting):
         raise PermissionDenied
-    form = RectificationItemForm(request.POST or None, participants=selectors.meeting_participants(meeting))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.rectification_add(
-                actor=request.user,
-                meeting_id=meeting.pk,
-                owner_id=data["owner"].pk,
-                description=data["description"],
-                deadline=data["deadline"],
-            )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, _("The rectification item was added."))
-            if "another" in request.POST:
-                return redirect("study:meeting_item_add", pk=meeting.pk)
-            return redirect(f"{_detail_url(meeting)}#rectification")
-    return render(request, "study/meeting_item_form.html", {"meeting": meeting, "form": form})
+    return form_action(
+        request,
+        RectificationItemForm(request.POST or None, participants=selectors.meeting_participants(meeting)),
+        lambda data: services.rectification_add(
+            actor=request.user,
+            meeting_id=meeting.pk,
+            owner_id=data["owner"].pk,
+            description=data["description"],
+            deadline=data["deadline"],
+        ),
+        template="study/meeting_item_form.html",
+        context={"meeting": meeting},
+        success_url=_then(request, "study:meeting_item_add", meeting, "rectification"),
+        success_message=_("The rectification item was added."),
+    )
 
 
 @login_required
@@ -282,19 +266,14 @@ def meeting_item_update(request: HttpRequest, pk: int, item_pk: int) -> HttpResp
     item = selectors.rectification_item_get(meeting=meeting, pk=item_pk, today=today)
     if not services.rectification_can_follow_up(actor=request.user, item=item):
         raise PermissionDenied
-    form = FollowUpForm(request.POST or None, initial={"status": item.status})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.rectification_follow_up(
-                actor=request.user, item_id=item.pk, note=form.cleaned_data["note"], status=form.cleaned_data["status"]
-            )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, _("The follow-up was recorded."))
-            return redirect(f"{_detail_url(meeting)}#item-{item.pk}")
-    return render(
+    return form_action(
         request,
-        "study/meeting_item_update.html",
-        {"meeting": meeting, "item": item, "form": form, "today": today},
+        FollowUpForm(request.POST or None, initial={"status": item.status}),
+        lambda data: services.rectification_follow_up(
+            actor=request.user, item_id=item.pk, note=data["note"], status=data["status"]
+        ),
+        template="study/meeting_item_update.html",
+        context={"meeting": meeting, "item": item, "today": today},
+        success_url=f"{meeting.get_absolute_url()}#item-{item.pk}",
+        success_message=_("The follow-up was recorded."),
     )

@@ -5,19 +5,20 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from members import selectors as member_selectors
 from members.roles import get_roles
-from partybuild.lib.forms import add_service_errors as _form_errors
+from partybuild.lib.actions import button_action, form_action
+from partybuild.lib.errors import DomainError
 from partybuild.lib.pagination import paginate
 from partybuild.lib.quarters import Quarter, recent_quarters
 
 from ..forms.reports import ApproveForm, ForwardForm, ProblemFormSet, ReportTextsForm, ReturnForm
 from ..models import QuarterlyReport
 from ..selectors import reports as selectors
-from ..services import StudyError
 from ..services import reports as services
 
 FOR_COMPANY_SHOWN = 50
@@ -60,18 +61,20 @@ def report_mine(request: HttpRequest, quarter: str) -> HttpResponse:
         raise PermissionDenied
     existing = QuarterlyReport.objects.filter(member=roles.member, quarter=q.code).first()
     if existing is not None:
-        return redirect("study:report_detail", pk=existing.pk)
+        return redirect(existing)
     if request.method == "POST":
-        try:
-            report = services.report_start(actor=request.user, quarter=q)
-        except StudyError as exc:
-            messages.error(request, exc.message)
-            return redirect("study:report_list")
-        return redirect("study:report_edit", pk=report.pk)
+        return button_action(
+            request,
+            lambda: services.report_start(actor=request.user, quarter=q),
+            success_url=lambda report: reverse("study:report_edit", args=[report.pk]),
+            failure_url="study:report_list",
+        )
     return render(request, "study/report_start.html", {"quarter": q, "future": q > Quarter.current()})
 
 
-def _detail_context(request: HttpRequest, report: QuarterlyReport, **forms) -> dict:
+def _detail_context(request: HttpRequest, report: QuarterlyReport, **acting) -> dict:
+    """The report's page; ``acting`` holds the form just posted (forward_form, return_form or
+    approve_form), shown with its errors even where the page would not offer it now."""
     quarter = Quarter.parse(report.quarter)
     actions = services.allowed_actions(actor=request.user, report=report)
     by_branch = "return_branch" in actions
@@ -91,12 +94,12 @@ def _detail_context(request: HttpRequest, report: QuarterlyReport, **forms) -> d
         "goes_to_branch": services.first_stop(report) == QuarterlyReport.Status.WITH_BRANCH,
     }
     if "forward" in actions:
-        context["forward_form"] = forms.get("forward_form") or ForwardForm()
+        context["forward_form"] = ForwardForm()
     if "return_group" in actions or by_branch:
-        context["return_form"] = forms.get("return_form") or ReturnForm(report=report, by_branch=by_branch)
+        context["return_form"] = ReturnForm(report=report, by_branch=by_branch)
     if "approve" in actions:
-        context["approve_form"] = forms.get("approve_form") or ApproveForm(report=report)
-    return context
+        context["approve_form"] = ApproveForm(report=report)
+    return {**context, **acting}
 
 
 @login_required
@@ -111,60 +114,66 @@ def report_print(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "study/report_print.html", _detail_context(request, report))
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    report = selectors.report_get_for_user(user=request.user, pk=pk)
-    if report.member.user_id != request.user.pk:
-        raise PermissionDenied
-    if report.status not in (QuarterlyReport.Status.DRAFT, QuarterlyReport.Status.RETURNED):
-        messages.info(request, _("This report is with the group or the branch and cannot be edited now."))
-        return redirect("study:report_detail", pk=report.pk)
-    problems_open = report.section_open(QuarterlyReport.Section.PROBLEMS)
-    initial_problems = [
+def _problems(formset) -> list[services.ProblemInput]:
+    """The problems as the member left them: filled-in or existing rows, without deleted ones."""
+    return [
+        services.ProblemInput(
+            id=f.cleaned_data.get("id"),
+            problem=f.cleaned_data["problem"],
+            cause=f.cleaned_data.get("cause", ""),
+            measure=f.cleaned_data.get("measure", ""),
+            status=f.cleaned_data["status"],
+        )
+        for f in formset.forms
+        if f.has_changed() or f.cleaned_data.get("id")
+        if f.cleaned_data and not f.cleaned_data.get("DELETE")
+    ]
+
+
+def _problem_formset(request: HttpRequest, report: QuarterlyReport, *, open_: bool):
+    initial = [
         {"id": p.pk, "problem": p.problem, "cause": p.cause, "measure": p.measure, "status": p.status}
         for p in report.problems.all()
     ]
-    form = ReportTextsForm(request.POST or None, report=report)
-    formset = ProblemFormSet(request.POST or None, initial=initial_problems, prefix="problems")
-    if initial_problems:
+    formset = ProblemFormSet(request.POST or None, initial=initial, prefix="problems")
+    if initial or not open_:
         formset.extra = 0  # the "add a problem" button adds rows; no blank row below existing ones
-    if not problems_open:
-        formset.extra = 0
+    if not open_:
         for f in formset.forms:
             for field in f.fields.values():
                 field.disabled = True
+    return formset
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The member writes (and may hand in) their report. Not the one action shape: the report
+    is saved first, and a submit refused as incomplete keeps what was saved and says why."""
+    report = selectors.report_get_for_user(user=request.user, pk=pk)
+    if report.member.user_id != request.user.pk:
+        raise PermissionDenied
+    if report.status not in selectors.LIVE_STATES:
+        messages.info(request, _("This report is with the group or the branch and cannot be edited now."))
+        return redirect(report)
+    problems_open = report.section_open(QuarterlyReport.Section.PROBLEMS)
+    form = ReportTextsForm(request.POST or None, report=report)
+    formset = _problem_formset(request, report, open_=problems_open)
     if request.method == "POST" and form.is_valid() and (not problems_open or formset.is_valid()):
         texts = {name: form.cleaned_data[name] for name in ReportTextsForm.SECTION_OF if not form.fields[name].disabled}
-        problems = None
-        if problems_open:
-            problems = [
-                services.ProblemInput(
-                    id=f.cleaned_data.get("id"),
-                    problem=f.cleaned_data["problem"],
-                    cause=f.cleaned_data.get("cause", ""),
-                    measure=f.cleaned_data.get("measure", ""),
-                    status=f.cleaned_data["status"],
-                )
-                for f in formset.forms
-                if f.has_changed() or f.cleaned_data.get("id")
-                if f.cleaned_data and not f.cleaned_data.get("DELETE")
-            ]
         try:
             report = services.report_save(
                 actor=request.user,
                 report_id=report.pk,
                 version=form.cleaned_data["version"],
                 texts=texts,
-                problems=problems,
+                problems=_problems(formset) if problems_open else None,
             )
             if "submit" in request.POST:
                 report = services.report_submit(actor=request.user, report_id=report.pk)
                 messages.success(request, _("Your report was submitted."))
-                return redirect("study:report_detail", pk=report.pk)
-        except services.ConcurrentEditError as exc:
-            form.add_error(None, exc.message)
-        except StudyError as exc:
+                return redirect(report)
+        except DomainError as exc:
             form.add_error(None, exc.message)
         except ValidationError as exc:
             # Saved, but not complete enough to hand in: say what is missing.
@@ -197,37 +206,48 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.report_get_for_user(user=request.user, pk=pk)
-    try:
-        services.report_submit(actor=request.user, report_id=report.pk)
-    except StudyError as exc:
-        messages.error(request, exc.message)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-        return redirect("study:report_edit", pk=report.pk)
-    else:
-        messages.success(request, _("Your report was submitted."))
-    return redirect("study:report_detail", pk=report.pk)
+    # A report refused as incomplete goes back to its author's edit page, which says what is missing.
+    editable = report.member.user_id == request.user.pk and report.status in selectors.LIVE_STATES
+    return button_action(
+        request,
+        lambda: services.report_submit(actor=request.user, report_id=report.pk),
+        success_url=report,
+        success_message=_("Your report was submitted."),
+        failure_url=reverse("study:report_edit", args=[report.pk]) if editable else report,
+    )
+
+
+def _judge(request: HttpRequest, report: QuarterlyReport, key: str, form, perform, **then) -> HttpResponse:
+    """A judgement posted from the report's page: a mistake or a refusal shows the page again
+    with the form as it was typed."""
+    return form_action(
+        request,
+        form,
+        perform,
+        template="study/report_detail.html",
+        context=_detail_context(request, report, **{key: form}),
+        **then,
+    )
 
 
 @login_required
 @require_POST
 def report_forward(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.report_get_for_user(user=request.user, pk=pk)
-    form = ForwardForm(request.POST)
-    if form.is_valid():
-        try:
-            services.report_forward(actor=request.user, report_id=report.pk, opinion=form.cleaned_data["opinion"])
-        except StudyError as exc:
-            messages.error(request, exc.message)
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, _("The report was forwarded to the branch."))
-            return redirect("study:report_waiting")
-    if not form.errors:
-        return redirect("study:report_detail", pk=report.pk)
-    return render(request, "study/report_detail.html", _detail_context(request, report, forward_form=form))
+    return _judge(
+        request,
+        report,
+        "forward_form",
+        ForwardForm(request.POST),
+        lambda data: services.report_forward(actor=request.user, report_id=report.pk, opinion=data["opinion"]),
+        success_url=reverse("study:report_waiting"),
+        success_message=_("The report was forwarded to the branch."),
+    )
+
+
+def _restudy_id(data: dict) -> int | None:
+    session = data.get("restudy_session")
+    return session.pk if session else None
 
 
 @login_required
@@ -235,64 +255,55 @@ def report_forward(request: HttpRequest, pk: int) -> HttpResponse:
 def report_return(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.report_get_for_user(user=request.user, pk=pk)
     by_branch = report.status == QuarterlyReport.Status.WITH_BRANCH
-    form = ReturnForm(request.POST, report=report, by_branch=by_branch)
-    if form.is_valid():
-        session = form.cleaned_data.get("restudy_session")
-        try:
-            services.report_return(
-                actor=request.user,
-                report_id=report.pk,
-                sections=form.cleaned_data["sections"],
-                comment=form.cleaned_data["comment"],
-                restudy_session_id=session.pk if session else None,
-                open_talk=form.cleaned_data.get("open_talk", False),
-            )
-        except StudyError as exc:
-            messages.error(request, exc.message)
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, _("The report was returned to %(name)s.") % {"name": report.member.name})
-            return redirect("study:report_detail", pk=report.pk)
-    if not form.errors:
-        return redirect("study:report_detail", pk=report.pk)
-    return render(request, "study/report_detail.html", _detail_context(request, report, return_form=form))
+    return _judge(
+        request,
+        report,
+        "return_form",
+        ReturnForm(request.POST, report=report, by_branch=by_branch),
+        lambda data: services.report_return(
+            actor=request.user,
+            report_id=report.pk,
+            sections=data["sections"],
+            comment=data["comment"],
+            restudy_session_id=_restudy_id(data),
+            open_talk=data.get("open_talk", False),
+        ),
+        success_message=_("The report was returned to %(name)s.") % {"name": report.member.name},
+    )
 
 
 @login_required
 @require_POST
 def report_approve(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.report_get_for_user(user=request.user, pk=pk)
-    form = ApproveForm(request.POST, report=report)
-    if form.is_valid():
-        data = form.cleaned_data
-        session = data.get("restudy_session")
-        try:
-            report = services.report_approve(
-                actor=request.user,
-                report_id=report.pk,
-                grade=data["grade"],
-                truly_studied=data["truly_studied"],
-                truly_checked=data["truly_checked"],
-                truly_rectified=data["truly_rectified"],
-                evaluation=data["evaluation"],
-                sections=data.get("sections") or [],
-                restudy_session_id=session.pk if session else None,
-                open_talk=data.get("open_talk", False),
-            )
-        except StudyError as exc:
-            messages.error(request, exc.message)
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            if report.status == QuarterlyReport.Status.APPROVED:
-                messages.success(request, _("The report was approved."))
-            else:
-                messages.warning(request, _("Graded unqualified: the report was returned to the member."))
-            return redirect("study:report_detail", pk=report.pk)
-    if not form.errors:
-        return redirect("study:report_detail", pk=report.pk)
-    return render(request, "study/report_detail.html", _detail_context(request, report, approve_form=form))
+
+    def approve(data: dict) -> QuarterlyReport:
+        judged = services.report_approve(
+            actor=request.user,
+            report_id=report.pk,
+            grade=data["grade"],
+            truly_studied=data["truly_studied"],
+            truly_checked=data["truly_checked"],
+            truly_rectified=data["truly_rectified"],
+            evaluation=data["evaluation"],
+            sections=data.get("sections") or [],
+            restudy_session_id=_restudy_id(data),
+            open_talk=data.get("open_talk", False),
+        )
+        if judged.status != QuarterlyReport.Status.APPROVED:
+            messages.warning(request, _("Graded unqualified: the report was returned to the member."))
+        return judged
+
+    return _judge(
+        request,
+        report,
+        "approve_form",
+        ApproveForm(request.POST, report=report),
+        approve,
+        success_message=lambda judged: (
+            _("The report was approved.") if judged.status == QuarterlyReport.Status.APPROVED else ""
+        ),
+    )
 
 
 @login_required

@@ -4,23 +4,22 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from members import selectors as member_selectors
 from members.roles import get_roles
-from partybuild.lib.forms import add_service_errors as _errors
+from partybuild.lib.actions import form_action
 from partybuild.lib.pagination import paginate
 from partybuild.lib.quarters import Quarter, recent_quarters
 
-from ..forms.sessions import AttendanceFormSet, SessionForm, SessionVersionForm
+from ..forms.sessions import AttendanceForm, SessionForm
 from ..models import Attendance, StudySession
 from ..selectors import sessions as selectors
-from ..services import StudyError
 from ..services import sessions as services
 
 SESSION_FIELDS = SessionForm.Meta.fields
@@ -80,8 +79,12 @@ def session_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _assigned(form) -> list:
-    return list(form.cleaned_data.get("assigned_members") or [])
+def _fields(data: dict) -> dict:
+    return {k: data[k] for k in SESSION_FIELDS}
+
+
+def _assigned(data: dict) -> list:
+    return list(data.get("assigned_members") or [])
 
 
 @login_required
@@ -95,23 +98,16 @@ def session_create(request: HttpRequest) -> HttpResponse:
         initial["kind"] = request.GET["kind"]
     if group_ids is not None:
         initial.update(kind=StudySession.Kind.GROUP_MEETING, audience=StudySession.Audience.GROUP)
-    form = SessionForm(request.POST or None, branch_id=branch_id, group_ids=group_ids, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = {k: form.cleaned_data[k] for k in SESSION_FIELDS}
-        try:
-            session = services.session_create(
-                actor=request.user, data={**data, "branch_id": branch_id}, assigned=_assigned(form)
-            )
-        except ValidationError as exc:
-            _errors(form, exc)
-        else:
-            messages.success(request, _("The study session was planned."))
-            return redirect("study:session_detail", pk=session.pk)
     branches = member_selectors.branch_list_for_user(user=request.user) if get_roles(request.user).is_admin else None
-    return render(
+    return form_action(
         request,
-        "study/session_form.html",
-        {"form": form, "session": None, "branches": branches, "branch_id": branch_id},
+        SessionForm(request.POST or None, branch_id=branch_id, group_ids=group_ids, initial=initial),
+        lambda data: services.session_create(
+            actor=request.user, data={**_fields(data), "branch_id": branch_id}, assigned=_assigned(data)
+        ),
+        template="study/session_form.html",
+        context={"session": None, "branches": branches, "branch_id": branch_id},
+        success_message=_("The study session was planned."),
     )
 
 
@@ -128,25 +124,20 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
     session = _get_managed(request, pk)
     roles = get_roles(request.user)
     group_ids = None if (roles.is_admin or roles.committee_branch_id == session.branch_id) else set(roles.led_group_ids)
-    form = SessionForm(request.POST or None, instance=session, branch_id=session.branch_id, group_ids=group_ids)
-    if request.method == "POST" and form.is_valid():
-        data = {k: form.cleaned_data[k] for k in SESSION_FIELDS}
-        try:
-            session = services.session_update(
-                actor=request.user,
-                session_id=session.pk,
-                data=data,
-                assigned=_assigned(form),
-                version=form.cleaned_data["version"],
-            )
-        except ValidationError as exc:
-            _errors(form, exc)
-        except StudyError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("The study session was saved."))
-            return redirect("study:session_detail", pk=session.pk)
-    return render(request, "study/session_form.html", {"form": form, "session": session})
+    return form_action(
+        request,
+        SessionForm(request.POST or None, instance=session, branch_id=session.branch_id, group_ids=group_ids),
+        lambda data: services.session_update(
+            actor=request.user,
+            session_id=session.pk,
+            data=_fields(data),
+            assigned=_assigned(data),
+            version=data["version"],
+        ),
+        template="study/session_form.html",
+        context={"session": session},
+        success_message=_("The study session was saved."),
+    )
 
 
 @login_required
@@ -192,33 +183,23 @@ def session_attendance(request: HttpRequest, pk: int) -> HttpResponse:
         }
         for m in expected
     ]
-    formset = AttendanceFormSet(request.POST or None, initial=initial, prefix="att")
-    version_form = SessionVersionForm(request.POST or None, initial={"version": session.version})
-    if request.method == "POST" and version_form.is_valid() and formset.is_valid():
-        data = {f.cleaned_data["member_id"]: (f.cleaned_data["status"], f.cleaned_data["reason"]) for f in formset}
-        try:
-            count = services.attendance_record(
-                actor=request.user, session_id=session.pk, marks=data, version=version_form.cleaned_data["version"]
-            )
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        except StudyError as exc:
-            version_form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Attendance saved (%(n)d marks changed).") % {"n": count})
-            return redirect("study:session_detail", pk=session.pk)
-    rows = list(zip(expected, formset.forms, strict=False))
-    return render(
+    form = AttendanceForm(request.POST or None, initial={"version": session.version}, marks=initial)
+    return form_action(
         request,
-        "study/session_attendance.html",
-        {
+        form,
+        lambda data: services.attendance_record(
+            actor=request.user, session_id=session.pk, marks=form.marked(), version=data["version"]
+        ),
+        template="study/session_attendance.html",
+        context={
             "session": session,
-            "formset": formset,
-            "version_form": version_form,
-            "rows": rows,
+            "formset": form.marks,
+            "version_form": form,
+            "rows": list(zip(expected, form.marks.forms, strict=False)),
             "started": session.starts_at <= timezone.now(),
         },
+        success_url=session,
+        success_message=lambda count: _("Attendance saved (%(n)d marks changed).") % {"n": count},
     )
 
 

@@ -1,21 +1,19 @@
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from members.roles import get_roles
+from partybuild.lib.actions import form_action
 from partybuild.lib.pagination import paginate
 
 from ..forms.talks import TalkRecordForm
 from ..models import Talk
 from ..selectors import reports as selectors
-from ..services import StudyError
 from ..services import talks as services
 
 
@@ -44,24 +42,19 @@ def talk_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A talk, and for the branch committee the form that records it."""
     talk = selectors.talk_get_for_user(user=request.user, pk=pk)
     can_record = talk.status == Talk.Status.OPEN and services.talk_can_record(actor=request.user, talk=talk)
-    form = None
-    if can_record:
-        form = TalkRecordForm(request.POST or None, initial={"talked_on": timezone.localdate()})
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.talk_record(actor=request.user, talk_id=talk.pk, **form.cleaned_data)
-            except StudyError as exc:
-                messages.error(request, exc.message)
-            except ValidationError as exc:
-                for field, errors in exc.error_dict.items():
-                    form.add_error(field, errors)
-            else:
-                messages.success(request, _("The talk was recorded."))
-                return redirect("study:talk_detail", pk=talk.pk)
     context = {
         "talk": talk,
-        "form": form,
         "today": timezone.localdate(),
         "held_by_company": talk.status == Talk.Status.OPEN and services.talk_falls_to_company(talk),
     }
-    return render(request, "study/talk_detail.html", context)
+    if not can_record:
+        return render(request, "study/talk_detail.html", {**context, "form": None})
+    return form_action(
+        request,
+        TalkRecordForm(request.POST or None, initial={"talked_on": timezone.localdate()}),
+        lambda data: services.talk_record(actor=request.user, talk_id=talk.pk, **data),
+        template="study/talk_detail.html",
+        context=context,
+        success_url=talk,
+        success_message=_("The talk was recorded."),
+    )
