@@ -248,71 +248,49 @@ def suggestion_edit(
 
 
 @transaction.atomic
-def suggestion_withdraw(*, actor: User, suggestion_id: int, version: int, text: str = "") -> Suggestion:
+def _thread_move(action: str, *, actor: User, suggestion_id: int, version: int, text: str) -> Suggestion:
+    """One move on the thread: lock, check the move, the actor and the version, check the
+    text, save and write the entry. Every thread action is this with its own name."""
     row = _lock(suggestion_id)
-    move = _check(action="withdraw", actor=actor, suggestion=row, version=version)
+    move = _check(action=action, actor=actor, suggestion=row, version=version)
     text = _clean(text)
-    _check_text("withdraw", text)
-    _move(suggestion=row, actor=actor, action="withdraw", move=move, text=text)
+    _check_text(action, text)
+    _move(suggestion=row, actor=actor, action=action, move=move, text=text)
     return row
 
 
-@transaction.atomic
+def suggestion_withdraw(*, actor: User, suggestion_id: int, version: int, text: str = "") -> Suggestion:
+    """The author takes the suggestion back before the branch has acknowledged it."""
+    return _thread_move("withdraw", actor=actor, suggestion_id=suggestion_id, version=version, text=text)
+
+
 def suggestion_comment(*, actor: User, suggestion_id: int, version: int, text: str) -> Suggestion:
     """The author adds to the thread while the suggestion is open."""
-    row = _lock(suggestion_id)
-    move = _check(action="comment", actor=actor, suggestion=row, version=version)
-    text = _clean(text)
-    _check_text("comment", text)
-    _move(suggestion=row, actor=actor, action="comment", move=move, text=text)
-    return row
+    return _thread_move("comment", actor=actor, suggestion_id=suggestion_id, version=version, text=text)
 
 
 # ---------------------------------------------------------------------------
 # The branch's and the company's side
 
 
-@transaction.atomic
 def suggestion_acknowledge(*, actor: User, suggestion_id: int, version: int, text: str = "") -> Suggestion:
-    row = _lock(suggestion_id)
-    move = _check(action="acknowledge", actor=actor, suggestion=row, version=version)
-    text = _clean(text)
-    _check_text("acknowledge", text)
-    _move(suggestion=row, actor=actor, action="acknowledge", move=move, text=text)
-    return row
+    """The branch takes the suggestion up (the author can no longer edit or withdraw it)."""
+    return _thread_move("acknowledge", actor=actor, suggestion_id=suggestion_id, version=version, text=text)
 
 
-@transaction.atomic
 def suggestion_reply(*, actor: User, suggestion_id: int, version: int, text: str) -> Suggestion:
     """The branch (or, once passed up, the company) answers in the thread."""
-    row = _lock(suggestion_id)
-    move = _check(action="reply", actor=actor, suggestion=row, version=version)
-    text = _clean(text)
-    _check_text("reply", text)
-    _move(suggestion=row, actor=actor, action="reply", move=move, text=text)
-    return row
+    return _thread_move("reply", actor=actor, suggestion_id=suggestion_id, version=version, text=text)
 
 
-@transaction.atomic
 def suggestion_escalate(*, actor: User, suggestion_id: int, version: int, text: str) -> Suggestion:
     """The branch passes the suggestion up to the company's administrators."""
-    row = _lock(suggestion_id)
-    move = _check(action="escalate", actor=actor, suggestion=row, version=version)
-    text = _clean(text)
-    _check_text("escalate", text)
-    _move(suggestion=row, actor=actor, action="escalate", move=move, text=text)
-    return row
+    return _thread_move("escalate", actor=actor, suggestion_id=suggestion_id, version=version, text=text)
 
 
-@transaction.atomic
 def suggestion_close(*, actor: User, suggestion_id: int, version: int, text: str) -> Suggestion:
     """Close the suggestion with the conclusion the member reads."""
-    row = _lock(suggestion_id)
-    move = _check(action="close", actor=actor, suggestion=row, version=version)
-    text = _clean(text)
-    _check_text("close", text)
-    _move(suggestion=row, actor=actor, action="close", move=move, text=text)
-    return row
+    return _thread_move("close", actor=actor, suggestion_id=suggestion_id, version=version, text=text)
 
 
 # The thread actions by name, for the one view that takes them all.
