@@ -27,9 +27,7 @@ class MemberChoiceField(forms.ModelChoiceField):
 
 
 class PartyDayForm(HiddenErrorsAbove, forms.Form):
-    kind = forms.ChoiceField(
-        label=_("Kind"), choices=PartyDay.Kind.choices, widget=forms.RadioSelect(attrs={"class": "form-check-input"})
-    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=PartyDay.Kind.choices, widget=forms.RadioSelect)
     theme = forms.CharField(label=_("Theme"), max_length=200)
     held_on = RecordDateField(label=_("Date"))
     place = forms.CharField(label=_("Place"), max_length=200)
@@ -49,7 +47,7 @@ class PartyDayForm(HiddenErrorsAbove, forms.Form):
         label=_("Roles to take"),
         required=False,
         choices=PartyDay.Role.choices,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("Experiential days: the roles members take for the day, to think from another's place."),
     )
     plan = forms.CharField(
@@ -61,7 +59,7 @@ class PartyDayForm(HiddenErrorsAbove, forms.Form):
     participants = MembersField(
         label=_("Participants"),
         queryset=Member.objects.none(),
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        widget=forms.CheckboxSelectMultiple,
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -89,7 +87,7 @@ class ParticipantRowForm(forms.Form):
         label=_("Attendance"),
         required=False,
         choices=PartyDayParticipant.Attendance.choices,
-        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        widget=forms.RadioSelect,
     )
     reason = forms.CharField(label=_("Reason"), required=False, max_length=200)
     role = forms.ChoiceField(label=_("Role taken"), required=False, choices=[("", "—"), *PartyDay.Role.choices])

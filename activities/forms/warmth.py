@@ -81,7 +81,7 @@ class HelpRecordForm(HiddenErrorsAbove, forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind of help"),
         choices=HelpRecord.Kind.choices,
-        widget=forms.RadioSelect(attrs={"class": "btn-check", "autocomplete": "off"}),
+        widget=forms.RadioSelect(attrs={"autocomplete": "off"}),
     )
     helped_on = RecordDateField(label=_("Date"))
     contact_point = ContactPointChoiceField(
