@@ -14,6 +14,7 @@ from partybuild.lib.forms import HiddenErrorsAbove, RecordDateField
 from partybuild.lib.quarters import Quarter
 
 from ..models import ContactPoint, HelpRecord, ResponsibilityArea
+from ..services.warmth import AREA_TEXT_FIELDS
 from .common import OneBranchFilterForm
 
 
@@ -22,16 +23,7 @@ class ResponsibilityAreaForm(HiddenErrorsAbove, forms.ModelForm):
 
     class Meta:
         model = ResponsibilityArea
-        fields = [
-            "description",
-            "fixed_post",
-            "fixed_duty",
-            "fixed_targets",
-            "guarantee_tasks",
-            "guarantee_safety",
-            "guarantee_management",
-            "guarantee_stability",
-        ]
+        fields = list(AREA_TEXT_FIELDS)
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "fixed_duty": forms.Textarea(attrs={"rows": 2}),

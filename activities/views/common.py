@@ -8,9 +8,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from members import selectors as member_selectors
-from members.models import Branch, PartyGroup
+from members.models import Branch, Member, PartyGroup
 from members.roles import Roles, get_roles
 
 from ..forms.common import BranchChoiceForm, ListFilterForm
@@ -88,7 +89,13 @@ def branch_choice(request: HttpRequest, template: str, **context) -> HttpRespons
     return render(request, template, {"form": form, **context})
 
 
-def another_or(request: HttpRequest, again_url: str, then_url: str) -> str:
-    """Where a create form goes once saved: the form again after "save and add another",
-    ``then_url`` otherwise."""
-    return again_url if "another" in request.POST else then_url
+def another_or(request: HttpRequest, again: str, then_url: str, **kwargs) -> str:
+    """Where a create form goes once saved: the form (URL name ``again`` with ``kwargs``)
+    again after "save and add another", ``then_url`` otherwise."""
+    return reverse(again, kwargs=kwargs) if "another" in request.POST else then_url
+
+
+def is_self(request: HttpRequest, member: Member) -> bool:
+    """Whether the page is about the user's own roster entry."""
+    me = get_roles(request.user).member
+    return me is not None and me.pk == member.pk

@@ -10,7 +10,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -239,9 +238,7 @@ def partyday_contribution_add(request: HttpRequest, pk: int) -> HttpResponse:
         template="activities/partyday_contribution_form.html",
         context={"day": day},
         success_url=another_or(
-            request,
-            reverse("activities:partyday_contribution_add", kwargs={"pk": day.pk}),
-            _section(day, "contributions"),
+            request, "activities:partyday_contribution_add", _section(day, "contributions"), pk=day.pk
         ),
         success_message=_("The record was added."),
     )

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import copy
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,7 +23,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from members import selectors as member_selectors
 from members.models import Branch, Member
-from members.roles import get_roles
 from partybuild.lib.actions import button_action, form_action
 from partybuild.lib.pagination import paginate
 
@@ -38,7 +37,7 @@ from ..forms.posts import (
 from ..models import PioneerPost, Recognition
 from ..selectors import posts as selectors
 from ..services import posts as services
-from .common import branch_choice, branch_to_work_in, list_filters, own_page, query_without_page
+from .common import branch_choice, branch_to_work_in, is_self, list_filters, own_page, query_without_page
 
 
 def _branch_for_new_record(request: HttpRequest) -> Branch | None:
@@ -56,14 +55,30 @@ def _branch_for_new_record(request: HttpRequest) -> Branch | None:
     return branch_to_work_in(request)
 
 
-def _initial_member(request: HttpRequest, members: QuerySet[Member]) -> Member | None:
+def _new_record_form(request: HttpRequest, form_class) -> tuple[Branch | None, Member | None, forms.Form | None]:
+    """The branch, the member named in ``?member=`` (if any) and the bound form of a new
+    designation or recognition; no branch (nor form) while an administrator must pick one."""
+    branch = _branch_for_new_record(request)
+    if branch is None:
+        return None, None, None
+    members = branch_members(branch)
     member_id = request.GET.get("member", "")
-    if not member_id:
-        return None
-    member = members.filter(pk=member_id).first() if member_id.isdigit() else None
-    if member is None:
-        raise Http404
-    return member
+    member = None
+    if member_id:
+        member = members.filter(pk=member_id).first() if member_id.isdigit() else None
+        if member is None:
+            raise Http404
+    initial = {"member": member.pk} if member else None
+    return (
+        branch,
+        member,
+        form_class(request.POST or None, members=members, today=timezone.localdate(), initial=initial),
+    )
+
+
+def _of_member(data: dict, *names: str) -> dict:
+    """A new record's form as its service takes it: the member's id and the named fields."""
+    return {"member_id": data["member"].pk, **{name: data[name] for name in names}}
 
 
 def _with_state(posts, today):
@@ -111,7 +126,6 @@ def post_member(request: HttpRequest, member_pk: int) -> HttpResponse:
     """A member's pioneer posts and four-bests recognitions."""
     member = member_selectors.member_get_for_user(user=request.user, pk=member_pk)
     today = timezone.localdate()
-    me = get_roles(request.user).member
     return render(
         request,
         "activities/post_member.html",
@@ -120,7 +134,7 @@ def post_member(request: HttpRequest, member_pk: int) -> HttpResponse:
             "detail": selectors.member_posts(user=request.user, member=member, today=today),
             "can_manage": member.is_active
             and services.posts_can_manage(actor=request.user, branch_id=member.branch_id),
-            "is_self": me is not None and me.pk == member.pk,
+            "is_self": is_self(request, member),
             "today": today,
         },
     )
@@ -129,25 +143,14 @@ def post_member(request: HttpRequest, member_pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def post_create(request: HttpRequest) -> HttpResponse:
-    branch = _branch_for_new_record(request)
+    branch, member, form = _new_record_form(request, PioneerPostForm)
     if branch is None:
         return branch_choice(request, "activities/post_branch_choice.html", what="post")
-    members = branch_members(branch)
-    member = _initial_member(request, members)
-    initial = {"member": member.pk} if member else None
-    form = PioneerPostForm(request.POST or None, members=members, today=timezone.localdate(), initial=initial)
-
-    def designate(data: dict) -> PioneerPost:
-        return services.pioneer_post_designate(
-            actor=request.user,
-            member_id=data["member"].pk,
-            **{name: data[name] for name in ("kind", "starts_on", "ends_on", "post_name", "standards")},
-        )
-
+    fields = ("kind", "starts_on", "ends_on", "post_name", "standards")
     return form_action(
         request,
         form,
-        designate,
+        lambda data: services.pioneer_post_designate(actor=request.user, **_of_member(data, *fields)),
         template="activities/post_form.html",
         context={"post": None, "branch": branch, "member": member},
         success_message=lambda post: (
@@ -249,25 +252,14 @@ def post_recognition_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def post_recognition_create(request: HttpRequest) -> HttpResponse:
-    branch = _branch_for_new_record(request)
+    branch, member, form = _new_record_form(request, RecognitionForm)
     if branch is None:
         return branch_choice(request, "activities/post_branch_choice.html", what="recognition")
-    members = branch_members(branch)
-    member = _initial_member(request, members)
-    initial = {"member": member.pk} if member else None
-    form = RecognitionForm(request.POST or None, members=members, today=timezone.localdate(), initial=initial)
-
-    def record(data: dict) -> Recognition:
-        return services.recognition_record(
-            actor=request.user,
-            member_id=data["member"].pk,
-            **{name: data[name] for name in ("best", "year", "quarter", "awarded_on", "note")},
-        )
-
+    fields = ("best", "year", "quarter", "awarded_on", "note")
     return form_action(
         request,
         form,
-        record,
+        lambda data: services.recognition_record(actor=request.user, **_of_member(data, *fields)),
         template="activities/post_recognition_form.html",
         context={"branch": branch, "member": member},
         success_url=lambda recognition: (

@@ -31,7 +31,7 @@ from ..models import HelpRecord
 from ..selectors import posts as post_selectors
 from ..selectors import warmth as selectors
 from ..services import warmth as services
-from .common import another_or, list_filters, own_page, query_without_page, require_member_or_admin
+from .common import another_or, is_self, list_filters, own_page, query_without_page, require_member_or_admin
 
 Kind = HelpRecord.Kind
 BOARD_VIEWS = ("missing", "all")
@@ -70,7 +70,6 @@ def warmth_mine(request: HttpRequest) -> HttpResponse:
 def warmth_member(request: HttpRequest, member_pk: int) -> HttpResponse:
     member = member_selectors.member_get_for_user(user=request.user, pk=member_pk)
     quarter = Quarter.current()
-    me = get_roles(request.user).member
     records = selectors.member_help_records(user=request.user, member=member)
     counts = selectors.help_kind_counts(selectors.help_record_filter(records, quarter=quarter))
     return render(
@@ -86,7 +85,7 @@ def warmth_member(request: HttpRequest, member_pk: int) -> HttpResponse:
             "three_works": [(k.label, counts[k.value]) for k in HelpRecord.THREE_WORKS],
             "quarter_total": sum(counts.values()),
             "can_edit": member.is_active and services.warmth_can_edit(actor=request.user, member=member),
-            "is_self": me is not None and me.pk == member.pk,
+            "is_self": is_self(request, member),
         },
     )
 
@@ -138,9 +137,7 @@ def warmth_contact_create(request: HttpRequest, member_pk: int) -> HttpResponse:
         template="activities/warmth_contact_form.html",
         context={"member": member, "contact": None},
         success_url=another_or(
-            request,
-            reverse("activities:warmth_contact_create", kwargs={"member_pk": member.pk}),
-            _member_url(member.pk, "contacts"),
+            request, "activities:warmth_contact_create", _member_url(member.pk, "contacts"), member_pk=member.pk
         ),
         success_message=lambda contact: _("%(name)s was added to the contact points.") % {"name": contact.name},
     )
@@ -237,9 +234,7 @@ def warmth_help_create(request: HttpRequest, member_pk: int) -> HttpResponse:
         template="activities/warmth_help_form.html",
         context={"member": member, "record": None},
         success_url=another_or(
-            request,
-            reverse("activities:warmth_help_create", kwargs={"member_pk": member.pk}),
-            _member_url(member.pk, "help"),
+            request, "activities:warmth_help_create", _member_url(member.pk, "help"), member_pk=member.pk
         ),
         success_message=_("The help was logged."),
     )
