@@ -14,9 +14,9 @@ from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Quer
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from members.models import Member, User
+from members.models import Branch, Member, PartyGroup, User
 from members.roles import get_roles
-from members.selectors import member_list_for_user
+from members.selectors import branch_list_for_user, group_list_for_user, member_list_for_user
 from partybuild.lib.quarters import Quarter
 
 from ..models import ContactPoint, HelpRecord, ResponsibilityArea
@@ -184,6 +184,41 @@ class BoardCounts:
     @property
     def logged_percent(self) -> int:
         return round(100 * self.logged / self.members) if self.members else 0
+
+
+@dataclass(frozen=True)
+class BoardScope:
+    """Whose help the board shows: one branch, all its groups or a group leader's."""
+
+    branch: Branch | None  # None: there is no branch yet
+    branches: QuerySet[Branch] | None = None  # an administrator's choice of branch
+    group_ids: list[int] | None = None  # a group leader's groups; None: every group of the branch
+
+    def groups(self, *, user: User) -> QuerySet[PartyGroup]:
+        groups = group_list_for_user(user=user).filter(branch=self.branch).order_by("sort_order")
+        return groups if self.group_ids is None else groups.filter(pk__in=self.group_ids)
+
+    def shown_groups(self, group_id: str) -> list[int] | None:
+        """The groups asked for in ``?group=`` if the board may show it, else all of its own."""
+        if group_id.isdigit() and (self.group_ids is None or int(group_id) in self.group_ids):
+            return [int(group_id)]
+        return self.group_ids
+
+
+def warmth_board_scope(*, user: User, branch_id: str = "") -> BoardScope | None:
+    """The board the user sees: the committee its branch, a group leader the groups they
+    lead, an administrator any branch (``branch_id``, the first until one is chosen);
+    None for a plain member, who has none."""
+    roles = get_roles(user)
+    if roles.is_admin:
+        branches = branch_list_for_user(user=user)
+        branch = branches.filter(pk=branch_id).first() if branch_id.isdigit() else None
+        return BoardScope(branch=branch or branches.first(), branches=branches)
+    if roles.committee_branch_id is not None:
+        return BoardScope(branch=roles.member.branch)
+    if roles.led_group_ids:
+        return BoardScope(branch=roles.member.branch, group_ids=sorted(roles.led_group_ids))
+    return None
 
 
 def _quarter_help(quarter: Quarter) -> QuerySet[HelpRecord]:

@@ -297,31 +297,15 @@ def warmth_board(request: HttpRequest) -> HttpResponse:
     """
     roles = get_roles(request.user)
     require_member_or_admin(roles)
-    branches = None
-    group_ids: list[int] | None = None
-    if roles.is_admin:
-        branches = member_selectors.branch_list_for_user(user=request.user)
-        branch_id = request.GET.get("branch", "")
-        branch = branches.filter(pk=branch_id).first() if branch_id.isdigit() else None
-        branch = branch or branches.first()
-        if branch is None:
-            return render(request, "activities/warmth_board.html", {"branch": None})
-    elif roles.committee_branch_id is not None:
-        branch = roles.member.branch
-    elif roles.led_group_ids:
-        branch = roles.member.branch
-        group_ids = sorted(roles.led_group_ids)
-    else:
+    scope = selectors.warmth_board_scope(user=request.user, branch_id=request.GET.get("branch", ""))
+    if scope is None:
         return redirect("activities:warmth_member", member_pk=roles.member.pk)
-    groups = member_selectors.group_list_for_user(user=request.user).filter(branch=branch).order_by("sort_order")
-    if group_ids is not None:
-        groups = groups.filter(pk__in=group_ids)
+    if scope.branch is None:
+        return render(request, "activities/warmth_board.html", {"branch": None})
+    branch = scope.branch
     quarter = _quarter_from(request)
     view = request.GET.get("view") if request.GET.get("view") in BOARD_VIEWS else "missing"
-    group_id = request.GET.get("group", "")
-    shown_groups = group_ids
-    if group_id.isdigit() and (group_ids is None or int(group_id) in group_ids):
-        shown_groups = [int(group_id)]
+    shown_groups = scope.shown_groups(request.GET.get("group", ""))
     members = selectors.warmth_board_members(
         branch_id=branch.pk, quarter=quarter, group_ids=shown_groups, missing_only=view == "missing"
     )
@@ -334,8 +318,8 @@ def warmth_board(request: HttpRequest) -> HttpResponse:
         "activities/warmth_board.html",
         {
             "branch": branch,
-            "branches": branches,
-            "groups": groups,
+            "branches": scope.branches,
+            "groups": scope.groups(user=request.user),
             "group_id": shown_groups[0] if shown_groups and len(shown_groups) == 1 else None,
             "quarter": quarter,
             "quarters": recent_quarters(8),
