@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from partybuild.lib.forms import HiddenErrorsAbove
 
 from ..models import Card, CardItem, CardTemplate, CheckResult, SelfCheck
-from ..services.cards import MAX_ITEMS_PER_SECTION, MAX_TEXT
+from ..services.cards import MAX_ITEMS_PER_SECTION, MAX_TEXT, EntryInput, ItemInput
 
 
 class CardHeaderForm(HiddenErrorsAbove, forms.Form):
@@ -56,6 +56,30 @@ def section_formsets(*, card: Card, data=None) -> list[tuple[object, forms.BaseF
             formset.extra = 0  # "add an item" adds rows; no blank row under existing ones
         result.append((spec, formset))
     return result
+
+
+class CardEditForm(CardHeaderForm):
+    """The card's edit page as one form: the header with a formset per section the member
+    writes; valid when all of them are."""
+
+    def __init__(self, data=None, *, card: Card):
+        super().__init__(data, card=card)
+        self.formsets = section_formsets(card=card, data=data)
+
+    def is_valid(self) -> bool:
+        header_valid = super().is_valid()
+        return all([header_valid, *(formset.is_valid() for _spec, formset in self.formsets)])
+
+    def items(self) -> dict[str, list[ItemInput]]:
+        """Each section's rows as the member left them, without the deleted ones."""
+        return {
+            spec.key: [
+                ItemInput(id=f.cleaned_data.get("id"), text=f.cleaned_data.get("text", ""))
+                for f in formset.forms
+                if f.cleaned_data and not f.cleaned_data.get("DELETE")
+            ]
+            for spec, formset in self.formsets
+        }
 
 
 class TaskForm(forms.Form):
@@ -121,12 +145,14 @@ class SelfCheckForm(HiddenErrorsAbove, forms.Form):
                 fields.append((row.item, self[result_name], self[note_name]))
             self.rows.append((spec, fields))
 
-    def entries(self) -> dict[int, tuple[str, str]]:
+    def entries(self) -> dict[int, EntryInput]:
         found = {}
         for name in self.fields:
             if name.startswith("result_"):
                 item_id = int(name.removeprefix("result_"))
-                found[item_id] = (self.cleaned_data.get(name) or "", self.cleaned_data.get(f"note_{item_id}") or "")
+                found[item_id] = EntryInput(
+                    result=self.cleaned_data.get(name) or "", note=self.cleaned_data.get(f"note_{item_id}") or ""
+                )
         return found
 
 

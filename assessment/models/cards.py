@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -178,6 +179,9 @@ class Card(models.Model):
     def __str__(self) -> str:
         return f"{self.member.name} {self.year} {self.get_kind_display()}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("assessment:card_detail", kwargs={"pk": self.pk})
+
     @property
     def template(self) -> CardTemplate:
         return CARD_TEMPLATES[self.kind]
@@ -244,6 +248,9 @@ class SelfCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.card} · {self.get_checkpoint_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessment:card_check", kwargs={"pk": self.card_id, "checkpoint": self.checkpoint})
 
 
 class SelfCheckEntry(models.Model):

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -32,6 +33,9 @@ class Rubric(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessment:rubric_detail", kwargs={"pk": self.pk})
 
     @property
     def is_frozen(self) -> bool:
@@ -129,6 +133,10 @@ class Period(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        """The period's page (administrators); what members see of it are the results pages."""
+        return reverse("assessment:period_detail", kwargs={"pk": self.pk})
 
     def clean(self) -> None:
         """The rules every door keeps (the app's forms, the services, the Django admin)."""

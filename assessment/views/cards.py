@@ -1,6 +1,10 @@
 """Pages of the card engine. The pages a kind has of its own (the member's list of
 cards, the branch's board) take the kind from the URLconf; every page of one card
-works for any kind, its template telling which sections and checkpoints it has."""
+works for any kind, its template telling which sections and checkpoints it has.
+
+Every action on a card or a self-check is the one action shape (partybuild.lib.actions):
+the card loaded in scope, a form bound, one service called, a refusal shown on the form
+or as a message, a redirect with what happened."""
 
 from __future__ import annotations
 
@@ -9,28 +13,21 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from members import selectors as member_selectors
 from members.roles import get_roles
-from partybuild.lib.forms import add_service_errors as _form_errors
+from partybuild.lib.actions import button_action, form_action
 from partybuild.lib.pagination import paginate
 
-from ..forms.cards import (
-    CardApproveForm,
-    CardHeaderForm,
-    CardReturnForm,
-    CheckReviewForm,
-    SelfCheckForm,
-    TaskForm,
-    section_formsets,
-)
+from ..forms.cards import CardApproveForm, CardEditForm, CardReturnForm, CheckReviewForm, SelfCheckForm, TaskForm
 from ..models import CARD_TEMPLATES, Card, CardKind, Checkpoint, SelfCheck
 from ..models.cards import checkpoint_opens
 from ..selectors import cards as selectors
-from ..services import AssessmentError
+from ..selectors.branches import committee_branch_for_user
 from ..services import cards as services
 
 # The pages each kind has of its own, by URL name.
@@ -60,6 +57,26 @@ def _year_or_404(year: int) -> int:
     return year
 
 
+def _version(request: HttpRequest) -> int | None:
+    try:
+        return int(request.POST["version"])
+    except (KeyError, ValueError):
+        return None
+
+
+def _hand_in(request: HttpRequest, hand_in, *, not_ready: str) -> bool:
+    """Hand in what was just saved. Refused as incomplete, it stays saved and the page
+    says what is missing."""
+    try:
+        hand_in()
+    except ValidationError as exc:
+        messages.warning(request, not_ready)
+        for message in exc.messages:
+            messages.error(request, message)
+        return False
+    return True
+
+
 # ---------------------------------------------------------------------------
 # The member's cards
 
@@ -78,13 +95,7 @@ def card_list(request: HttpRequest, kind: str = CardKind.GOAL_CARD) -> HttpRespo
     return render(
         request,
         "assessment/card_list.html",
-        {
-            "rows": rows,
-            "older": older,
-            "template": CARD_TEMPLATES[kind],
-            "pages": _pages(kind),
-            "this_year": this_year,
-        },
+        {"rows": rows, "older": older, "template": CARD_TEMPLATES[kind], "pages": _pages(kind), "this_year": this_year},
     )
 
 
@@ -98,23 +109,24 @@ def card_year(request: HttpRequest, year: int, kind: str = CardKind.GOAL_CARD) -
         raise PermissionDenied
     existing = Card.objects.filter(member=roles.member, kind=kind, year=year).first()
     if existing is not None:
-        return redirect("assessment:card_detail", pk=existing.pk)
+        return redirect(existing)
     if request.method == "POST":
-        try:
-            card = services.card_start(actor=request.user, kind=kind, year=year)
-        except AssessmentError as exc:
-            messages.error(request, exc.message)
-            return redirect(_pages(kind).get("list", "home"))
-        return redirect("assessment:card_edit", pk=card.pk)
+        return button_action(
+            request,
+            lambda: services.card_start(actor=request.user, kind=kind, year=year),
+            success_url=lambda card: reverse("assessment:card_edit", args=[card.pk]),
+            failure_url=_pages(kind).get("list", "home"),
+        )
     return render(
-        request,
-        "assessment/card_start.html",
-        {"year": year, "template": CARD_TEMPLATES[kind], "pages": _pages(kind)},
+        request, "assessment/card_start.html", {"year": year, "template": CARD_TEMPLATES[kind], "pages": _pages(kind)}
     )
 
 
-def _detail_context(request: HttpRequest, card: Card, **forms) -> dict:
+def _detail_context(request: HttpRequest, card: Card, **acting) -> dict:
+    """The card's page; ``acting`` holds the form just posted (task_form, return_form or
+    approve_form), shown with its errors even where the page would not offer it now."""
     actions = services.allowed_actions(actor=request.user, card=card)
+    logs = list(selectors.card_logs(card=card))
     context = {
         "card": card,
         "template": card.template,
@@ -123,18 +135,32 @@ def _detail_context(request: HttpRequest, card: Card, **forms) -> dict:
         "is_owner": card.member.user_id == request.user.pk,
         "sections": selectors.card_sections(card=card),
         "checkpoints": selectors.card_checkpoints(card=card, today=timezone.localdate()),
-        "logs": list(selectors.card_logs(card=card)),
+        "logs": logs,
         "last_return": None,
     }
     if card.status == Card.Status.RETURNED:
-        context["last_return"] = next((log for log in reversed(context["logs"]) if log.action == "return"), None)
+        context["last_return"] = next((log for log in reversed(logs) if log.action == "return"), None)
     if "assign_task" in actions:
-        context["task_form"] = forms.get("task_form") or TaskForm()
+        context["task_form"] = TaskForm()
     if "return" in actions:
-        context["return_form"] = forms.get("return_form") or CardReturnForm(card=card)
+        context["return_form"] = CardReturnForm(card=card)
     if "approve" in actions:
-        context["approve_form"] = forms.get("approve_form") or CardApproveForm(card=card)
-    return context
+        context["approve_form"] = CardApproveForm(card=card)
+    return {**context, **acting}
+
+
+def _card_action(request: HttpRequest, card: Card, key: str, form, perform, message: str) -> HttpResponse:
+    """An action posted from the card's page: a mistake or a refusal shows the page again
+    with the form as it was typed; success goes back to the card."""
+    return form_action(
+        request,
+        form,
+        perform,
+        template="assessment/card_detail.html",
+        context=_detail_context(request, card, **{key: form}),
+        success_url=card,
+        success_message=message,
+    )
 
 
 @login_required
@@ -146,63 +172,52 @@ def card_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def card_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The member writes (and may submit) their card. The card is saved first; a submit
+    refused as incomplete keeps what was saved and says why."""
     card = selectors.card_get_for_user(user=request.user, pk=pk)
     if card.member.user_id != request.user.pk:
         raise PermissionDenied
     if card.status not in (Card.Status.DRAFT, Card.Status.RETURNED):
         messages.info(request, _("This card is with the branch or approved and cannot be edited now."))
-        return redirect("assessment:card_detail", pk=card.pk)
-    data = request.POST if request.method == "POST" else None
-    header = CardHeaderForm(data, card=card)
-    formsets = section_formsets(card=card, data=data)
-    if request.method == "POST" and header.is_valid() and all(fs.is_valid() for _spec, fs in formsets):
-        items = {
-            spec.key: [
-                services.ItemInput(id=f.cleaned_data.get("id"), text=f.cleaned_data.get("text", ""))
-                for f in formset.forms
-                if f.cleaned_data and not f.cleaned_data.get("DELETE")
-            ]
-            for spec, formset in formsets
-        }
-        try:
-            card = services.card_save(
-                actor=request.user,
-                card_id=card.pk,
-                version=header.cleaned_data["version"],
-                items=items,
-                role_aimed=header.cleaned_data.get("role_aimed") if "role_aimed" in header.fields else None,
-            )
-            if "submit" in request.POST:
-                card = services.card_submit(actor=request.user, card_id=card.pk)
-                messages.success(request, _("Your card was submitted to the branch."))
-                return redirect("assessment:card_detail", pk=card.pk)
-        except AssessmentError as exc:
-            header.add_error(None, exc.message)
-        except ValidationError as exc:
-            if "submit" not in request.POST:
-                _form_errors(header, exc)
-            else:
-                # Saved, but not complete enough to hand in: say what is missing.
-                messages.warning(request, _("Your changes were saved, but the card is not ready to submit."))
-                for message in exc.messages:
-                    messages.error(request, message)
-                return redirect("assessment:card_edit", pk=card.pk)
-        else:
-            messages.success(request, _("Your card was saved."))
-            return redirect("assessment:card_edit", pk=card.pk)
-    return render(
+        return redirect(card)
+    form = CardEditForm(request.POST if request.method == "POST" else None, card=card)
+    edit_url = reverse("assessment:card_edit", args=[card.pk])
+
+    def save(data: dict) -> tuple[object, str]:
+        saved = services.card_save(
+            actor=request.user,
+            card_id=card.pk,
+            version=data["version"],
+            items=form.items(),
+            role_aimed=data.get("role_aimed") if "role_aimed" in form.fields else None,
+        )
+        if "submit" not in request.POST:
+            return edit_url, _("Your card was saved.")
+        if _hand_in(
+            request,
+            lambda: services.card_submit(actor=request.user, card_id=saved.pk),
+            not_ready=_("Your changes were saved, but the card is not ready to submit."),
+        ):
+            return saved, _("Your card was submitted to the branch.")
+        return edit_url, ""
+
+    return form_action(
         request,
-        "assessment/card_edit.html",
-        {
+        form,
+        save,
+        template="assessment/card_edit.html",
+        context={
             "card": card,
             "template": card.template,
             "pages": _pages(card.kind),
-            "header": header,
-            "formsets": formsets,
+            "header": form,
+            "formsets": form.formsets,
             "branch_sections": [s for s in selectors.card_sections(card=card) if s.spec.by_branch and s.items],
             "returned": card.status == Card.Status.RETURNED,
             "last_return": card.logs.filter(action="return").last(),
         },
+        success_url=lambda then: then[0],
+        success_message=lambda then: then[1],
     )
 
 
@@ -210,106 +225,69 @@ def card_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def card_submit(request: HttpRequest, pk: int) -> HttpResponse:
     card = selectors.card_get_for_user(user=request.user, pk=pk)
-    try:
-        services.card_submit(actor=request.user, card_id=card.pk, version=_version(request))
-    except AssessmentError as exc:
-        messages.error(request, exc.message)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+    return button_action(
+        request,
+        lambda: services.card_submit(actor=request.user, card_id=card.pk, version=_version(request)),
+        success_url=card,
+        success_message=_("Your card was submitted to the branch."),
+    )
+
+
+def _judge(request: HttpRequest, pk: int, *, returning: bool) -> HttpResponse:
+    """The branch returns or approves a card, with a comment (required to return)."""
+    card = selectors.card_get_for_user(user=request.user, pk=pk)
+    if returning:
+        key, form = "return_form", CardReturnForm(request.POST, card=card)
+        service, message = services.card_return, _("The card was returned to %(name)s.") % {"name": card.member.name}
     else:
-        messages.success(request, _("Your card was submitted to the branch."))
-    return redirect("assessment:card_detail", pk=card.pk)
-
-
-def _version(request: HttpRequest) -> int | None:
-    try:
-        return int(request.POST["version"])
-    except (KeyError, ValueError):
-        return None
+        key, form = "approve_form", CardApproveForm(request.POST, card=card)
+        service, message = services.card_approve, _("The card was approved.")
+    return _card_action(
+        request,
+        card,
+        key,
+        form,
+        lambda data: service(actor=request.user, card_id=card.pk, version=data["version"], comment=data["comment"]),
+        message,
+    )
 
 
 @login_required
 @require_POST
 def card_return(request: HttpRequest, pk: int) -> HttpResponse:
-    card = selectors.card_get_for_user(user=request.user, pk=pk)
-    form = CardReturnForm(request.POST, card=card)
-    if form.is_valid():
-        try:
-            services.card_return(
-                actor=request.user,
-                card_id=card.pk,
-                version=form.cleaned_data["version"],
-                comment=form.cleaned_data["comment"],
-            )
-        except AssessmentError as exc:
-            messages.error(request, exc.message)
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, _("The card was returned to %(name)s.") % {"name": card.member.name})
-            return redirect("assessment:card_detail", pk=card.pk)
-    if not form.errors:
-        return redirect("assessment:card_detail", pk=card.pk)
-    return render(request, "assessment/card_detail.html", _detail_context(request, card, return_form=form))
+    return _judge(request, pk, returning=True)
 
 
 @login_required
 @require_POST
 def card_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    card = selectors.card_get_for_user(user=request.user, pk=pk)
-    form = CardApproveForm(request.POST, card=card)
-    if form.is_valid():
-        try:
-            services.card_approve(
-                actor=request.user,
-                card_id=card.pk,
-                version=form.cleaned_data["version"],
-                comment=form.cleaned_data["comment"],
-            )
-        except AssessmentError as exc:
-            messages.error(request, exc.message)
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, _("The card was approved."))
-            return redirect("assessment:card_detail", pk=card.pk)
-    if not form.errors:
-        return redirect("assessment:card_detail", pk=card.pk)
-    return render(request, "assessment/card_detail.html", _detail_context(request, card, approve_form=form))
+    return _judge(request, pk, returning=False)
 
 
 @login_required
 @require_POST
 def card_task_add(request: HttpRequest, pk: int) -> HttpResponse:
     card = selectors.card_get_for_user(user=request.user, pk=pk)
-    form = TaskForm(request.POST)
-    if form.is_valid():
-        try:
-            services.card_task_add(actor=request.user, card_id=card.pk, text=form.cleaned_data["text"])
-        except AssessmentError as exc:
-            messages.error(request, exc.message)
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, _("The task was added to the card."))
-            return redirect("assessment:card_detail", pk=card.pk)
-    if not form.errors:
-        return redirect("assessment:card_detail", pk=card.pk)
-    return render(request, "assessment/card_detail.html", _detail_context(request, card, task_form=form))
+    return _card_action(
+        request,
+        card,
+        "task_form",
+        TaskForm(request.POST),
+        lambda data: services.card_task_add(actor=request.user, card_id=card.pk, text=data["text"]),
+        _("The task was added to the card."),
+    )
 
 
 @login_required
 @require_POST
 def card_task_remove(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     card = selectors.card_get_for_user(user=request.user, pk=pk)
-    try:
-        services.card_task_remove(actor=request.user, card_id=card.pk, item_id=item_pk)
-    except AssessmentError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The task was withdrawn."))
-    return redirect("assessment:card_detail", pk=card.pk)
+    return button_action(
+        request,
+        lambda: services.card_task_remove(actor=request.user, card_id=card.pk, item_id=item_pk),
+        success_url=card,
+        success_message=_("The task was withdrawn."),
+    )
 
 
 @login_required
@@ -317,133 +295,124 @@ def card_task_remove(request: HttpRequest, pk: int, item_pk: int) -> HttpRespons
 def card_for_member(request: HttpRequest, member_pk: int, year: int, kind: str = CardKind.GOAL_CARD) -> HttpResponse:
     """The branch opens a member's card (to assign X tasks before the member starts it)."""
     member = member_selectors.member_get_for_user(user=request.user, pk=member_pk)
-    try:
-        card = services.card_start(actor=request.user, kind=kind, year=_year_or_404(year), member_id=member.pk)
-    except AssessmentError as exc:
-        messages.error(request, exc.message)
-        return redirect(_pages(kind).get("board", "home"))
-    return redirect("assessment:card_detail", pk=card.pk)
+    year = _year_or_404(year)
+    return button_action(
+        request,
+        lambda: services.card_start(actor=request.user, kind=kind, year=year, member_id=member.pk),
+        success_url=lambda card: card,
+        failure_url=_pages(kind).get("board", "home"),
+    )
 
 
 # ---------------------------------------------------------------------------
 # Self-checks
 
 
-def _check_context(request: HttpRequest, card: Card, self_check: SelfCheck | None, **forms) -> dict:
+def _check_context(request: HttpRequest, card: Card, self_check: SelfCheck | None, **acting) -> dict:
+    """The self-check's page; ``acting`` holds the form just posted, as on the card's page."""
+    checkpoint = request.resolver_match.kwargs["checkpoint"]
     actions = services.allowed_actions(actor=request.user, card=card, self_check=self_check)
     rows = selectors.self_check_rows(card=card, self_check=self_check)
+    logs = [log for log in selectors.card_logs(card=card) if self_check and log.self_check_id == self_check.pk]
     context = {
         "card": card,
         "template": card.template,
         "pages": _pages(card.kind),
         "self_check": self_check,
-        "checkpoint": request.resolver_match.kwargs["checkpoint"],
-        "checkpoint_label": dict(Checkpoint.choices)[request.resolver_match.kwargs["checkpoint"]],
+        "checkpoint": checkpoint,
+        "checkpoint_label": dict(Checkpoint.choices)[checkpoint],
         "actions": actions,
         "is_owner": card.member.user_id == request.user.pk,
         "rows": rows,
-        "logs": [log for log in selectors.card_logs(card=card) if self_check and log.self_check_id == self_check.pk],
+        "logs": logs,
+        # The member's own form, or none: a review form just posted is never shown in its place.
+        "form": None,
     }
     if self_check is not None and "edit_check" in actions:
-        context["form"] = forms.get("form") or SelfCheckForm(card=card, self_check=self_check, rows=rows)
+        context["form"] = SelfCheckForm(card=card, self_check=self_check, rows=rows)
     if "acknowledge" in actions:
-        context["acknowledge_form"] = forms.get("acknowledge_form") or CheckReviewForm(
-            self_check=self_check, prefix_id="acknowledge", required=False
-        )
+        context["acknowledge_form"] = CheckReviewForm(self_check=self_check, prefix_id="acknowledge", required=False)
     if "return_check" in actions:
-        context["return_form"] = forms.get("return_form") or CheckReviewForm(
-            self_check=self_check, prefix_id="return-check", required=True
-        )
+        context["return_form"] = CheckReviewForm(self_check=self_check, prefix_id="return-check", required=True)
     if self_check is not None and self_check.status == SelfCheck.Status.RETURNED:
-        context["last_return"] = next((log for log in reversed(context["logs"]) if log.action == "return_check"), None)
-    return context
+        context["last_return"] = next((log for log in reversed(logs) if log.action == "return_check"), None)
+    return {**context, **acting}
 
 
 @login_required
 @require_POST
 def check_start(request: HttpRequest, pk: int, checkpoint: str) -> HttpResponse:
     card, self_check = selectors.self_check_get_for_user(user=request.user, card_pk=pk, checkpoint=checkpoint)
-    if self_check is None:
-        try:
-            services.check_start(actor=request.user, card_id=card.pk, checkpoint=checkpoint)
-        except AssessmentError as exc:
-            messages.error(request, exc.message)
-            return redirect("assessment:card_detail", pk=card.pk)
-    return redirect("assessment:card_check", pk=card.pk, checkpoint=checkpoint)
+    if self_check is not None:
+        return redirect(self_check)
+    return button_action(
+        request,
+        lambda: services.check_start(actor=request.user, card_id=card.pk, checkpoint=checkpoint),
+        success_url=lambda started: started,
+        failure_url=card,
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def card_check(request: HttpRequest, pk: int, checkpoint: str) -> HttpResponse:
-    """The self-check at a checkpoint: the member fills it in, everyone else reads it."""
+    """The self-check at a checkpoint: the member fills it in (and may report it), everyone
+    else reads it. Saved first, as the card is; a report refused as incomplete stays saved."""
     card, self_check = selectors.self_check_get_for_user(user=request.user, card_pk=pk, checkpoint=checkpoint)
-    if request.method == "POST":
-        if self_check is None or card.member.user_id != request.user.pk:
-            raise PermissionDenied
-        rows = selectors.self_check_rows(card=card, self_check=self_check)
-        form = SelfCheckForm(request.POST, card=card, self_check=self_check, rows=rows)
-        if form.is_valid():
-            entries = {
-                item_id: services.EntryInput(result=result, note=note)
-                for item_id, (result, note) in form.entries().items()
-            }
-            try:
-                self_check = services.check_save(
-                    actor=request.user, check_id=self_check.pk, version=form.cleaned_data["version"], entries=entries
-                )
-                if "report" in request.POST:
-                    services.check_report(actor=request.user, check_id=self_check.pk)
-                    messages.success(request, _("Your self-check was reported to the branch."))
-                    return redirect("assessment:card_check", pk=card.pk, checkpoint=checkpoint)
-            except AssessmentError as exc:
-                form.add_error(None, exc.message)
-            except ValidationError as exc:
-                if "report" in request.POST:
-                    messages.warning(request, _("Your self-check was saved, but it is not ready to report."))
-                    for message in exc.messages:
-                        messages.error(request, message)
-                    return redirect("assessment:card_check", pk=card.pk, checkpoint=checkpoint)
-                _form_errors(form, exc)
-            else:
-                messages.success(request, _("Your self-check was saved."))
-                return redirect("assessment:card_check", pk=card.pk, checkpoint=checkpoint)
-        return render(request, "assessment/card_check.html", _check_context(request, card, self_check, form=form))
-    return render(request, "assessment/card_check.html", _check_context(request, card, self_check))
+    if request.method != "POST":
+        return render(request, "assessment/card_check.html", _check_context(request, card, self_check))
+    if self_check is None or card.member.user_id != request.user.pk:
+        raise PermissionDenied
+    rows = selectors.self_check_rows(card=card, self_check=self_check)
+    form = SelfCheckForm(request.POST, card=card, self_check=self_check, rows=rows)
+
+    def save(data: dict) -> str:
+        saved = services.check_save(
+            actor=request.user, check_id=self_check.pk, version=data["version"], entries=form.entries()
+        )
+        if "report" not in request.POST:
+            return _("Your self-check was saved.")
+        if _hand_in(
+            request,
+            lambda: services.check_report(actor=request.user, check_id=saved.pk),
+            not_ready=_("Your self-check was saved, but it is not ready to report."),
+        ):
+            return _("Your self-check was reported to the branch.")
+        return ""
+
+    return form_action(
+        request,
+        form,
+        save,
+        template="assessment/card_check.html",
+        context=_check_context(request, card, self_check, form=form),
+        success_url=self_check,
+        success_message=lambda message: message,
+    )
 
 
 def _review(request: HttpRequest, pk: int, checkpoint: str, *, returning: bool) -> HttpResponse:
     card, self_check = selectors.self_check_get_for_user(user=request.user, card_pk=pk, checkpoint=checkpoint)
     if self_check is None:
         raise Http404
-    form = CheckReviewForm(
-        request.POST,
-        self_check=self_check,
-        prefix_id="return-check" if returning else "acknowledge",
-        required=returning,
+    prefix = "return-check" if returning else "acknowledge"
+    form = CheckReviewForm(request.POST, self_check=self_check, prefix_id=prefix, required=returning)
+    service = services.check_return if returning else services.check_acknowledge
+    if returning:
+        message = _("The self-check was returned to %(name)s.") % {"name": card.member.name}
+    else:
+        message = _("The self-check was marked as reviewed.")
+    return form_action(
+        request,
+        form,
+        lambda data: service(
+            actor=request.user, check_id=self_check.pk, version=data["version"], comment=data["comment"]
+        ),
+        template="assessment/card_check.html",
+        context=_check_context(request, card, self_check, **{"return_form" if returning else "acknowledge_form": form}),
+        success_url=self_check,
+        success_message=message,
     )
-    if form.is_valid():
-        service = services.check_return if returning else services.check_acknowledge
-        try:
-            service(
-                actor=request.user,
-                check_id=self_check.pk,
-                version=form.cleaned_data["version"],
-                comment=form.cleaned_data["comment"],
-            )
-        except AssessmentError as exc:
-            messages.error(request, exc.message)
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            if returning:
-                messages.success(request, _("The self-check was returned to %(name)s.") % {"name": card.member.name})
-            else:
-                messages.success(request, _("The self-check was marked as reviewed."))
-            return redirect("assessment:card_check", pk=card.pk, checkpoint=checkpoint)
-    if not form.errors:
-        return redirect("assessment:card_check", pk=card.pk, checkpoint=checkpoint)
-    key = "return_form" if returning else "acknowledge_form"
-    return render(request, "assessment/card_check.html", _check_context(request, card, self_check, **{key: form}))
 
 
 @login_required
@@ -469,39 +438,26 @@ def _int_or_none(value: str | None) -> int | None:
         return None
 
 
+def _choice(value: str | None, allowed) -> str | None:
+    return value if value and value in allowed else None
+
+
 @login_required
 def card_board(request: HttpRequest, kind: str = CardKind.GOAL_CARD) -> HttpResponse:
     """The branch's members with their card's state for a year and, per checkpoint, who
     has reported their self-check: counts on top, a filtered, paginated list below."""
-    roles = get_roles(request.user)
-    branches = None
-    if roles.is_admin:
-        branches = member_selectors.branch_list_for_user(user=request.user)
-        branch = branches.filter(pk=_int_or_none(request.GET.get("branch"))).first() or branches.first()
-        if branch is None:
-            return render(
-                request,
-                "assessment/card_board.html",
-                {"branch": None, "branches": branches, "template": CARD_TEMPLATES[kind], "pages": _pages(kind)},
-            )
-    elif roles.committee_branch_id is not None:
-        branch = roles.member.branch
-    else:
-        raise PermissionDenied
-    today = timezone.localdate()
+    branch, branches = committee_branch_for_user(user=request.user, requested=request.GET.get("branch"))
     template = CARD_TEMPLATES[kind]
+    context = {"branch": branch, "branches": branches, "template": template, "pages": _pages(kind), "kind": kind}
+    if branch is None:
+        return render(request, "assessment/card_board.html", context)
+    today = timezone.localdate()
     year = _int_or_none(request.GET.get("year")) or today.year
     if not today.year - 5 <= year <= today.year + 1:
         year = today.year
-    state = request.GET.get("state") or None
-    if state not in selectors.BOARD_STATES:
-        state = None
-    checkpoint = request.GET.get("checkpoint") or None
-    if checkpoint not in template.checkpoints:
-        checkpoint = None
-    check_state = request.GET.get("check") or None
-    if check_state not in selectors.CHECK_FILTERS or checkpoint is None:
-        check_state = None
+    state = _choice(request.GET.get("state"), selectors.BOARD_STATES)
+    checkpoint = _choice(request.GET.get("checkpoint"), template.checkpoints)
+    check_state = _choice(request.GET.get("check"), selectors.CHECK_FILTERS) if checkpoint else None
     group_id = _int_or_none(request.GET.get("group"))
     search = (request.GET.get("q") or "").strip()[:50]
 
@@ -518,7 +474,6 @@ def card_board(request: HttpRequest, kind: str = CardKind.GOAL_CARD) -> HttpResp
     opens = {cp: checkpoint_opens(cp, year) for cp in template.checkpoints}
     for member in page.object_list:
         member.state = member.card_status or selectors.NOT_STARTED
-        member.state_label = selectors.STATE_LABELS[member.state]
         member.cells = [
             (
                 cp,
@@ -537,19 +492,15 @@ def card_board(request: HttpRequest, kind: str = CardKind.GOAL_CARD) -> HttpResp
         request,
         "assessment/card_board.html",
         {
-            "branch": branch,
-            "branches": branches,
-            "template": template,
-            "pages": _pages(kind),
-            "kind": kind,
+            **context,
             "year": year,
             "years": list(range(today.year + 1, today.year - 5, -1)),
             "counts": counts,
-            "count_rows": [(key, selectors.STATE_LABELS[key], counts.by_state[key]) for key in selectors.BOARD_STATES],
+            "count_rows": [(key, counts.by_state[key]) for key in selectors.BOARD_STATES],
             "groups": member_selectors.group_counts(branch_id=branch.pk),
-            "states": [(key, selectors.STATE_LABELS[key]) for key in selectors.BOARD_STATES],
-            "checkpoints": [(cp, dict(Checkpoint.choices)[cp]) for cp in template.checkpoints],
-            "check_filters": list(selectors.CHECK_FILTERS.items()),
+            "states": selectors.BOARD_STATES,
+            "checkpoints": template.checkpoints,
+            "check_filters": list(selectors.CHECK_FILTERS),
             "state": state,
             "group_id": group_id,
             "checkpoint": checkpoint,
