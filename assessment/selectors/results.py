@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Case,
     Count,
@@ -504,3 +505,23 @@ def flagboard_counts(members: QuerySet[Member]) -> dict[str, int]:
     for flag, n in members.order_by().values_list("flag").annotate(n=Count("pk")):
         counts[flag or NOT_RATED] += n
     return counts
+
+
+def rankings_scope_for_user(*, user: User, period: Period, branch_param: str) -> tuple[int | None, bool]:
+    """(branch id or None for the whole company, whether the company rank is shown) for this
+    user's rankings download, or 403 / 404. The one place the download's scope is decided."""
+    roles = get_roles(user)
+    value = (branch_param or "").strip()
+    if roles.is_admin:
+        if not value:
+            return None, True
+        if not value.isdigit() or not Branch.objects.filter(pk=int(value)).exists():
+            raise Http404
+        return int(value), True
+    if roles.committee_branch_id is None:
+        raise PermissionDenied
+    # The committee sees its own branch, and only published results; the company
+    # rank is for administrators.
+    if period.state != Period.State.PUBLISHED or value not in ("", str(roles.committee_branch_id)):
+        raise Http404
+    return roles.committee_branch_id, False

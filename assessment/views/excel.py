@@ -18,11 +18,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from members.models import Branch, User
+from members.models import Branch
 from members.roles import get_roles
 
 from ..forms.excel import RatingsUploadForm
 from ..models import Period
+from ..selectors import results as selectors
 from ..services import AssessmentError
 from ..services.ballots import template_export, template_import
 from ..services.rankings_export import rankings_export
@@ -45,26 +46,6 @@ def _branch_param(request: HttpRequest, source) -> Branch | None:
     if not value.isdigit():
         raise Http404
     return get_object_or_404(Branch, pk=int(value))
-
-
-def rankings_scope_for_user(*, user: User, period: Period, branch_param: str) -> tuple[int | None, bool]:
-    """(branch id or None for the whole company, whether the company rank is shown) for this
-    user's rankings download, or 403 / 404. The one place the download's scope is decided."""
-    roles = get_roles(user)
-    value = (branch_param or "").strip()
-    if roles.is_admin:
-        if not value:
-            return None, True
-        if not value.isdigit() or not Branch.objects.filter(pk=int(value)).exists():
-            raise Http404
-        return int(value), True
-    if roles.committee_branch_id is None:
-        raise PermissionDenied
-    # The committee sees its own branch, and only published results; the company
-    # rank is for administrators.
-    if period.state != Period.State.PUBLISHED or value not in ("", str(roles.committee_branch_id)):
-        raise Http404
-    return roles.committee_branch_id, False
 
 
 @login_required
@@ -157,7 +138,7 @@ def ratings_import_confirm(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def rankings_download(request: HttpRequest, code: str) -> HttpResponse:
     period = get_object_or_404(Period, code=code)
-    branch_id, company_rank = rankings_scope_for_user(
+    branch_id, company_rank = selectors.rankings_scope_for_user(
         user=request.user, period=period, branch_param=request.GET.get("branch", "")
     )
     if period.computed_at is None:

@@ -11,7 +11,7 @@ import copy
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -19,13 +19,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from members.models import Branch
 from members.roles import get_roles
-from partybuild.lib.forms import add_service_errors as _form_errors
+from partybuild.lib.actions import button_action, form_action
 from partybuild.lib.pagination import paginate
 
 from ..forms.periods import PeriodForm, RubricCopyForm, RubricItemForm
 from ..models import Period
 from ..selectors import results as selectors
-from ..services import AssessmentError
 from ..services import periods as period_services
 from ..services import results as result_services
 
@@ -65,17 +64,14 @@ def period_list(request: HttpRequest) -> HttpResponse:
 def period_create(request: HttpRequest) -> HttpResponse:
     _require_admin(request)
     form = PeriodForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            period = period_services.period_create(actor=request.user, data=form.period_data())
-        except AssessmentError as exc:
-            form.add_error(None, exc.message)
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, _("The period %(code)s was created.") % {"code": period.code})
-            return redirect("assessment:period_detail", pk=period.pk)
-    return render(request, "assessment/period_form.html", {"form": form, "period": None})
+    return form_action(
+        request,
+        form,
+        lambda data: period_services.period_create(actor=request.user, data=form.period_data()),
+        template="assessment/period_form.html",
+        context={"period": None},
+        success_message=lambda period: _("The period %(code)s was created.") % {"code": period.code},
+    )
 
 
 @login_required
@@ -102,97 +98,92 @@ def period_edit(request: HttpRequest, pk: int) -> HttpResponse:
     period = selectors.period_get(pk=pk)
     if period.state == Period.State.PUBLISHED:
         messages.error(request, _("A published period cannot be changed."))
-        return redirect("assessment:period_detail", pk=period.pk)
+        return redirect(period)
     # The form writes its values into the instance while validating; keep the page's own copy intact.
     form = PeriodForm(request.POST or None, instance=copy.copy(period))
-    if request.method == "POST" and form.is_valid():
-        try:
-            period_services.period_update(
-                actor=request.user,
-                period_id=period.pk,
-                version=form.cleaned_data["version"] or 0,
-                data=form.period_data(),
-            )
-        except AssessmentError as exc:
-            form.add_error(None, exc.message)
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, _("The period was saved."))
-            return redirect("assessment:period_detail", pk=period.pk)
-    return render(request, "assessment/period_form.html", {"form": form, "period": period})
+    return form_action(
+        request,
+        form,
+        lambda data: period_services.period_update(
+            actor=request.user, period_id=period.pk, version=data["version"] or 0, data=form.period_data()
+        ),
+        template="assessment/period_form.html",
+        context={"period": period},
+        success_url=period,
+        success_message=_("The period was saved."),
+    )
 
 
-def _run(request: HttpRequest, pk: int, action) -> HttpResponse:
-    """Call a state-changing service; its refusal becomes an error message."""
+def _period_button(request: HttpRequest, pk: int, perform, message) -> HttpResponse:
+    """A button on the period's page: ``perform(period)`` calls one service; ``message``
+    says what it did, from the period and the service's result."""
     _require_admin(request)
     period = selectors.period_get(pk=pk)
-    try:
-        message = action(period)
-    except AssessmentError as exc:
-        messages.error(request, exc.message)
-    except ValidationError as exc:
-        for text in exc.messages:
-            messages.error(request, text)
-    else:
-        messages.success(request, message)
-    return redirect("assessment:period_detail", pk=period.pk)
+    return button_action(
+        request,
+        lambda: perform(period),
+        success_url=period,
+        success_message=lambda result: message(period, result),
+    )
 
 
 @login_required
 @require_POST
 def period_open(request: HttpRequest, pk: int) -> HttpResponse:
-    def action(period: Period) -> str:
-        period_services.period_open(actor=request.user, period_id=period.pk)
-        return _("Rating is open for %(name)s.") % {"name": period.name}
-
-    return _run(request, pk, action)
+    return _period_button(
+        request,
+        pk,
+        lambda period: period_services.period_open(actor=request.user, period_id=period.pk),
+        lambda period, _result: _("Rating is open for %(name)s.") % {"name": period.name},
+    )
 
 
 @login_required
 @require_POST
 def period_close(request: HttpRequest, pk: int) -> HttpResponse:
-    def action(period: Period) -> str:
-        period_services.period_close(actor=request.user, period_id=period.pk)
-        return _("Rating is closed for %(name)s; every one-time link has stopped working.") % {"name": period.name}
-
-    return _run(request, pk, action)
+    return _period_button(
+        request,
+        pk,
+        lambda period: period_services.period_close(actor=request.user, period_id=period.pk),
+        lambda period, _result: (
+            _("Rating is closed for %(name)s; every one-time link has stopped working.") % {"name": period.name}
+        ),
+    )
 
 
 @login_required
 @require_POST
 def period_compute(request: HttpRequest, pk: int) -> HttpResponse:
-    def action(period: Period) -> str:
-        summary = result_services.results_compute(actor=request.user, period_id=period.pk)
-        return _("Results computed (not yet published): %(summary)s") % {"summary": _summary_text(summary)}
-
-    return _run(request, pk, action)
+    return _period_button(
+        request,
+        pk,
+        lambda period: result_services.results_compute(actor=request.user, period_id=period.pk),
+        lambda _period, summary: (
+            _("Results computed (not yet published): %(summary)s") % {"summary": _summary_text(summary)}
+        ),
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def period_publish(request: HttpRequest, pk: int) -> HttpResponse:
     """Ask first; publishing shows results to every member and opens follow-up talks."""
-    _require_admin(request)
     if request.method == "POST":
-
-        def action(period: Period) -> str:
-            summary, talks = result_services.results_publish(actor=request.user, period_id=period.pk)
-            return _("Results published: %(summary)s %(talks)s follow-up talks opened.") % {
-                "summary": _summary_text(summary),
-                "talks": talks,
-            }
-
-        return _run(request, pk, action)
+        return _period_button(
+            request,
+            pk,
+            lambda period: result_services.results_publish(actor=request.user, period_id=period.pk),
+            lambda _period, published: (
+                _("Results published: %(summary)s %(talks)s follow-up talks opened.")
+                % {"summary": _summary_text(published[0]), "talks": published[1]}
+            ),
+        )
+    _require_admin(request)
     period = selectors.period_get(pk=pk)
     return render(
         request,
         "assessment/period_publish_confirm.html",
-        {
-            "period": period,
-            **_overview_context(period),
-            "can_publish": period.state == Period.State.CLOSED,
-        },
+        {"period": period, **_overview_context(period), "can_publish": period.state == Period.State.CLOSED},
     )
 
 
@@ -225,19 +216,14 @@ def rubric_copy(request: HttpRequest, pk: int) -> HttpResponse:
     _require_admin(request)
     rubric = selectors.rubric_get(pk=pk)
     form = RubricCopyForm(request.POST or None, initial={"name": _("%(name)s (copy)") % {"name": rubric.name}})
-    if request.method == "POST" and form.is_valid():
-        try:
-            copied = period_services.rubric_copy(
-                actor=request.user, rubric_id=rubric.pk, name=form.cleaned_data["name"]
-            )
-        except AssessmentError as exc:
-            form.add_error(None, exc.message)
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, _("The rubric was copied; the copy can be edited."))
-            return redirect("assessment:rubric_detail", pk=copied.pk)
-    return render(request, "assessment/period_rubric_copy.html", {"rubric": rubric, "form": form})
+    return form_action(
+        request,
+        form,
+        lambda data: period_services.rubric_copy(actor=request.user, rubric_id=rubric.pk, name=data["name"]),
+        template="assessment/period_rubric_copy.html",
+        context={"rubric": rubric},
+        success_message=_("The rubric was copied; the copy can be edited."),
+    )
 
 
 @login_required
@@ -247,17 +233,14 @@ def rubric_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     item = selectors.rubric_item_get(pk=pk)
     if item.rubric.is_frozen:
         messages.error(request, _("This rubric is in use by a period that has opened; copy it to make changes."))
-        return redirect("assessment:rubric_detail", pk=item.rubric_id)
+        return redirect(item.rubric)
     form = RubricItemForm(request.POST or None, instance=copy.copy(item))
-    if request.method == "POST" and form.is_valid():
-        try:
-            period_services.rubric_item_update(actor=request.user, item_id=item.pk, data=form.cleaned_data)
-        except AssessmentError as exc:
-            messages.error(request, exc.message)
-            return redirect("assessment:rubric_detail", pk=item.rubric_id)
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, _("Item %(code)s was saved.") % {"code": item.code})
-            return redirect("assessment:rubric_detail", pk=item.rubric_id)
-    return render(request, "assessment/period_rubric_item_form.html", {"item": item, "form": form})
+    return form_action(
+        request,
+        form,
+        lambda data: period_services.rubric_item_update(actor=request.user, item_id=item.pk, data=data),
+        template="assessment/period_rubric_item_form.html",
+        context={"item": item},
+        success_url=item.rubric,
+        success_message=_("Item %(code)s was saved.") % {"code": item.code},
+    )

@@ -4,10 +4,9 @@ and the committee's page that issues and prints those links."""
 
 from __future__ import annotations
 
-import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,14 +14,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from members import selectors as member_selectors
 from members.models import MassesRater, Member
 from members.roles import get_roles
+from partybuild.lib.actions import button_action, form_action
 from partybuild.lib.pagination import paginate
 
 from ..forms.ratings import RatingForm
 from ..models import MassesBallot, Period, RaterGroup, Rating, RatingChannel
 from ..selectors import ratings as selectors
+from ..selectors.branches import committee_branch_for_user
 from ..selectors.eligibility import groups_actor_may_rate_as
 from ..services import AssessmentError
 from ..services import ratings as services
@@ -99,36 +99,23 @@ def rate_form(request: HttpRequest, code: str, ratee_pk: int, group: str) -> Htt
         # organisation's rating) is then refused instead of overwritten.
         initial={"version": existing.version if existing else 0},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.rating_save(
-                actor=request.user,
-                period_id=period.pk,
-                ratee_id=ratee.pk,
-                rater_group=group,
-                scores=form.scores(),
-                version=form.cleaned_data.get("version") or 0,
-            )
-        except ValidationError as exc:
-            _attach(form, exc)
-        except AssessmentError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(
-                request,
-                _("Your %(group)s rating of %(name)s was saved.") % {"group": GROUP_LABELS[group], "name": ratee.name},
-            )
-            return redirect(f"{reverse('assessment:rate_home')}?period={period.code}")
-    return render(
+    return form_action(
         request,
-        "assessment/rate_form.html",
-        {"form": form, "period": period, "ratee": ratee, "group": group, "group_label": GROUP_LABELS[group]},
+        form,
+        lambda data: services.rating_save(
+            actor=request.user,
+            period_id=period.pk,
+            ratee_id=ratee.pk,
+            rater_group=group,
+            scores=form.scores(),
+            version=data.get("version") or 0,
+        ),
+        template="assessment/rate_form.html",
+        context={"period": period, "ratee": ratee, "group": group, "group_label": GROUP_LABELS[group]},
+        success_url=f"{reverse('assessment:rate_home')}?period={period.code}",
+        success_message=_("Your %(group)s rating of %(name)s was saved.")
+        % {"group": GROUP_LABELS[group], "name": ratee.name},
     )
-
-
-def _attach(form: RatingForm, exc: ValidationError) -> None:
-    for code, errors in exc.error_dict.items():
-        form.add_error(code if code in form.fields else None, errors)
 
 
 # ---------------------------------------------------------------------------
@@ -136,20 +123,7 @@ def _attach(form: RatingForm, exc: ValidationError) -> None:
 
 
 def _committee_branch(request: HttpRequest):
-    """The branch a committee page is about: the committee member's own, or for an
-    administrator the one chosen (``?branch=``), with the list to choose from."""
-    roles = get_roles(request.user)
-    if roles.is_admin:
-        branches = member_selectors.branch_list_for_user(user=request.user)
-        branch = (
-            branches.filter(pk=request.GET.get("branch") or 0).first()
-            if str(request.GET.get("branch") or "").isdigit()
-            else None
-        )
-        return branch or branches.first(), branches
-    if roles.committee_branch_id is not None:
-        return roles.member.branch, None
-    raise PermissionDenied
+    return committee_branch_for_user(user=request.user, requested=request.GET.get("branch"))
 
 
 @login_required
@@ -185,19 +159,18 @@ def rating_progress(request: HttpRequest) -> HttpResponse:
     branch, branches = _committee_branch(request)
     period = selectors.current_period(request.GET.get("period"))
     if request.method == "POST" and period is not None and branch is not None:
-        try:
-            services.channel_set(
+        return button_action(
+            request,
+            lambda: services.channel_set(
                 actor=request.user,
                 period_id=period.pk,
                 branch_id=branch.pk,
                 rater_group=request.POST.get("rater_group", ""),
                 channel=request.POST.get("channel", ""),
-            )
-        except AssessmentError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("The rating channel was saved."))
-        return redirect(f"{reverse('assessment:rating_progress')}?period={period.code}&branch={branch.pk}")
+            ),
+            success_url=f"{reverse('assessment:rating_progress')}?period={period.code}&branch={branch.pk}",
+            success_message=_("The rating channel was saved."),
+        )
     context = {"period": period, "branch": branch, "branches": branches}
     if period is not None and branch is not None:
         counts = selectors.progress_counts(period=period, branch_id=branch.pk)
@@ -250,12 +223,7 @@ def ballot_print(request: HttpRequest, code: str) -> HttpResponse:
         .select_related("rater")
         .order_by("rater__employee_no")
     )
-    slips = []
-    for ballot in ballots:
-        url = request.build_absolute_uri(reverse("assessment:ballot_entry", args=[ballot.token]))
-        svg = segno.make(url, error="m").svg_inline(scale=3, border=2)
-        slips.append({"ballot": ballot, "url": url, "svg": svg})
-    return render(request, "assessment/ballot_print.html", {"period": period, "branch": branch, "slips": slips})
+    return render(request, "assessment/ballot_print.html", {"period": period, "branch": branch, "ballots": ballots})
 
 
 # ---------------------------------------------------------------------------
@@ -291,25 +259,18 @@ def ballot_rate(request: HttpRequest, token: str, ratee_pk: int) -> HttpResponse
         messages.info(request, _("You have already rated %(name)s.") % {"name": ratee.name})
         return redirect("assessment:ballot_entry", token=token)
     form = RatingForm(request.POST or None, items=services.rubric_items(ballot.period))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.rating_save_by_ballot(token=token, ratee_id=ratee.pk, scores=form.scores())
-        except ValidationError as exc:
-            _attach(form, exc)
-        except AssessmentError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Your rating of %(name)s was saved. Thank you.") % {"name": ratee.name})
-            return redirect("assessment:ballot_entry", token=token)
-    return render(
+    return form_action(
         request,
-        "assessment/rate_form.html",
-        {
-            "form": form,
+        form,
+        lambda data: services.rating_save_by_ballot(token=token, ratee_id=ratee.pk, scores=form.scores()),
+        template="assessment/rate_form.html",
+        context={
             "period": ballot.period,
             "ratee": ratee,
             "group": RaterGroup.MASSES,
             "group_label": GROUP_LABELS[RaterGroup.MASSES],
             "ballot": ballot,
         },
+        success_url=reverse("assessment:ballot_entry", args=[token]),
+        success_message=_("Your rating of %(name)s was saved. Thank you.") % {"name": ratee.name},
     )

@@ -14,7 +14,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 
 from members import selectors as member_selectors
 from members.models import Branch, Member, PartyGroup
@@ -261,7 +260,7 @@ def _board_context(request: HttpRequest, code: str, pk: int, *, wall: bool = Fal
         sections = _board_sections(page.object_list, me_pk)
         context.update(
             page=page,
-            wall_size=_wall_size(sum(len(tiles) for _name, tiles in sections)),
+            tile_count=sum(len(tiles) for _name, tiles in sections),
             sections=sections,
             flag_rows=_flag_rows(counts),
             not_rated=counts[selectors.NOT_RATED],
@@ -270,38 +269,18 @@ def _board_context(request: HttpRequest, code: str, pk: int, *, wall: bool = Fal
     return context
 
 
-def _board_sections(rows, me_pk: int | None) -> list[tuple[str | None, list[dict[str, str]]]]:
-    """The board's tiles by Party group (its name, None for members in none), each tile
-    a dict of ready strings: a board has hundreds, and a template looks up a dict key and
-    prints a string several times faster than it reads a model's attributes and
-    formats an integer."""
-    labels = selectors.flag_labels()
-    not_rated = _("Not rated")
+def _board_sections(rows, me_pk: int | None) -> list[tuple[str | None, list[dict]]]:
+    """The board's tiles by Party group (its name, None for members in none), each tile a
+    dict of plain values (a board has hundreds, and a template reads a dict key faster
+    than a model's attributes); the tile's look is the template's."""
     sections = []
     for (_group_id, group_name), members in groupby(rows, key=lambda row: (row[2], row[3])):
-        tiles = []
-        for pk, name, _g, _gn, flag in members:
-            key = flag or selectors.NOT_RATED
-            tiles.append(
-                {
-                    "pk": str(pk),
-                    "name": name,
-                    "flag": key,
-                    "class": f"pb-tile pb-tile-{key} pb-tile-me" if pk == me_pk else f"pb-tile pb-tile-{key}",
-                    "icon": "bi-flag-fill" if flag else "bi-flag",
-                    "label": labels[flag] if flag else not_rated,
-                }
-            )
+        tiles = [
+            {"pk": pk, "name": name, "flag": flag or selectors.NOT_RATED, "rated": bool(flag), "me": pk == me_pk}
+            for pk, name, _g, _gn, flag in members
+        ]
         sections.append((group_name, tiles))
     return sections
-
-
-def _wall_size(tiles: int) -> str:
-    """Tile size on the wall screen: as large as still lets a branch of that size fit one screen."""
-    for limit, size in ((12, "l"), (32, "m"), (60, "s")):
-        if tiles <= limit:
-            return size
-    return "xs"
 
 
 @login_required
