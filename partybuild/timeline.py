@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from assessment.models import ANONYMOUS_GROUPS, Card, Period, RaterGroup, Rating, Result
+from members.forms import MEMBER_FIELDS
 from members.models import Branch, Member, PartyGroup
 from partybuild.lib.quarters import Quarter
 from study.models import QuarterlyReport, Talk
@@ -56,23 +57,8 @@ class Kind:
         return self.model.history.model
 
 
-ROSTER_FIELDS = (
-    "employee_no",
-    "name",
-    "gender",
-    "birth_date",
-    "party_status",
-    "joined_on",
-    "full_on",
-    "post",
-    "job_title",
-    "phone",
-    "email",
-    "branch",
-    "group",
-    "committee_role",
-    "is_active",
-)
+# The roster row's changes are those of the fields people edit on it.
+ROSTER_FIELDS = tuple(MEMBER_FIELDS)
 
 KINDS: dict[str, Kind] = {
     kind.key: kind
