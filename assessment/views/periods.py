@@ -36,11 +36,10 @@ def _require_admin(request: HttpRequest) -> None:
 
 def _overview_context(period: Period) -> dict:
     overview = selectors.period_overview(period=period)
-    labels = selectors.flag_labels()
     return {
         "overview": overview,
-        "flag_rows": [(flag, labels[flag], overview.flags[flag]) for flag in selectors.FLAGS],
-        "rating_rows": [(g, selectors.GROUP_LABELS[g], n) for g, n in overview.ratings.items()],
+        "flag_rows": [(flag, overview.flags[flag]) for flag in selectors.FLAGS],
+        "rating_rows": list(overview.ratings.items()),
     }
 
 

@@ -27,8 +27,6 @@ from ..selectors.eligibility import groups_actor_may_rate_as
 from ..services import AssessmentError
 from ..services import ratings as services
 
-GROUP_LABELS = dict(RaterGroup.choices)
-
 
 def _period_or_404(code: str) -> Period:
     period = Period.objects.select_related("rubric").filter(code=code).first()
@@ -111,10 +109,10 @@ def rate_form(request: HttpRequest, code: str, ratee_pk: int, group: str) -> Htt
             version=data.get("version") or 0,
         ),
         template="assessment/rate_form.html",
-        context={"period": period, "ratee": ratee, "group": group, "group_label": GROUP_LABELS[group]},
+        context={"period": period, "ratee": ratee, "group": group},
         success_url=f"{reverse('assessment:rate_home')}?period={period.code}",
         success_message=_("Your %(group)s rating of %(name)s was saved.")
-        % {"group": GROUP_LABELS[group], "name": ratee.name},
+        % {"group": RaterGroup(group).label, "name": ratee.name},
     )
 
 
@@ -179,9 +177,9 @@ def rating_progress(request: HttpRequest) -> HttpResponse:
         )
         context.update(
             members=Member.objects.filter(branch=branch, is_active=True).count(),
-            progress=[(group, GROUP_LABELS[group], counts[group]) for group in RaterGroup.values],
+            progress=[(group, counts[group]) for group in RaterGroup.values],
             channels=[
-                (group, GROUP_LABELS[group], channels.get(group, RatingChannel.Channel.ONLINE))
+                (group, channels.get(group, RatingChannel.Channel.ONLINE))
                 for group in (RaterGroup.PEER, RaterGroup.MASSES)
             ],
             channel_choices=RatingChannel.Channel.choices,
@@ -268,7 +266,6 @@ def ballot_rate(request: HttpRequest, token: str, ratee_pk: int) -> HttpResponse
             "period": ballot.period,
             "ratee": ratee,
             "group": RaterGroup.MASSES,
-            "group_label": GROUP_LABELS[RaterGroup.MASSES],
             "ballot": ballot,
         },
         success_url=reverse("assessment:ballot_entry", args=[token]),

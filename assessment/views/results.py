@@ -47,9 +47,8 @@ def _query(request: HttpRequest, *drop: str) -> str:
     return query.urlencode()
 
 
-def _flag_rows(counts: dict[str, int]) -> list[tuple[str, str, int]]:
-    labels = selectors.flag_labels()
-    return [(flag, labels[flag], counts.get(flag, 0)) for flag in selectors.FLAGS]
+def _flag_rows(counts: dict[str, int]) -> list[tuple[str, int]]:
+    return [(flag, counts.get(flag, 0)) for flag in selectors.FLAGS]
 
 
 @login_required
@@ -220,7 +219,7 @@ def result_company_ranking(request: HttpRequest, code: str) -> HttpResponse:
         "flag": flag,
         "query": _query(request),
         "branches": Branch.objects.order_by("sort_order", "name"),
-        "flags": _flag_rows({}),
+        "flags": selectors.FLAGS,
         "anonymity_min": selectors.ANONYMITY_MIN,
     }
     if status != selectors.PENDING:
