@@ -30,7 +30,7 @@ from assessment.models import Card, CardKind, SelfCheck
 from assessment.models.cards import QUARTER_CHECKPOINTS
 from members.models import Member, PartyGroup, User
 from partybuild.lib.quarters import Quarter
-from partybuild.lib.sql import insert_selected
+from partybuild.lib.bulk_sql import insert_selected
 from study.models import QuarterlyReport, Talk
 
 from .models import Notification, ReminderSettings

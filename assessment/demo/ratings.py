@@ -19,7 +19,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from members.models import MassesRater, Member
-from partybuild.lib.sql import insert_rows
+from partybuild.lib.bulk_sql import insert_rows
 
 from ..anonymity import keyer
 from ..models import Period, RaterGroup, Rating

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from members.models import User
 from members.roles import get_roles
-from partybuild.lib.sql import quote
+from partybuild.lib.bulk_sql import quote
 
 from ..models import ANONYMOUS_GROUPS, Period, PeriodKey, Rating, Rubric, RubricArea, RubricItem
 from . import AssessmentError

@@ -22,7 +22,7 @@ from simple_history.utils import bulk_create_with_history
 
 from members.models import Member, User
 from members.roles import get_roles
-from partybuild.lib.sql import insert_rows, quote
+from partybuild.lib.bulk_sql import insert_rows, quote
 from study.models import Talk
 
 from .. import scoring

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from members.models import Member, PartyGroup, User
 from partybuild.lib.quarters import Quarter
-from partybuild.lib.sql import insert_records, insert_rows
+from partybuild.lib.bulk_sql import insert_records, insert_rows
 
 from ..models import (
     Attendance,

@@ -12,7 +12,7 @@ from assessment.demo import pledges as pledges_demo
 from assessment.demo import ratings as ratings_demo
 from members import demo as roster_demo
 from members.models import Branch, Member
-from partybuild.lib.sql import foreign_keys_checked_at_end
+from partybuild.lib.bulk_sql import foreign_keys_checked_at_end
 from study import demo as study_demo
 
 MIN_MEMBERS = 30

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from partybuild.lib.sql import insert_rows
+from partybuild.lib.bulk_sql import insert_rows
 from reminders.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,7 @@ def test_rows_land_exactly_as_given_whatever_the_characters(org):
 def test_records_get_their_defaults_and_keep_json_dates_and_awkward_text(org):
     import datetime
 
-    from partybuild.lib.sql import insert_records
+    from partybuild.lib.bulk_sql import insert_records
     from study.models import QuarterlyReport, Talk
 
     moment = timezone.now().replace(microsecond=654321)
@@ -74,7 +74,7 @@ def _foreign_keys() -> list[tuple]:
 def test_foreign_keys_come_back_as_they_were_and_still_refuse_a_dangling_row(org):
     from django.db import IntegrityError, transaction
 
-    from partybuild.lib.sql import foreign_keys_checked_at_end
+    from partybuild.lib.bulk_sql import foreign_keys_checked_at_end
 
     before = _foreign_keys()
     assert len(before) > 100
@@ -98,7 +98,7 @@ def test_foreign_keys_come_back_as_they_were_and_still_refuse_a_dangling_row(org
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="elsewhere the block drops nothing")
 @pytest.mark.django_db(transaction=True)
 def test_foreign_keys_are_never_dropped_outside_a_transaction():
-    from partybuild.lib.sql import foreign_keys_checked_at_end
+    from partybuild.lib.bulk_sql import foreign_keys_checked_at_end
 
     before = _foreign_keys()
     with pytest.raises(RuntimeError, match="needs a transaction"), foreign_keys_checked_at_end():
