@@ -9,7 +9,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Branch, Member
+from members.models import Member
 from partybuild.lib.forms import HiddenErrorsAbove, RecordDateField
 
 from ..models import PioneerPost, Recognition
@@ -24,15 +24,6 @@ class MemberChoiceField(forms.ModelChoiceField):
         if obj.post:
             label += f" · {obj.post}"
         return label
-
-
-def branch_members(branch: Branch) -> QuerySet[Member]:
-    """The branch's members on the roll, as a choice list reads them."""
-    return (
-        Member.objects.filter(branch=branch, is_active=True)
-        .select_related("group")
-        .order_by("group__sort_order", "employee_no")
-    )
 
 
 class PioneerPostForm(HiddenErrorsAbove, forms.ModelForm):

@@ -146,14 +146,6 @@ def reflections_to_write(*, user: User) -> QuerySet[PartyDayParticipant]:
     )
 
 
-def branch_members_for_day(*, branch_id: int) -> QuerySet[Member]:
-    return (
-        Member.objects.filter(branch_id=branch_id, is_active=True)
-        .select_related("group")
-        .order_by("group__sort_order", "employee_no")
-    )
-
-
 def member_choices_for_day(*, day: PartyDay) -> QuerySet[Member]:
     """Who may be put on the day: the branch's active members, and anyone already on it."""
     on_day = PartyDayParticipant.objects.filter(party_day=day).values("member_id")

@@ -30,6 +30,7 @@ from ..forms.partydays import (
 )
 from ..models import PartyDay, PartyDayParticipant
 from ..selectors import partydays as selectors
+from ..selectors.members import branch_members_on_roll
 from ..services import partydays as services
 from .common import another_or, branch_choice, branch_to_work_in, query_without_page, require_member_or_admin
 
@@ -78,7 +79,7 @@ def partyday_create(request: HttpRequest) -> HttpResponse:
     branch = branch_to_work_in(request)
     if branch is None:
         return branch_choice(request, "activities/partyday_branch_choice.html")
-    members = selectors.branch_members_for_day(branch_id=branch.pk)
+    members = branch_members_on_roll(branch_id=branch.pk)
     form = PartyDayForm(
         request.POST or None,
         members=members,

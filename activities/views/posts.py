@@ -32,10 +32,10 @@ from ..forms.posts import (
     PioneerPostForm,
     RecognitionFilterForm,
     RecognitionForm,
-    branch_members,
 )
 from ..models import PioneerPost, Recognition
 from ..selectors import posts as selectors
+from ..selectors.members import branch_members_on_roll
 from ..services import posts as services
 from .common import branch_choice, branch_to_work_in, is_self, list_filters, own_page, query_without_page
 
@@ -61,7 +61,7 @@ def _new_record_form(request: HttpRequest, form_class) -> tuple[Branch | None, M
     branch = _branch_for_new_record(request)
     if branch is None:
         return None, None, None
-    members = branch_members(branch)
+    members = branch_members_on_roll(branch_id=branch.pk)
     member_id = request.GET.get("member", "")
     member = None
     if member_id:
