@@ -14,40 +14,15 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from members.models import Member, User
-from members.roles import Roles, get_roles
 
 from ..models import PioneerPost, Recognition
+from .scope import member_text_q, scoped
 
 State = PioneerPost.State
 
 
-def record_scope(roles: Roles) -> Q | None:
-    """The Q a record with ``member``, ``branch`` and ``group`` must match; None means all."""
-    if roles.is_admin:
-        return None
-    scope = Q(pk__in=[])
-    if roles.member is not None:
-        scope |= Q(member_id=roles.member.pk)
-    if roles.led_group_ids:
-        scope |= Q(group_id__in=roles.led_group_ids)
-    if roles.committee_branch_id is not None:
-        scope |= Q(branch_id=roles.committee_branch_id)
-    return scope
-
-
-def member_text_q(text: str, *, prefix: str = "member__") -> Q:
-    """An employee number, or part of a name."""
-    text = text.strip()
-    return Q(**{f"{prefix}employee_no__iexact": text}) | Q(**{f"{prefix}name__contains": text})
-
-
-def _scoped(qs: QuerySet, user: User) -> QuerySet:
-    scope = record_scope(get_roles(user))
-    return qs if scope is None else qs.filter(scope)
-
-
 def pioneer_post_list_for_user(*, user: User) -> QuerySet[PioneerPost]:
-    return _scoped(PioneerPost.objects.select_related("member", "branch", "group"), user)
+    return scoped(PioneerPost.objects.select_related("member", "branch", "group"), user)
 
 
 def pioneer_post_get_for_user(*, user: User, pk: int) -> PioneerPost:
@@ -136,7 +111,7 @@ def years_of(qs: QuerySet, field: str, *, today: datetime.date) -> list[int]:
 
 
 def recognition_list_for_user(*, user: User) -> QuerySet[Recognition]:
-    return _scoped(Recognition.objects.select_related("member", "branch", "group"), user)
+    return scoped(Recognition.objects.select_related("member", "branch", "group"), user)
 
 
 def recognition_get_for_user(*, user: User, pk: int) -> Recognition:

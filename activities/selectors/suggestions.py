@@ -13,32 +13,17 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from members.models import User
-from members.roles import Roles, get_roles
+from members.roles import get_roles
 
 from ..models import Suggestion, SuggestionEntry
+from .scope import scoped
 
 Status = Suggestion.Status
 COUNTED = ~Q(status=Status.WITHDRAWN)
 
 
-def _scope(roles: Roles) -> Q | None:
-    """The Q a suggestion must match to be visible; None means every suggestion."""
-    if roles.is_admin:
-        return None
-    scope = Q(pk__in=[])
-    if roles.member is not None:
-        scope |= Q(member_id=roles.member.pk)
-    if roles.led_group_ids:
-        scope |= Q(group_id__in=roles.led_group_ids)
-    if roles.committee_branch_id is not None:
-        scope |= Q(branch_id=roles.committee_branch_id)
-    return scope
-
-
 def suggestion_list_for_user(*, user: User) -> QuerySet[Suggestion]:
-    qs = Suggestion.objects.select_related("member", "branch", "group")
-    scope = _scope(get_roles(user))
-    return qs if scope is None else qs.filter(scope)
+    return scoped(Suggestion.objects.select_related("member", "branch", "group"), user)
 
 
 def suggestion_get_for_user(*, user: User, pk: int) -> Suggestion:

@@ -20,7 +20,7 @@ from members.selectors import branch_list_for_user, group_list_for_user, member_
 from partybuild.lib.quarters import Quarter
 
 from ..models import ContactPoint, HelpRecord, ResponsibilityArea
-from .posts import member_text_q, record_scope
+from .scope import member_text_q, scoped
 
 Kind = HelpRecord.Kind
 
@@ -106,9 +106,7 @@ def contact_point_choices(*, member: Member, keep_id: int | None = None) -> Quer
 
 
 def help_record_list_for_user(*, user: User) -> QuerySet[HelpRecord]:
-    qs = HelpRecord.objects.select_related("member", "branch", "group", "contact_point")
-    scope = record_scope(get_roles(user))
-    return qs if scope is None else qs.filter(scope)
+    return scoped(HelpRecord.objects.select_related("member", "branch", "group", "contact_point"), user)
 
 
 def help_record_get_for_user(*, user: User, pk: int) -> HelpRecord:
