@@ -37,6 +37,14 @@ def posts_can_manage(*, actor: User, branch_id: int) -> bool:
     return roles.is_admin or (roles.committee_branch_id is not None and roles.committee_branch_id == branch_id)
 
 
+def _lock_member(*, actor: User, member_id: int) -> Member:
+    """The member's row, locked (it serialises the overlap and duplicate checks), if the actor manages their branch."""
+    member = Member.objects.select_for_update().get(pk=member_id)
+    if not posts_can_manage(actor=actor, branch_id=member.branch_id):
+        raise PermissionDenied
+    return member
+
+
 def _clean(value: str | None) -> str:
     return (value or "").strip()
 
@@ -98,9 +106,7 @@ def pioneer_post_designate(
     standards: str = "",
 ) -> PioneerPost:
     """Designate the member's post as a pioneer post; the post name defaults to the roster's."""
-    member = Member.objects.select_for_update().get(pk=member_id)
-    if not posts_can_manage(actor=actor, branch_id=member.branch_id):
-        raise PermissionDenied
+    member = _lock_member(actor=actor, member_id=member_id)
     post_name = _clean(post_name) or member.post.strip()
     errors = _check_period(kind=kind, post_name=post_name, starts_on=starts_on, ends_on=ends_on)
     if not member.is_active:
@@ -231,9 +237,7 @@ def recognition_record(
     note: str = "",
 ) -> Recognition:
     """Record one of the four bests given to a member for a quarter (1–4) or the whole year (0)."""
-    member = Member.objects.select_for_update().get(pk=member_id)
-    if not posts_can_manage(actor=actor, branch_id=member.branch_id):
-        raise PermissionDenied
+    member = _lock_member(actor=actor, member_id=member_id)
     today = timezone.localdate()
     errors: dict[str, str] = {}
     if best not in Best.values:
