@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from partybuild.lib.actions import form_action
-from partybuild.lib.pagination import paginate
+from partybuild.lib.pagination import paginate, query_without_page
 
 from . import selectors, services
 from .filters import MemberFilter
@@ -66,15 +66,13 @@ def member_list(request: HttpRequest) -> HttpResponse:
         groups=selectors.group_list_for_user(user=request.user),
     )
     page = paginate(request, member_filter.qs.order_by("branch__sort_order", "employee_no"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "members/member_list.html",
         {
             "filter": member_filter,
             "page": page,
-            "query": query.urlencode(),
+            "query": query_without_page(request),
             "counts": selectors.roster_counts(members=member_filter.qs),
             "roles": roles,
         },

@@ -15,3 +15,10 @@ def paginate(request: HttpRequest, queryset, per_page: int = PAGE_SIZE, *, count
     if count is not None:
         paginator.count = count
     return paginator.get_page(request.GET.get("page"))
+
+
+def query_without_page(request: HttpRequest) -> str:
+    """The list's query (its filters), for the pager's links to add their page to."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 from members import selectors as member_selectors
 from members.roles import get_roles
 from partybuild.lib.actions import form_action
-from partybuild.lib.pagination import paginate
+from partybuild.lib.pagination import paginate, query_without_page
 
 from ..forms.meetings import (
     BranchChoiceForm,
@@ -59,15 +59,13 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     if year := filters.cleaned_data.get("year"):
         meetings = meetings.filter(held_on__year=year)
     page = paginate(request, selectors.meeting_list_with_counts(meetings, today=today).order_by("-held_on", "-pk"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "study/meeting_list.html",
         {
             "page": page,
             "filters": filters,
-            "query": query.urlencode(),
+            "query": query_without_page(request),
             "can_create": roles.is_admin or roles.is_committee,
             "my_items": selectors.rectification_items_open_for_user(user=request.user, today=today)[:20],
             "branch_items": selectors.rectification_items_open_for_branch(user=request.user, today=today)[:20],

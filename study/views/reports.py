@@ -13,7 +13,7 @@ from members import selectors as member_selectors
 from members.roles import get_roles
 from partybuild.lib.actions import button_action, form_action
 from partybuild.lib.errors import DomainError
-from partybuild.lib.pagination import paginate
+from partybuild.lib.pagination import paginate, query_without_page
 from partybuild.lib.quarters import Quarter, recent_quarters
 
 from ..forms.reports import ApproveForm, ForwardForm, ProblemFormSet, ReportTextsForm, ReturnForm
@@ -376,8 +376,6 @@ def review_board(request: HttpRequest) -> HttpResponse:
         # The whole branch: its head count is in the counts already.
         count=counts.total if state is None and group_id is None else None,
     )
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "study/review_board.html",
@@ -397,7 +395,7 @@ def review_board(request: HttpRequest) -> HttpResponse:
             "group_id": group_id,
             "page": page,
             "rows": _board_rows(page.object_list),
-            "query": query.urlencode(),
+            "query": query_without_page(request),
             "states": [(key, selectors.STATE_LABELS[key]) for key in selectors.BOARD_STATES],
         },
     )

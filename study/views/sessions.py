@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from members import selectors as member_selectors
 from members.roles import get_roles
 from partybuild.lib.actions import form_action
-from partybuild.lib.pagination import paginate
+from partybuild.lib.pagination import paginate, query_without_page
 from partybuild.lib.quarters import Quarter, recent_quarters
 
 from ..forms.sessions import AttendanceForm, SessionForm
@@ -60,15 +60,13 @@ def session_list(request: HttpRequest) -> HttpResponse:
     if kind in StudySession.Kind.values:
         sessions = sessions.filter(kind=kind)
     page = paginate(request, sessions.order_by("-starts_at"))
-    query = request.GET.copy()
-    query.pop("page", None)
     can_create = roles.is_admin or roles.is_committee or roles.is_group_leader
     return render(
         request,
         "study/session_list.html",
         {
             "page": page,
-            "query": query.urlencode(),
+            "query": query_without_page(request),
             "quarter": quarter,
             "quarters": recent_quarters(8),
             "kind": kind,
