@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
 
-from members.models import Member
+from members.models import Branch, MassesRater, Member
 from members.roles import Roles, committee_members
 
 from ..anonymity import rater_keys
-from ..models import Period, RaterGroup, Rating
+from ..models import MassesBallot, Period, RaterGroup, Rating, RatingChannel
 from .eligibility import masses_ratees, peers_of
 
 
@@ -22,6 +23,18 @@ def current_period(code: str | None = None) -> Period | None:
     if code:
         return qs.filter(code=code).first()
     return qs.filter(state=Period.State.OPEN).order_by("-code").first()
+
+
+def period_get_by_code(*, code: str) -> Period:
+    period = Period.objects.select_related("rubric").filter(code=code).first()
+    if period is None:
+        raise Http404
+    return period
+
+
+def ratee_get(*, pk: int) -> Member | None:
+    """A member to rate, whoever asks: whether they may is eligibility's question."""
+    return Member.objects.select_related("branch", "group").filter(pk=pk).first()
 
 
 def _annotate(members: QuerySet[Member], ratings: QuerySet[Rating]) -> QuerySet[Member]:
@@ -97,3 +110,62 @@ def progress_counts(*, period: Period, branch_id: int | None = None) -> dict[str
         ratings = ratings.filter(ratee__branch_id=branch_id)
     counts = dict(ratings.order_by().values_list("rater_group").annotate(n=Count("pk")))
     return {group: counts.get(group, 0) for group in RaterGroup.values}
+
+
+def task_counts(tasks: QuerySet[Member]) -> dict[str, int]:
+    """How many of a list of tasks (annotated ``rated``) there are, and how many are done."""
+    return tasks.aggregate(total=Count("pk"), done=Count("pk", filter=Q(rated=True)))
+
+
+def org_rating_counts(*, period: Period, branch_id: int, excluding: int | None = None) -> dict[str, int]:
+    """How many of the branch's members have their organisation rating (total, done)."""
+    members = Member.objects.filter(branch_id=branch_id, is_active=True)
+    if excluding is not None:
+        members = members.exclude(pk=excluding)
+    rated = Rating.objects.filter(period=period, rater_group=RaterGroup.ORG, ratee=OuterRef("pk"))
+    return members.aggregate(total=Count("pk"), done=Count("pk", filter=Q(Exists(rated))))
+
+
+def branch_member_count(*, branch: Branch) -> int:
+    return Member.objects.filter(branch=branch, is_active=True).count()
+
+
+def channels_of(*, period: Period, branch: Branch) -> list[tuple[str, str]]:
+    """How the branch's peers and masses rate in the period: (rater group, channel)."""
+    chosen = dict(RatingChannel.objects.filter(period=period, branch=branch).values_list("rater_group", "channel"))
+    return [(group, chosen.get(group, RatingChannel.Channel.ONLINE)) for group in (RaterGroup.PEER, RaterGroup.MASSES)]
+
+
+# ---------------------------------------------------------------------------
+# The masses raters' one-time links
+
+
+def masses_raters_of_branch(*, branch: Branch) -> QuerySet[MassesRater]:
+    return (
+        MassesRater.objects.filter(branch=branch, is_active=True)
+        .annotate(ratee_count=Count("ratees", filter=Q(ratees__is_active=True), distinct=True))
+        .order_by("employee_no")
+    )
+
+
+def ballots_of(*, period: Period, raters: list[MassesRater]) -> dict[int, MassesBallot]:
+    """The raters' links in the period, by rater: whether a link is used up, never how many
+    of its holder's ratings are in (progress is counted per rater group, not per rater)."""
+    return {b.rater_id: b for b in MassesBallot.objects.filter(period=period, rater__in=raters)}
+
+
+def printable_ballots(*, period: Period, branch: Branch | None) -> QuerySet[MassesBallot]:
+    """The branch's links still to hand out: neither revoked nor used."""
+    return (
+        MassesBallot.objects.filter(period=period, rater__branch=branch, revoked_at__isnull=True, used=False)
+        .select_related("rater")
+        .order_by("rater__employee_no")
+    )
+
+
+def ballot_get_by_token(*, token: str) -> MassesBallot:
+    """The link's ballot: the token is the only key a masses rater has (404 otherwise)."""
+    ballot = MassesBallot.objects.select_related("period__rubric", "rater__branch").filter(token=token).first()
+    if ballot is None:
+        raise Http404
+    return ballot

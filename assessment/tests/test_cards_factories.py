@@ -10,7 +10,8 @@ import factory
 import pytest
 from django.utils import timezone
 
-from assessment.models import GOAL_CARD, Card, CardItem, CheckResult, SelfCheck, SelfCheckEntry
+from assessment.models import GOAL_CARD, Card, CardItem, CardLog, CheckResult, SelfCheck, SelfCheckEntry
+from assessment.services import cards as services
 from members.models import Member
 
 THIS_YEAR = timezone.localdate().year
@@ -19,6 +20,31 @@ PERSONAS = ["member", "groupmate", "leader", "secretary", "committee", "other_se
 
 def user_of(org, who: str):
     return org.admin if who == "admin" else getattr(org, who).user
+
+
+def others(*allowed: str) -> list[str]:
+    return [p for p in PERSONAS if p not in allowed]
+
+
+def assert_unchanged(card: Card, *, logs: int | None = None) -> None:
+    """An illegal move leaves the card (and its log) as it was."""
+    before = (card.status, card.version)
+    card.refresh_from_db()
+    assert (card.status, card.version) == before
+    if logs is not None:
+        assert CardLog.objects.filter(card=card).count() == logs
+
+
+def last_log(card: Card) -> CardLog:
+    return CardLog.objects.filter(card=card).last()
+
+
+def entries_of(self_check, result=CheckResult.DONE, note="完成"):
+    return {e.item_id: services.EntryInput(result=result, note=note) for e in self_check.entries.all()}
+
+
+def items_input(**sections: list[str]) -> dict[str, list[services.ItemInput]]:
+    return {key: [services.ItemInput(id=None, text=t) for t in texts] for key, texts in sections.items()}
 
 
 class CardFactory(factory.django.DjangoModelFactory):

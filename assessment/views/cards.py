@@ -107,7 +107,7 @@ def card_year(request: HttpRequest, year: int, kind: str = CardKind.GOAL_CARD) -
     roles = get_roles(request.user)
     if roles.member is None:
         raise PermissionDenied
-    existing = Card.objects.filter(member=roles.member, kind=kind, year=year).first()
+    existing = selectors.my_cards(member=roles.member, kind=kind).filter(year=year).first()
     if existing is not None:
         return redirect(existing)
     if request.method == "POST":

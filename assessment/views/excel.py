@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from members import selectors as member_selectors
 from members.models import Branch
 from members.roles import get_roles
 
@@ -99,7 +100,7 @@ def ratings_import(request: HttpRequest, code: str) -> HttpResponse:
         {
             "period": period,
             "form": form,
-            "branches": Branch.objects.order_by("sort_order", "name").only("pk", "name"),
+            "branches": member_selectors.branch_list_for_user(user=request.user),
             "roles": get_roles(request.user),
         },
     )

@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from members.models import Branch
+from members import selectors as member_selectors
 from members.roles import get_roles
 from partybuild.lib.actions import button_action, form_action
 from partybuild.lib.pagination import paginate
@@ -84,7 +84,7 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "period": period,
             **_overview_context(period),
             "weights": selectors.weight_rows(period),
-            "branches": Branch.objects.order_by("sort_order", "name"),
+            "branches": member_selectors.branch_list_for_user(user=request.user),
             "State": Period.State,
         },
     )

@@ -7,32 +7,24 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from members.models import MassesRater, Member
+from members.models import MassesRater
 from members.roles import get_roles
 from partybuild.lib.actions import button_action, form_action
 from partybuild.lib.pagination import paginate
 
 from ..forms.ratings import RatingForm
-from ..models import MassesBallot, Period, RaterGroup, Rating, RatingChannel
+from ..models import Period, RaterGroup, RatingChannel
 from ..selectors import ratings as selectors
 from ..selectors.branches import committee_branch_for_user
 from ..selectors.eligibility import groups_actor_may_rate_as
 from ..services import AssessmentError
 from ..services import ratings as services
-
-
-def _period_or_404(code: str) -> Period:
-    period = Period.objects.select_related("rubric").filter(code=code).first()
-    if period is None:
-        raise Http404
-    return period
 
 
 @login_required
@@ -56,15 +48,8 @@ def rate_home(request: HttpRequest) -> HttpResponse:
         if state == "todo":
             tasks = tasks.filter(rated=False)
         context["org_page"] = paginate(request, tasks, per_page=50)
-        others = Member.objects.filter(branch_id=roles.committee_branch_id, is_active=True).exclude(pk=roles.member.pk)
-        context["org_counts"] = others.aggregate(
-            total=Count("pk"),
-            done=Count(
-                "pk",
-                filter=Q(
-                    Exists(Rating.objects.filter(period=period, rater_group=RaterGroup.ORG, ratee=OuterRef("pk")))
-                ),
-            ),
+        context["org_counts"] = selectors.org_rating_counts(
+            period=period, branch_id=roles.committee_branch_id, excluding=roles.member.pk
         )
         context["org_state"] = state
     if roles.is_admin:
@@ -77,9 +62,9 @@ def rate_home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def rate_form(request: HttpRequest, code: str, ratee_pk: int, group: str) -> HttpResponse:
-    period = _period_or_404(code)
+    period = selectors.period_get_by_code(code=code)
     roles = get_roles(request.user)
-    ratee = Member.objects.select_related("branch", "group").filter(pk=ratee_pk).first()
+    ratee = selectors.ratee_get(pk=ratee_pk)
     # Someone the person may not rate in this capacity does not exist, as far as they can tell.
     if ratee is None or group not in groups_actor_may_rate_as(roles=roles, ratee=ratee):
         raise Http404
@@ -132,17 +117,8 @@ def ballot_list(request: HttpRequest) -> HttpResponse:
     context = {"period": period, "branch": branch, "branches": branches}
     if period is None or branch is None:
         return render(request, "assessment/ballot_list.html", context)
-    raters = (
-        MassesRater.objects.filter(branch=branch, is_active=True)
-        .annotate(
-            ratee_count=Count("ratees", filter=Q(ratees__is_active=True), distinct=True),
-        )
-        .order_by("employee_no")
-    )
-    page = paginate(request, raters, per_page=50)
-    ballots = {b.rater_id: b for b in MassesBallot.objects.filter(period=period, rater__in=list(page.object_list))}
-    # Whether a link is used up, never how many of its holder's ratings are in: progress
-    # is counted per rater group, not per rater.
+    page = paginate(request, selectors.masses_raters_of_branch(branch=branch), per_page=50)
+    ballots = selectors.ballots_of(period=period, raters=list(page.object_list))
     rows = [(r, ballots.get(r.pk)) for r in page.object_list]
     context.update(page=page, rows=rows, query=f"period={period.code}&branch={branch.pk}")
     return render(request, "assessment/ballot_list.html", context)
@@ -172,16 +148,10 @@ def rating_progress(request: HttpRequest) -> HttpResponse:
     context = {"period": period, "branch": branch, "branches": branches}
     if period is not None and branch is not None:
         counts = selectors.progress_counts(period=period, branch_id=branch.pk)
-        channels = dict(
-            RatingChannel.objects.filter(period=period, branch=branch).values_list("rater_group", "channel")
-        )
         context.update(
-            members=Member.objects.filter(branch=branch, is_active=True).count(),
-            progress=[(group, counts[group]) for group in RaterGroup.values],
-            channels=[
-                (group, channels.get(group, RatingChannel.Channel.ONLINE))
-                for group in (RaterGroup.PEER, RaterGroup.MASSES)
-            ],
+            members=selectors.branch_member_count(branch=branch),
+            progress=list(counts.items()),
+            channels=selectors.channels_of(period=period, branch=branch),
             channel_choices=RatingChannel.Channel.choices,
         )
     return render(request, "assessment/rating_progress.html", context)
@@ -190,7 +160,7 @@ def rating_progress(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def ballot_issue(request: HttpRequest, code: str) -> HttpResponse:
-    period = _period_or_404(code)
+    period = selectors.period_get_by_code(code=code)
     raw = request.POST.getlist("rater")
     if not raw or not all(r.isdigit() for r in raw):
         messages.error(request, _("Choose a masses rater."))
@@ -214,13 +184,9 @@ def ballot_issue(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def ballot_print(request: HttpRequest, code: str) -> HttpResponse:
     """Printable slips: each rater's name, QR code, link and ballot code."""
-    period = _period_or_404(code)
+    period = selectors.period_get_by_code(code=code)
     branch, _branches = _committee_branch(request)
-    ballots = (
-        MassesBallot.objects.filter(period=period, rater__branch=branch, revoked_at__isnull=True, used=False)
-        .select_related("rater")
-        .order_by("rater__employee_no")
-    )
+    ballots = selectors.printable_ballots(period=period, branch=branch)
     return render(request, "assessment/ballot_print.html", {"period": period, "branch": branch, "ballots": ballots})
 
 
@@ -228,15 +194,8 @@ def ballot_print(request: HttpRequest, code: str) -> HttpResponse:
 # The masses rater's side: no login, only the token
 
 
-def _ballot_or_404(token: str) -> MassesBallot:
-    ballot = MassesBallot.objects.select_related("period__rubric", "rater__branch").filter(token=token).first()
-    if ballot is None:
-        raise Http404
-    return ballot
-
-
 def ballot_entry(request: HttpRequest, token: str) -> HttpResponse:
-    ballot = _ballot_or_404(token)
+    ballot = selectors.ballot_get_by_token(token=token)
     state = services.ballot_state(ballot)
     tasks = list(selectors.masses_tasks(rater=ballot.rater, period=ballot.period)) if state.usable else []
     return render(
@@ -248,7 +207,7 @@ def ballot_entry(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def ballot_rate(request: HttpRequest, token: str, ratee_pk: int) -> HttpResponse:
-    ballot = _ballot_or_404(token)
+    ballot = selectors.ballot_get_by_token(token=token)
     state = services.ballot_state(ballot)
     if not state.usable:
         return redirect("assessment:ballot_entry", token=token)

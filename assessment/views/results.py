@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from members import selectors as member_selectors
-from members.models import Branch, Member, PartyGroup
+from members.models import Member, PartyGroup
 from members.roles import get_roles
 from partybuild.lib.pagination import paginate
 
@@ -157,7 +157,7 @@ def result_branch(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         "anonymity_min": selectors.ANONYMITY_MIN,
     }
     if roles.is_admin:
-        context["branches"] = Branch.objects.order_by("sort_order", "name")
+        context["branches"] = member_selectors.branch_list_for_user(user=request.user)
     if status != selectors.PENDING:
         page = paginate(
             request,
@@ -193,7 +193,7 @@ def result_company(request: HttpRequest, code: str) -> HttpResponse:
             rows=rows,
             flag_rows=_flag_rows(totals),
             total=sum(totals.values()),
-            branch_choices=Branch.objects.order_by("sort_order", "name"),
+            branch_choices=member_selectors.branch_list_for_user(user=request.user),
             chart={
                 "branches": [r.name for r in rows],
                 "series": [
@@ -218,7 +218,7 @@ def result_company_ranking(request: HttpRequest, code: str) -> HttpResponse:
         "branch_id": branch_id,
         "flag": flag,
         "query": _query(request),
-        "branches": Branch.objects.order_by("sort_order", "name"),
+        "branches": member_selectors.branch_list_for_user(user=request.user),
         "flags": selectors.FLAGS,
         "anonymity_min": selectors.ANONYMITY_MIN,
     }
