@@ -1,17 +1,21 @@
 """Floors: each benchmarked page's rows, fetched with ONE query and rendered in a
-minimal template — the least work that could show the same thing.
+minimal template, for a logged-in person — the least work a Django page could do to
+show the same thing.
 
 A page's requests per second divided by its floor's says how much of the page's
-cost is more than the data it shows. The floors take the ids they show from the
-URL (no session, no login, no navigation), so they never touch the session or
-the user table; bench/urls.py routes them only in the benchmark.
+cost is more than the data it shows. Each floor pays what Django itself costs a
+logged-in request: the stock database session, ``ModelBackend`` loading the user,
+``login_required``; then one query and a template without the layout. The floors take
+the ids they show from the URL (any logged-in person may load them), so bench/urls.py
+routes them only in the benchmark.
 
-Two reference pages say what any page of the application costs before its own
+Three reference pages say what any page of the application costs before its own
 work: ``empty`` (no login, no layout: the server, the WSGI handler and the
-middleware) and ``layout`` (a logged-in person's empty page in the application's
-layout: the session, the user, their roles, the unread count and the navigation).
-A page can be no faster than the layout plus its floor's own work, so
-``floor / (layout + floor - empty)`` (times per request) is the highest ratio it
+middleware), ``signed_in`` (the same for a logged-in person: the session and the
+user) and ``layout`` (a logged-in person's empty page in the application's layout:
+the session, the user, their roles, the unread count and the navigation). A page
+can be no faster than the layout plus its floor's own work, so
+``floor / (layout + floor - signed_in)`` (times per request) is the highest ratio it
 could reach: bench/web.py reports it as the page's ceiling.
 """
 
@@ -49,6 +53,7 @@ def _count(qs) -> Coalesce:
     )
 
 
+@login_required
 def member_home(request: HttpRequest, member_id: int) -> HttpResponse:
     """The member's home page figures: membership, this quarter's report and attendance,
     open talks, what is left to rate in the open period, unread notifications."""
@@ -94,6 +99,7 @@ def member_home(request: HttpRequest, member_id: int) -> HttpResponse:
     return _render("bench/floor_member_home.html", {"m": row, "quarter": quarter.code})
 
 
+@login_required
 def review_board(request: HttpRequest, branch_id: int, quarter: str) -> HttpResponse:
     """The review board's first page: the branch's members with their report's state."""
     report = QuarterlyReport.objects.filter(member=OuterRef("pk"), quarter=quarter)
@@ -112,6 +118,7 @@ def review_board(request: HttpRequest, branch_id: int, quarter: str) -> HttpResp
     return _render("bench/floor_review_board.html", {"rows": rows})
 
 
+@login_required
 def flagboard(request: HttpRequest, period_id: int, branch_id: int) -> HttpResponse:
     """The flag board's first page: the branch's members by Party group, each with their flag."""
     flag_order = Case(
@@ -128,6 +135,7 @@ def flagboard(request: HttpRequest, period_id: int, branch_id: int) -> HttpRespo
     return _render("bench/floor_flagboard.html", {"rows": rows, "flags": FLAGS})
 
 
+@login_required
 def notifications(request: HttpRequest, user_id: int) -> HttpResponse:
     """The notification list's first page: the person's unread notifications, newest first."""
     rows = (
@@ -140,6 +148,12 @@ def notifications(request: HttpRequest, user_id: int) -> HttpResponse:
 
 def empty(request: HttpRequest) -> HttpResponse:
     """The least a response costs: no session, no user, no template."""
+    return HttpResponse('<!doctype html><div data-testid="floor"></div>')
+
+
+@login_required
+def signed_in(request: HttpRequest) -> HttpResponse:
+    """What Django costs a logged-in request: the session, the user, no template."""
     return HttpResponse('<!doctype html><div data-testid="floor"></div>')
 
 

@@ -389,7 +389,7 @@ def verdict(name: str, figures: dict) -> str:
     if name == "seed_demo":
         return "—" if figures.get("size", 0) < 100_000 else ("ok" if figures["seconds"] < SEED_GOAL_SECONDS else "MISS")
     if name.startswith("web_"):
-        if "ratio" not in figures:  # a reference page (bench/floor_views.py: empty, layout)
+        if "ratio" not in figures:  # a reference page (bench/floor_views.py: empty, signed_in, layout)
             return "—"
         if figures["ratio"] >= 0.5 and figures.get("errors", 0) == 0:
             return "ok"

@@ -1,7 +1,7 @@
 """The application's URLs, and each benchmarked page's floor under /bench-floor/.
 
-Only bench/settings.py routes here: the floor views check no login (they take the
-ids they show in the URL), so they must never be reachable in a deployment.
+Only bench/settings.py routes here: the floor views let any logged-in person see
+the ids they are given in the URL, so they must never be reachable in a deployment.
 """
 
 from django.urls import path
@@ -19,5 +19,6 @@ urlpatterns = [
     path("bench-floor/flagboard/<int:period_id>/<int:branch_id>/", floor_views.flagboard, name="floor_flagboard"),
     path("bench-floor/notifications/<int:user_id>/", floor_views.notifications, name="floor_notifications"),
     path("bench-floor/empty/", floor_views.empty, name="floor_empty"),
+    path("bench-floor/signed-in/", floor_views.signed_in, name="floor_signed_in"),
     path("bench-floor/layout/", floor_views.layout, name="floor_layout"),
 ]
