@@ -50,6 +50,7 @@ PEAK_GOAL_MB = {"export_rankings": 100.0}
 # bench/web.py's reference pages: what every page pays before its own work.
 REFERENCE_PAGES = {
     "web_empty": "an empty response, no login",
+    "web_signed_in": "an empty response, logged in (the session and the user)",
     "web_layout": "an empty page in the layout, logged in",
 }
 SEED_GOAL_SECONDS = 300.0
