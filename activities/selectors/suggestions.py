@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from members.models import User
+from members.models import Member, PartyGroup, User
 from members.roles import get_roles
+from members.selectors import group_list_for_user
 
 from ..models import Suggestion, SuggestionEntry
 from .scope import scoped
@@ -24,6 +25,21 @@ COUNTED = ~Q(status=Status.WITHDRAWN)
 
 def suggestion_list_for_user(*, user: User) -> QuerySet[Suggestion]:
     return scoped(Suggestion.objects.select_related("member", "branch", "group"), user)
+
+
+def suggestion_list_of_member(*, user: User, member: Member) -> QuerySet[Suggestion]:
+    """The member's own suggestions, as far as the user may see them."""
+    return suggestion_list_for_user(user=user).filter(member=member)
+
+
+def group_choices_for_user(*, user: User) -> QuerySet[PartyGroup]:
+    """The groups to filter suggestions by: a group leader's own groups; the committee's
+    and an administrator's, every group they may see."""
+    roles = get_roles(user)
+    groups = group_list_for_user(user=user)
+    if not roles.is_admin and roles.committee_branch_id is None:
+        groups = groups.filter(pk__in=roles.led_group_ids)
+    return groups
 
 
 def suggestion_get_for_user(*, user: User, pk: int) -> Suggestion:

@@ -1,20 +1,20 @@
-"""What the pages of the activities app share: who may open a list, the branches and
-groups a list may be filtered by, the filters bound to the query, the branch a new
-record is made in, and the query a pager keeps."""
+"""What the pages of the activities app share: who may open a list, the filters bound to
+the query, the branch a new record is made in and the page to pick it, the member's own
+page, where a create form goes next, and the query a pager keeps."""
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from members import selectors as member_selectors
-from members.models import Branch, Member, PartyGroup
+from members.models import Branch, Member
 from members.roles import Roles, get_roles
 
 from ..forms.common import BranchChoiceForm, ListFilterForm
+from ..selectors.members import branch_for_new_record, filter_choices_for_user
 
 
 def require_member_or_admin(roles: Roles) -> None:
@@ -23,30 +23,12 @@ def require_member_or_admin(roles: Roles) -> None:
         raise PermissionDenied
 
 
-def filter_choices(request: HttpRequest, roles: Roles) -> tuple[QuerySet[Branch] | None, QuerySet[PartyGroup] | None]:
-    """The branches and groups a list may be filtered by, within the user's scope.
-
-    An administrator picks a branch first, then one of its groups; the committee
-    picks among its branch's groups; a group leader among the groups they lead.
-    """
-    groups = member_selectors.group_list_for_user(user=request.user).order_by("sort_order", "name")
-    if roles.is_admin:
-        branches = member_selectors.branch_list_for_user(user=request.user)
-        branch_id = request.GET.get("branch", "")
-        return branches, groups.filter(branch_id=branch_id) if branch_id.isdigit() else None
-    if roles.committee_branch_id is not None:
-        return None, groups.filter(branch_id=roles.committee_branch_id)
-    if roles.led_group_ids:
-        return None, groups.filter(pk__in=roles.led_group_ids)
-    return None, None
-
-
 def list_filters(request: HttpRequest, form_class: type[ListFilterForm], **kwargs) -> tuple[Roles, ListFilterForm]:
     """The user's roles and the list's filters bound to the query; a list is for members
     and administrators only."""
     roles = get_roles(request.user)
     require_member_or_admin(roles)
-    branches, groups = filter_choices(request, roles)
+    branches, groups = filter_choices_for_user(user=request.user, branch_id=request.GET.get("branch", ""))
     return roles, form_class(request.GET, branches=branches, groups=groups, **kwargs)
 
 
@@ -67,20 +49,9 @@ def own_page(request: HttpRequest, list_name: str, member_page_name: str) -> Htt
 
 
 def branch_to_work_in(request: HttpRequest) -> Branch | None:
-    """The branch a new record is made in: the committee's own; for an administrator the
-    one in ``?branch=`` (None until one is chosen); anyone else may not make one."""
-    roles = get_roles(request.user)
-    if roles.is_admin:
-        branch_id = request.GET.get("branch", "")
-        if not branch_id.isdigit():
-            return None
-        branch = member_selectors.branch_list_for_user(user=request.user).filter(pk=branch_id).first()
-        if branch is None:
-            raise Http404
-        return branch
-    if roles.committee_branch_id is not None:
-        return roles.member.branch
-    raise PermissionDenied
+    """The branch a new record is made in (``?branch=`` for an administrator); None until
+    an administrator has chosen one."""
+    return branch_for_new_record(user=request.user, branch_id=request.GET.get("branch", ""))
 
 
 def branch_choice(request: HttpRequest, template: str, **context) -> HttpResponse:

@@ -107,8 +107,7 @@ def post_list(request: HttpRequest) -> HttpResponse:
         posts, today=today, **filters.scope(), year=values["year"], kind=values["kind"] or None
     )
     counts = selectors.pioneer_post_counts(posts, today=today)
-    if values["state"]:
-        posts = posts.filter(selectors.state_q(values["state"], today=today))
+    posts = selectors.pioneer_post_filter(posts, today=today, state=values["state"] or None)
     page = paginate(request, posts.order_by("-starts_on", "-pk"))
     _with_state(page.object_list, today)
     context = {"page": page, "filters": filters, "query": query_without_page(request), "counts": counts}
@@ -240,8 +239,7 @@ def post_recognition_list(request: HttpRequest) -> HttpResponse:
     )
     counts = selectors.recognition_counts(recognitions)
     best = values["best"] or None
-    if best:
-        recognitions = recognitions.filter(best=best)
+    recognitions = selectors.recognition_filter(recognitions, best=best)
     page = paginate(request, recognitions.order_by("-awarded_on", "-pk"))
     context = {"page": page, "filters": filters, "query": query_without_page(request), "best": best}
     context |= {"count_rows": [(key, label, counts[key]) for key, label in Recognition.Best.choices]}

@@ -53,7 +53,7 @@ def suggestion_mine(request: HttpRequest) -> HttpResponse:
     roles = get_roles(request.user)
     if roles.member is None:
         raise PermissionDenied
-    mine = selectors.suggestion_list_for_user(user=request.user).filter(member=roles.member)
+    mine = selectors.suggestion_list_of_member(user=request.user, member=roles.member)
     filters = SuggestionFilterForm(
         request.GET, branches=None, groups=None, years=selectors.suggestion_years(mine), with_member=False
     )
@@ -85,9 +85,7 @@ def suggestion_list(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     visible = selectors.suggestion_list_for_user(user=request.user)
     branches = member_selectors.branch_list_for_user(user=request.user) if roles.is_admin else None
-    groups = member_selectors.group_list_for_user(user=request.user)
-    if not roles.is_admin and roles.committee_branch_id is None:
-        groups = groups.filter(pk__in=roles.led_group_ids)
+    groups = selectors.group_choices_for_user(user=request.user)
     filters = SuggestionFilterForm(
         request.GET, branches=branches, groups=groups, years=selectors.suggestion_years(visible)
     )

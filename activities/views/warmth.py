@@ -197,8 +197,7 @@ def warmth_help_list(request: HttpRequest) -> HttpResponse:
     records = selectors.help_record_filter(records, **filters.scope(), year=values["year"], quarter=values["quarter"])
     counts = selectors.help_kind_counts(records)
     kind = values["kind"] or None
-    if kind:
-        records = records.filter(kind=kind)
+    records = selectors.help_record_filter(records, kind=kind)
     page = paginate(request, records.order_by("-helped_on", "-pk"))
     context = {"page": page, "filters": filters, "query": query_without_page(request), "kind": kind}
     context |= {"count_rows": [(key, label, counts[key]) for key, label in Kind.choices]}
