@@ -29,8 +29,8 @@ from django.utils.translation import gettext as _
 from assessment.models import Card, CardKind, SelfCheck
 from assessment.models.cards import QUARTER_CHECKPOINTS
 from members.models import Member, PartyGroup, User
-from partybuild.lib.quarters import Quarter
 from partybuild.lib.bulk_sql import insert_selected
+from partybuild.lib.quarters import Quarter
 from study.models import QuarterlyReport, Talk
 
 from .models import Notification, ReminderSettings

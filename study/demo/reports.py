@@ -13,8 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from members.models import Member, PartyGroup, User
-from partybuild.lib.quarters import Quarter
 from partybuild.lib.bulk_sql import insert_records, insert_rows
+from partybuild.lib.quarters import Quarter
 
 from ..models import (
     Attendance,

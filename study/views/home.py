@@ -24,9 +24,7 @@ def home_context(request: HttpRequest, roles: Roles) -> dict:
     if roles.committee_branch_id is not None:
         branch_id = roles.committee_branch_id
         context["board"] = selectors.review_board_counts(branch_id=branch_id, quarter=quarter)
-        context["board_rows"] = [
-            (key, selectors.STATE_LABELS[key], context["board"].by_state[key]) for key in selectors.BOARD_STATES
-        ]
+        context["board_rows"] = [(key, context["board"].by_state[key]) for key in selectors.BOARD_STATES]
         # Not the member's own talk, nor the secretary's: nobody records a talk about themselves.
         branch_talks = Talk.objects.filter(branch_id=branch_id, status=Talk.Status.OPEN).exclude(member=roles.member)
         context["talks"] = branch_talks.exclude(pk__in=selectors.talks_for_company(Talk.objects.all())).aggregate(

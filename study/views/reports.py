@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -322,24 +324,6 @@ def report_waiting(request: HttpRequest) -> HttpResponse:
     return render(request, "study/report_waiting.html", {"page": page, "recent": recent})
 
 
-def _board_rows(rows) -> list[dict]:
-    """The board's rows as plain values (a template reads a dict several times faster than a
-    model's attributes); the template draws the state's badge and links the report."""
-    labels = {key: str(label) for key, label in selectors.STATE_LABELS.items()}
-    return [
-        {
-            "employee_no": employee_no,
-            "name": name,
-            "group": group_name,
-            "report_id": report_id,
-            "state": report_state or selectors.NOT_STARTED,
-            "state_label": labels[report_state or selectors.NOT_STARTED],
-            "updated": updated,
-        }
-        for employee_no, name, group_name, report_id, report_state, updated in rows
-    ]
-
-
 @login_required
 def review_board(request: HttpRequest) -> HttpResponse:
     """The branch's reports for a quarter: every member in one state, with counts."""
@@ -371,7 +355,15 @@ def review_board(request: HttpRequest) -> HttpResponse:
     counts = selectors.review_board_counts(branch_id=branch.pk, quarter=quarter)
     page = paginate(
         request,
-        members.values_list("employee_no", "name", "group__name", "report_id", "report_state", "report_updated"),
+        # Plain values: a template reads a dict several times faster than a model's attributes.
+        members.values(
+            "employee_no",
+            "name",
+            "report_id",
+            group_name=F("group__name"),
+            state=Coalesce("report_state", Value(selectors.NOT_STARTED)),
+            updated=F("report_updated"),
+        ),
         50,
         # The whole branch: its head count is in the counts already.
         count=counts.total if state is None and group_id is None else None,
@@ -389,13 +381,13 @@ def review_board(request: HttpRequest) -> HttpResponse:
             "quarter": quarter,
             "quarters": recent_quarters(8),
             "counts": counts,
-            "count_rows": [(key, selectors.STATE_LABELS[key], counts.by_state[key]) for key in selectors.BOARD_STATES],
+            "count_rows": [(key, counts.by_state[key]) for key in selectors.BOARD_STATES],
             "groups": member_selectors.group_choices(branch_id=branch.pk),
             "state": state,
             "group_id": group_id,
             "page": page,
-            "rows": _board_rows(page.object_list),
+            "rows": page.object_list,
             "query": query_without_page(request),
-            "states": [(key, selectors.STATE_LABELS[key]) for key in selectors.BOARD_STATES],
+            "states": selectors.BOARD_STATES,
         },
     )
