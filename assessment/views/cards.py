@@ -24,7 +24,7 @@ from partybuild.lib.actions import button_action, form_action
 from partybuild.lib.pagination import paginate
 
 from ..forms.cards import CardApproveForm, CardEditForm, CardReturnForm, CheckReviewForm, SelfCheckForm, TaskForm
-from ..models import CARD_TEMPLATES, Card, CardKind, Checkpoint, SelfCheck
+from ..models import CARD_TEMPLATES, Card, CardKind, SelfCheck
 from ..models.cards import checkpoint_opens
 from ..selectors import cards as selectors
 from ..selectors.branches import committee_branch_for_user
@@ -320,7 +320,6 @@ def _check_context(request: HttpRequest, card: Card, self_check: SelfCheck | Non
         "pages": _pages(card.kind),
         "self_check": self_check,
         "checkpoint": checkpoint,
-        "checkpoint_label": dict(Checkpoint.choices)[checkpoint],
         "actions": actions,
         "is_owner": card.member.user_id == request.user.pk,
         "rows": rows,
