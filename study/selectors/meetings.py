@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import (
     BooleanField,
     Count,
@@ -94,6 +95,40 @@ def meeting_years(meetings: QuerySet[CriticismMeeting]) -> list[int]:
 
 def meeting_participants(meeting: CriticismMeeting) -> QuerySet[Member]:
     return meeting.participants.select_related("group").order_by("group__sort_order", "employee_no")
+
+
+def self_criticism_writer_get(
+    *, user: User, meeting: CriticismMeeting, member_pk: int | None, can_manage: bool
+) -> Member:
+    """Whose self-criticism the user writes: their own (no member named) or, for whoever
+    manages the meeting, a participant's. 404 for someone not taking part, 403 otherwise."""
+    me = get_roles(user).member
+    if member_pk is None:
+        if me is None:
+            raise PermissionDenied
+        member_pk = me.pk
+    member = meeting_participants(meeting).filter(pk=member_pk).first()
+    if member is None:
+        raise Http404
+    if not (member.pk == getattr(me, "pk", None) or can_manage):
+        raise PermissionDenied
+    return member
+
+
+def self_criticism_get(*, meeting: CriticismMeeting, member: Member) -> SelfCriticism | None:
+    return SelfCriticism.objects.filter(meeting=meeting, member=member).first()
+
+
+def critic_get(*, user: User, meeting: CriticismMeeting, can_manage: bool) -> Member | None:
+    """Who a criticism is recorded as coming from: the participant themselves, or None when
+    the user manages the meeting (the form then names the critic); 403 for anyone else."""
+    if can_manage:
+        return None
+    me = get_roles(user).member
+    critic = meeting_participants(meeting).filter(pk=me.pk).first() if me is not None else None
+    if critic is None:
+        raise PermissionDenied
+    return critic
 
 
 @dataclass

@@ -4,7 +4,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from members.models import User
+from members.models import Member, User
 from members.roles import get_roles
 from partybuild.lib.quarters import Quarter
 
@@ -35,6 +35,37 @@ def session_get_for_user(*, user: User, pk: int) -> StudySession:
         return session_list_for_user(user=user).get(pk=pk)
     except (StudySession.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def attendance_for_user(*, user: User, session: StudySession, can_manage: bool) -> QuerySet[Attendance]:
+    """The session's marks the user may read, in list order: the whole list for whoever
+    manages the session, the branch committee and the administrator; a member their own."""
+    roles = get_roles(user)
+    marks = Attendance.objects.filter(session=session).select_related("member", "member__group")
+    if not (can_manage or roles.is_admin or roles.committee_branch_id == session.branch_id):
+        marks = marks.filter(member=roles.member)
+    return marks.order_by("member__group__sort_order", "member__employee_no")
+
+
+def attendance_sheet(*, session: StudySession, expected: list[Member]) -> list[dict]:
+    """The attendance page's rows, one per expected member: the mark recorded, or present
+    (with no reason) where none is yet."""
+    marks = {a.member_id: a for a in Attendance.objects.filter(session=session)}
+    present = Attendance(status=Attendance.Status.PRESENT, reason="")
+    return [
+        {"member_id": m.pk, "status": marks.get(m.pk, present).status, "reason": marks.get(m.pk, present).reason}
+        for m in expected
+    ]
+
+
+def attended_in_year(*, member_id: int, year: int) -> QuerySet[Attendance]:
+    """The member's marks at the year's sessions, newest first."""
+    start, end = Quarter(year, 1).bounds()[0], Quarter(year, 4).bounds()[1]
+    return (
+        Attendance.objects.filter(member_id=member_id, session__starts_at__gte=start, session__starts_at__lt=end)
+        .select_related("session")
+        .order_by("-session__starts_at")
+    )
 
 
 def with_attendance_counts(sessions: QuerySet[StudySession]) -> QuerySet[StudySession]:

@@ -29,7 +29,7 @@ from ..forms.meetings import (
     RectificationItemForm,
     SelfCriticismForm,
 )
-from ..models import CriticismMeeting, SelfCriticism
+from ..models import CriticismMeeting
 from ..selectors import meetings as selectors
 from ..services import meetings as services
 
@@ -163,17 +163,10 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_self_criticism(request: HttpRequest, pk: int, member_pk: int | None = None) -> HttpResponse:
     """Write a self-criticism: one's own (no member in the URL) or, for the committee, a participant's."""
     meeting = selectors.meeting_get_for_user(user=request.user, pk=pk)
-    me = _own_member(request)
-    if member_pk is None:
-        if me is None:
-            raise PermissionDenied
-        member_pk = me.pk
-    member = selectors.meeting_participants(meeting).filter(pk=member_pk).first()
-    if member is None:
-        raise Http404
-    if not (member.pk == getattr(me, "pk", None) or _can_manage(request, meeting)):
-        raise PermissionDenied
-    current = SelfCriticism.objects.filter(meeting=meeting, member=member).first()
+    member = selectors.self_criticism_writer_get(
+        user=request.user, meeting=meeting, member_pk=member_pk, can_manage=_can_manage(request, meeting)
+    )
+    current = selectors.self_criticism_get(meeting=meeting, member=member)
     form = SelfCriticismForm(
         request.POST or None,
         initial={"content": current.content if current else "", "version": services.self_criticism_version(current)},
@@ -206,17 +199,10 @@ def _then(request: HttpRequest, another: str, meeting: CriticismMeeting, anchor:
 @require_http_methods(["GET", "POST"])
 def meeting_criticism(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get_for_user(user=request.user, pk=pk)
-    manage = _can_manage(request, meeting)
-    participants = selectors.meeting_participants(meeting)
-    me = _own_member(request)
-    critic = None
-    if not manage:
-        critic = participants.filter(pk=me.pk).first() if me is not None else None
-        if critic is None:
-            raise PermissionDenied
+    critic = selectors.critic_get(user=request.user, meeting=meeting, can_manage=_can_manage(request, meeting))
     return form_action(
         request,
-        CriticismForm(request.POST or None, participants=participants, critic=critic),
+        CriticismForm(request.POST or None, participants=selectors.meeting_participants(meeting), critic=critic),
         lambda data: services.criticism_add(
             actor=request.user,
             meeting_id=meeting.pk,

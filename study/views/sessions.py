@@ -142,12 +142,7 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     session = selectors.session_get_for_user(user=request.user, pk=pk)
     can_manage = services.session_can_manage(actor=request.user, branch_id=session.branch_id, group_id=session.group_id)
-    attendance = Attendance.objects.filter(session=session).select_related("member", "member__group")
-    roles = get_roles(request.user)
-    if not can_manage and roles.committee_branch_id != session.branch_id and not roles.is_admin:
-        # Members see only their own mark, not the whole list.
-        attendance = attendance.filter(member=roles.member)
-    rows = list(attendance.order_by("member__group__sort_order", "member__employee_no"))
+    rows = list(selectors.attendance_for_user(user=request.user, session=session, can_manage=can_manage))
     summary = {status: 0 for status in Attendance.Status.values}
     for row in rows:
         summary[row.status] += 1
@@ -172,16 +167,11 @@ def session_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     """Take attendance for the whole list on one page."""
     session = _get_managed(request, pk)
     expected = list(services.expected_attendees(session).select_related("group"))
-    marks = {a.member_id: a for a in Attendance.objects.filter(session=session)}
-    initial = [
-        {
-            "member_id": m.pk,
-            "status": marks[m.pk].status if m.pk in marks else Attendance.Status.PRESENT,
-            "reason": marks[m.pk].reason if m.pk in marks else "",
-        }
-        for m in expected
-    ]
-    form = AttendanceForm(request.POST or None, initial={"version": session.version}, marks=initial)
+    form = AttendanceForm(
+        request.POST or None,
+        initial={"version": session.version},
+        marks=selectors.attendance_sheet(session=session, expected=expected),
+    )
     return form_action(
         request,
         form,
@@ -219,12 +209,6 @@ def study_record(request: HttpRequest, member_pk: int | None = None) -> HttpResp
     quarters = selectors.study_record(member_id=member.pk, year=year)
     totals = {key: sum(q[key] for q in quarters) for key in ("expected", "present", "excused", "absent")}
     totals["rate"] = round(100 * totals["present"] / totals["expected"]) if totals["expected"] else None
-    start, end = Quarter(year, 1).bounds()[0], Quarter(year, 4).bounds()[1]
-    attended = (
-        Attendance.objects.filter(member=member, session__starts_at__gte=start, session__starts_at__lt=end)
-        .select_related("session")
-        .order_by("-session__starts_at")
-    )
     return render(
         request,
         "study/study_record.html",
@@ -234,6 +218,6 @@ def study_record(request: HttpRequest, member_pk: int | None = None) -> HttpResp
             "years": list(range(timezone.localdate().year, timezone.localdate().year - 5, -1)),
             "quarters": quarters,
             "totals": totals,
-            "attended": attended,
+            "attended": selectors.attended_in_year(member_id=member.pk, year=year),
         },
     )
