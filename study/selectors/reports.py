@@ -48,6 +48,11 @@ def report_get_for_user(*, user: User, pk: int) -> QuarterlyReport:
         raise Http404 from None
 
 
+def report_for_quarter(*, member: Member, quarter: Quarter) -> QuarterlyReport | None:
+    """The member's own report for the quarter, if they have started one."""
+    return QuarterlyReport.objects.filter(member=member, quarter=quarter.code).first()
+
+
 def _not_own(qs: QuerySet[QuarterlyReport], roles: Roles) -> QuerySet[QuarterlyReport]:
     """Nobody judges themselves: a queue never holds the actor's own report."""
     return qs.exclude(member_id=roles.member.pk) if roles.member is not None else qs
@@ -58,6 +63,17 @@ def reports_waiting_for_group(*, user: User) -> QuerySet[QuarterlyReport]:
     return _not_own(
         report_list_for_user(user=user).filter(group_id__in=roles.led_group_ids, status=Status.WITH_GROUP), roles
     ).order_by("updated_at")
+
+
+def reports_handled_by_group(*, user: User) -> QuerySet[QuarterlyReport]:
+    """The reports of the leader's groups that have left the group's hands, latest change first."""
+    roles = get_roles(user)
+    return (
+        report_list_for_user(user=user)
+        .filter(group_id__in=roles.led_group_ids)
+        .exclude(status=Status.WITH_GROUP)
+        .order_by("-updated_at")
+    )
 
 
 def reports_waiting_for_branch(*, user: User) -> QuerySet[QuarterlyReport]:
@@ -340,3 +356,16 @@ def talk_get_for_user(*, user: User, pk: int) -> Talk:
         return talk_list_for_user(user=user).get(pk=pk)
     except (Talk.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def open_talk_count(*, member: Member) -> int:
+    return Talk.objects.filter(member=member, status=Talk.Status.OPEN).count()
+
+
+def branch_talk_counts(*, branch_id: int, excluding: Member | None, today: datetime.date) -> dict[str, int]:
+    """The branch's open talks and how many are overdue, for its committee: not the member's
+    own, nor those with the secretary (the administrator's, see talks_for_company)."""
+    talks = Talk.objects.filter(branch_id=branch_id, status=Talk.Status.OPEN).exclude(member=excluding)
+    return talks.exclude(pk__in=talks_for_company(Talk.objects.all())).aggregate(
+        open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today))
+    )

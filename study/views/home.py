@@ -1,13 +1,12 @@
 from __future__ import annotations
 
-from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.utils import timezone
 
 from members.roles import Roles
 from partybuild.lib.quarters import Quarter
 
-from ..models import QuarterlyReport, Talk
+from ..models import QuarterlyReport
 from ..selectors import reports as selectors
 
 
@@ -16,19 +15,17 @@ def home_context(request: HttpRequest, roles: Roles) -> dict:
     quarter = Quarter.current()
     context: dict = {"study_quarter": quarter}
     if roles.is_member:
-        context["my_report"] = QuarterlyReport.objects.filter(member=roles.member, quarter=quarter.code).first()
+        context["my_report"] = selectors.report_for_quarter(member=roles.member, quarter=quarter)
         context["my_attendance"] = selectors.attendance_summary(member_id=roles.member.pk, quarter=quarter)
-        context["my_open_talks"] = Talk.objects.filter(member=roles.member, status=Talk.Status.OPEN).count()
+        context["my_open_talks"] = selectors.open_talk_count(member=roles.member)
     if roles.is_group_leader:
         context["group_waiting"] = selectors.reports_waiting_for_group(user=request.user).count()
     if roles.committee_branch_id is not None:
         branch_id = roles.committee_branch_id
         context["board"] = selectors.review_board_counts(branch_id=branch_id, quarter=quarter)
         context["board_rows"] = [(key, context["board"].by_state[key]) for key in selectors.BOARD_STATES]
-        # Not the member's own talk, nor the secretary's: nobody records a talk about themselves.
-        branch_talks = Talk.objects.filter(branch_id=branch_id, status=Talk.Status.OPEN).exclude(member=roles.member)
-        context["talks"] = branch_talks.exclude(pk__in=selectors.talks_for_company(Talk.objects.all())).aggregate(
-            open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=timezone.localdate()))
+        context["talks"] = selectors.branch_talk_counts(
+            branch_id=branch_id, excluding=roles.member, today=timezone.localdate()
         )
     if roles.is_admin:
         rows = selectors.quarter_status_rows(quarter=quarter)

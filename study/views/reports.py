@@ -61,7 +61,7 @@ def report_mine(request: HttpRequest, quarter: str) -> HttpResponse:
     roles = get_roles(request.user)
     if roles.member is None:
         raise PermissionDenied
-    existing = QuarterlyReport.objects.filter(member=roles.member, quarter=q.code).first()
+    existing = selectors.report_for_quarter(member=roles.member, quarter=q)
     if existing is not None:
         return redirect(existing)
     if request.method == "POST":
@@ -315,12 +315,7 @@ def report_waiting(request: HttpRequest) -> HttpResponse:
     if not roles.is_group_leader:
         raise PermissionDenied
     page = paginate(request, selectors.reports_waiting_for_group(user=request.user))
-    recent = (
-        selectors.report_list_for_user(user=request.user)
-        .filter(group_id__in=roles.led_group_ids)
-        .exclude(status=QuarterlyReport.Status.WITH_GROUP)
-        .order_by("-updated_at")[:10]
-    )
+    recent = selectors.reports_handled_by_group(user=request.user)[:10]
     return render(request, "study/report_waiting.html", {"page": page, "recent": recent})
 
 
