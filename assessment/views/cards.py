@@ -29,6 +29,7 @@ from ..models.cards import checkpoint_opens
 from ..selectors import cards as selectors
 from ..selectors.branches import committee_branch_for_user
 from ..services import cards as services
+from .common import choice_param, int_param, query_without
 
 # The pages each kind has of its own, by URL name.
 KIND_PAGES = {
@@ -430,17 +431,6 @@ def check_return(request: HttpRequest, pk: int, checkpoint: str) -> HttpResponse
 # The branch's board
 
 
-def _int_or_none(value: str | None) -> int | None:
-    try:
-        return int(value or 0) or None
-    except ValueError:
-        return None
-
-
-def _choice(value: str | None, allowed) -> str | None:
-    return value if value and value in allowed else None
-
-
 @login_required
 def card_board(request: HttpRequest, kind: str = CardKind.GOAL_CARD) -> HttpResponse:
     """The branch's members with their card's state for a year and, per checkpoint, who
@@ -451,13 +441,13 @@ def card_board(request: HttpRequest, kind: str = CardKind.GOAL_CARD) -> HttpResp
     if branch is None:
         return render(request, "assessment/card_board.html", context)
     today = timezone.localdate()
-    year = _int_or_none(request.GET.get("year")) or today.year
+    year = int_param(request, "year") or today.year
     if not today.year - 5 <= year <= today.year + 1:
         year = today.year
-    state = _choice(request.GET.get("state"), selectors.BOARD_STATES)
-    checkpoint = _choice(request.GET.get("checkpoint"), template.checkpoints)
-    check_state = _choice(request.GET.get("check"), selectors.CHECK_FILTERS) if checkpoint else None
-    group_id = _int_or_none(request.GET.get("group"))
+    state = choice_param(request, "state", selectors.BOARD_STATES)
+    checkpoint = choice_param(request, "checkpoint", template.checkpoints)
+    check_state = choice_param(request, "check", selectors.CHECK_FILTERS) if checkpoint else None
+    group_id = int_param(request, "group")
     search = (request.GET.get("q") or "").strip()[:50]
 
     members = selectors.filter_card_board(
@@ -485,8 +475,6 @@ def card_board(request: HttpRequest, kind: str = CardKind.GOAL_CARD) -> HttpResp
             )
             for cp in template.checkpoints
         ]
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "assessment/card_board.html",
@@ -506,7 +494,7 @@ def card_board(request: HttpRequest, kind: str = CardKind.GOAL_CARD) -> HttpResp
             "check_state": check_state,
             "search": search,
             "page": page,
-            "query": query.urlencode(),
+            "query": query_without(request),
             "this_year": today.year,
         },
     )

@@ -22,29 +22,10 @@ from partybuild.lib.pagination import paginate
 
 from ..models import Period
 from ..selectors import results as selectors
+from .common import choice_param, int_param, query_without
 
 RANKING_PAGE = 50
 BOARD_PAGE = 240
-
-
-def _int_param(request: HttpRequest, name: str) -> int | None:
-    try:
-        return int(request.GET.get(name) or 0) or None
-    except ValueError:
-        return None
-
-
-def _flag_param(request: HttpRequest) -> str | None:
-    flag = request.GET.get("flag") or None
-    return flag if flag in selectors.FLAGS else None
-
-
-def _query(request: HttpRequest, *drop: str) -> str:
-    """The page's query string without the page number (and the named parameters)."""
-    query = request.GET.copy()
-    for name in ("page", *drop):
-        query.pop(name, None)
-    return query.urlencode()
 
 
 def _flag_rows(counts: dict[str, int]) -> list[tuple[str, int]]:
@@ -145,15 +126,15 @@ def result_branch(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     branch = selectors.branch_get_for_results(user=request.user, pk=pk)
     roles = get_roles(request.user)
     status = selectors.results_status(period=period, preview=roles.is_admin)
-    group_id, flag = _int_param(request, "group"), _flag_param(request)
+    group_id, flag = int_param(request, "group"), choice_param(request, "flag", selectors.FLAGS)
     context = {
         "period": period,
         "branch": branch,
         "status": status,
         "group_id": group_id,
         "flag": flag,
-        "query": _query(request),
-        "flag_query": _query(request, "flag"),
+        "query": query_without(request),
+        "flag_query": query_without(request, "flag"),
         "anonymity_min": selectors.ANONYMITY_MIN,
     }
     if roles.is_admin:
@@ -211,13 +192,13 @@ def result_company_ranking(request: HttpRequest, code: str) -> HttpResponse:
     _require_admin(request)
     period = selectors.period_get_for_results(user=request.user, code=code)
     status = selectors.results_status(period=period, preview=True)
-    branch_id, flag = _int_param(request, "branch"), _flag_param(request)
+    branch_id, flag = int_param(request, "branch"), choice_param(request, "flag", selectors.FLAGS)
     context = {
         "period": period,
         "status": status,
         "branch_id": branch_id,
         "flag": flag,
-        "query": _query(request),
+        "query": query_without(request),
         "branches": member_selectors.branch_list_for_user(user=request.user),
         "flags": selectors.FLAGS,
         "anonymity_min": selectors.ANONYMITY_MIN,
@@ -237,13 +218,13 @@ def _board_context(request: HttpRequest, code: str, pk: int, *, wall: bool = Fal
     branch = selectors.branch_get_for_results(user=request.user, pk=pk, members_too=True)
     roles = get_roles(request.user)
     status = selectors.results_status(period=period, preview=selectors.can_see_branch(roles, branch.pk))
-    group_id = _int_param(request, "group")
+    group_id = int_param(request, "group")
     context = {
         "period": period,
         "branch": branch,
         "status": status,
         "group_id": group_id,
-        "query": _query(request),
+        "query": query_without(request),
         "me": roles.member,
     }
     if status != selectors.PENDING:
