@@ -32,7 +32,7 @@ from assessment.anonymity import rater_keys
 from assessment.models import Period, RaterGroup, Rating
 from assessment.selectors.results import FLAGS
 from members.models import Member
-from members.views import PAGE_SIZE
+from partybuild.lib.pagination import PAGE_SIZE
 from partybuild.lib.quarters import Quarter
 from reminders.models import Notification
 from study.models import Attendance, QuarterlyReport, Talk

@@ -119,7 +119,7 @@ def prepare_targets() -> tuple[list[Target], str]:
     from assessment.models import Period
     from members.demo import DEMO_PASSWORD
     from members.models import Member
-    from members.views import PAGE_SIZE
+    from partybuild.lib.pagination import PAGE_SIZE
     from partybuild.lib.quarters import Quarter
     from reminders.models import Notification
 

@@ -52,9 +52,7 @@ def test_raw_sql_lives_only_in_the_bulk_paths():
     strays = {
         module: uses
         for module, tree in _modules()
-        if (uses := _raw_sql_uses(tree))
-        and module not in BULK_PATHS
-        and not module.startswith(BULK_PACKAGES)
+        if (uses := _raw_sql_uses(tree)) and module not in BULK_PATHS and not module.startswith(BULK_PACKAGES)
     }
     assert not strays, f"hand-written SQL outside the bulk paths: {strays}"
 
