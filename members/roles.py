@@ -84,10 +84,11 @@ NO_ROLES = Roles()
 
 
 def get_roles(user: User | AnonymousUser) -> Roles:
-    """The user's roles, read once and kept on the user object for the rest of the request:
-    one query (the user's member record with its branch and group, their masses-rater record
-    with its branch, whether they lead a group) and a second only for a group leader's
-    groups."""
+    """The user's roles, read once and kept on the user object for the rest of the request.
+
+    At most two queries: the user's active member record with its branch, its group and
+    whether they lead a group, then a group leader's groups; or, for someone who is no
+    member, their active masses-rater record with its branch."""
     if not user.is_authenticated or not user.is_active:
         return NO_ROLES
     cached = getattr(user, _CACHE_ATTR, None)
@@ -98,24 +99,25 @@ def get_roles(user: User | AnonymousUser) -> Roles:
 
 
 def _read_roles(user: User) -> Roles:
-    person = (
-        User.objects.select_related("member__branch", "member__group", "masses_rater__branch")
-        .annotate(leads=Exists(PartyGroup.objects.filter(leader__user=OuterRef("pk"), leader__is_active=True)))
-        .filter(pk=user.pk)
+    raters = MassesRater.objects.select_related("branch").filter(user=user, is_active=True)
+    member = (
+        Member.objects.select_related("branch", "group")
+        .annotate(
+            leads=Exists(PartyGroup.objects.filter(leader=OuterRef("pk"))),
+            rates=Exists(raters),
+        )
+        .filter(user=user, is_active=True)
         .first()
     )
-    if person is None:
-        return NO_ROLES
-    member = getattr(person, "member", None)
-    if member is not None and not member.is_active:
-        member = None
-    masses_rater = getattr(person, "masses_rater", None)
-    if masses_rater is not None and not masses_rater.is_active:
-        masses_rater = None
-    led = frozenset()
-    if member is not None and person.leads:
-        led = frozenset(PartyGroup.objects.filter(leader=member).values_list("pk", flat=True))
-    return Roles(member=member, masses_rater=masses_rater, is_admin=user.is_staff, led_group_ids=led)
+    if member is None:  # an administrator, or a masses rater (an employee who is no member)
+        return Roles(masses_rater=raters.first(), is_admin=user.is_staff)
+    led = frozenset(PartyGroup.objects.filter(leader=member).values_list("pk", flat=True)) if member.leads else None
+    return Roles(
+        member=member,
+        masses_rater=raters.first() if member.rates else None,  # both: rare, one query more
+        is_admin=user.is_staff,
+        led_group_ids=led or frozenset(),
+    )
 
 
 def committee_members(*, branch_id, excluding):

@@ -492,13 +492,22 @@ def test_roles_of_a_group_leader_take_two_queries(org, django_assert_num_queries
 
 
 def test_roles_of_a_masses_rater_and_of_an_inactive_member(org, django_assert_num_queries):
+    """Someone who is no member: the member record is missed, then the rater record read."""
     user = _fresh(org.masses.user)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         roles = get_roles(user)
     assert roles.masses_rater == org.masses and roles.masses_rater.branch == org.branch_a and roles.member is None
     Member.objects.filter(pk=org.leader.pk).update(is_active=False)
     roles = get_roles(_fresh(org.leader.user))
     assert roles.member is None and not roles.is_group_leader
+
+
+def test_a_member_who_also_rates_for_the_masses_keeps_both_roles(org):
+    from members.models import MassesRater
+
+    MassesRater.objects.create(user=org.member_b.user, name="兼任评议人", branch=org.branch_a)
+    roles = get_roles(_fresh(org.member_b.user))
+    assert roles.member == org.member_b and roles.masses_rater.name == "兼任评议人"
 
 
 def _fresh(user: User) -> User:
