@@ -40,8 +40,11 @@ def form_action(
     context: dict | None = None,
     success_url: Then = None,
     success_message: Then = "",
+    form_name: str = "form",
 ) -> HttpResponse:
-    """Render ``template`` with ``form``; on a valid POST call ``perform(cleaned_data)``.
+    """Render ``template`` with ``form`` (as ``form_name``: a page with several forms, such
+    as a record's page with one per action, names each); on a valid POST call
+    ``perform(cleaned_data)``.
 
     A ``DomainError`` or ``ValidationError`` from the service goes onto the form (keyed
     errors on their field) and the page is shown again with what was typed; otherwise the
@@ -56,7 +59,7 @@ def form_action(
             add_service_errors(form, exc)
         else:
             return _done(request, result, success_url, success_message)
-    return render(request, template, {"form": form, **(context or {})})
+    return render(request, template, {**(context or {}), form_name: form})
 
 
 def button_action(

@@ -84,3 +84,22 @@ def test_a_button_refusal_becomes_a_message_on_the_page_it_returns_to():
 def test_a_button_that_redirects_by_its_result_must_say_where_a_refusal_goes():
     with pytest.raises(TypeError):
         button_action(_request(), lambda: None, success_url=lambda result: "/x/")
+
+
+def test_a_page_with_several_forms_gets_the_posted_one_under_its_name(monkeypatch):
+    import partybuild.lib.actions as actions
+
+    seen = {}
+    monkeypatch.setattr(actions, "render", lambda request, template, context: seen.update(context) or "page")
+    request = _request(data={})
+    form = NoteForm(request.POST)
+    other = NoteForm()
+    page = form_action(
+        request,
+        form,
+        print,
+        template="x.html",
+        context={"return_form": other, "approve_form": None},
+        form_name="approve_form",
+    )
+    assert page == "page" and seen["approve_form"] is form and seen["return_form"] is other
