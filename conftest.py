@@ -8,6 +8,8 @@ runs branch B; ``admin`` is company staff; ``masses`` rates ``member``.
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from members.models import Branch, MassesRater, Member, PartyGroup, User
 from members.tests.factories import (
@@ -17,6 +19,15 @@ from members.tests.factories import (
     PartyGroupFactory,
     UserFactory,
 )
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request leaves its language active in the thread (LocaleMiddleware activates it and
+    nothing deactivates it), so a test that asked for English would make a later test's
+    messages English; every test starts from the interface's default."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @dataclass
