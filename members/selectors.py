@@ -67,6 +67,32 @@ def branch_list_for_user(*, user: User) -> QuerySet[Branch]:
     return Branch.objects.filter(pk__in=ids)
 
 
+def committee_branch_for_user(
+    *, user: User, requested: str | None, pick_first: bool = True
+) -> tuple[Branch | None, QuerySet[Branch] | None]:
+    """(branch, branches to choose from) a committee page works on: a committee member's
+    own branch (nothing to choose); for an administrator the branch asked for (``?branch=``)
+    among those they see, with the list; 403 for anyone else.
+
+    Where an administrator asked for none (or one that is not theirs): the first branch
+    with ``pick_first`` (the boards), otherwise None until they pick one (a new record;
+    404 for a branch number that is not theirs). The branch is None also where there are
+    no branches yet."""
+    roles = get_roles(user)
+    if roles.is_admin:
+        branches = branch_list_for_user(user=user)
+        value = (requested or "").strip()
+        branch = branches.filter(pk=int(value)).first() if value.isdigit() and len(value) < 19 else None
+        if pick_first:
+            return branch or branches.first(), branches
+        if branch is None and value.isdigit():
+            raise Http404
+        return branch, branches
+    if roles.committee_branch_id is not None:
+        return roles.member.branch, None
+    raise PermissionDenied
+
+
 def group_list_for_user(*, user: User) -> QuerySet[PartyGroup]:
     roles = get_roles(user)
     qs = PartyGroup.objects.select_related("branch", "leader")

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from activities.selectors import members as selectors
+from members import selectors as member_selectors
 
 pytestmark = pytest.mark.django_db
 
@@ -25,10 +26,27 @@ def test_the_committee_filters_by_its_branchs_groups_a_leader_by_their_own(org):
 
 
 def test_the_branch_of_a_new_record(org):
-    assert selectors.branch_for_new_record(user=org.admin) is None
-    assert selectors.branch_for_new_record(user=org.admin, branch_id=str(org.branch_b.pk)) == org.branch_b
+    assert member_selectors.committee_branch_for_user(user=org.admin, requested="", pick_first=False)[0] is None
+    assert (
+        member_selectors.committee_branch_for_user(user=org.admin, requested=str(org.branch_b.pk), pick_first=False)[0]
+        == org.branch_b
+    )
     with pytest.raises(Http404):
-        selectors.branch_for_new_record(user=org.admin, branch_id="999999")
-    assert selectors.branch_for_new_record(user=org.secretary.user, branch_id=str(org.branch_b.pk)) == org.branch_a
+        member_selectors.committee_branch_for_user(user=org.admin, requested="999999", pick_first=False)
+    assert (
+        member_selectors.committee_branch_for_user(
+            user=org.secretary.user, requested=str(org.branch_b.pk), pick_first=False
+        )[0]
+        == org.branch_a
+    )
     with pytest.raises(PermissionDenied):
-        selectors.branch_for_new_record(user=org.member.user)
+        member_selectors.committee_branch_for_user(user=org.member.user, requested="", pick_first=False)
+
+
+def test_the_branch_of_a_board(org):
+    branch, branches = member_selectors.committee_branch_for_user(user=org.admin, requested="999999")
+    assert branch == branches.first() and set(branches) >= {org.branch_a, org.branch_b}
+    assert member_selectors.committee_branch_for_user(user=org.admin, requested=str(org.branch_b.pk))[0] == org.branch_b
+    assert member_selectors.committee_branch_for_user(user=org.secretary.user, requested="x") == (org.branch_a, None)
+    with pytest.raises(PermissionDenied):
+        member_selectors.committee_branch_for_user(user=org.leader.user, requested="")

@@ -10,11 +10,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from members import selectors as member_selectors
-from members.models import Branch, Member
+from members.models import Member
 from members.roles import Roles, get_roles
 
 from ..forms.common import BranchChoiceForm, ListFilterForm
-from ..selectors.members import branch_for_new_record, filter_choices_for_user
+from ..selectors.members import filter_choices_for_user
 
 
 def require_member_or_admin(roles: Roles) -> None:
@@ -46,12 +46,6 @@ def own_page(request: HttpRequest, list_name: str, member_page_name: str) -> Htt
         require_member_or_admin(roles)
         return redirect(list_name)
     return redirect(member_page_name, member_pk=roles.member.pk)
-
-
-def branch_to_work_in(request: HttpRequest) -> Branch | None:
-    """The branch a new record is made in (``?branch=`` for an administrator); None until
-    an administrator has chosen one."""
-    return branch_for_new_record(user=request.user, branch_id=request.GET.get("branch", ""))
 
 
 def branch_choice(request: HttpRequest, template: str, **context) -> HttpResponse:

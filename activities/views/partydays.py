@@ -32,7 +32,7 @@ from ..models import PartyDay, PartyDayParticipant
 from ..selectors import partydays as selectors
 from ..selectors.members import branch_members_on_roll
 from ..services import partydays as services
-from .common import another_or, branch_choice, branch_to_work_in, query_without_page, require_member_or_admin
+from .common import another_or, branch_choice, query_without_page, require_member_or_admin
 
 
 def _section(day: PartyDay, section: str) -> str:
@@ -76,7 +76,9 @@ def partyday_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def partyday_create(request: HttpRequest) -> HttpResponse:
-    branch = branch_to_work_in(request)
+    branch = member_selectors.committee_branch_for_user(
+        user=request.user, requested=request.GET.get("branch"), pick_first=False
+    )[0]
     if branch is None:
         return branch_choice(request, "activities/partyday_branch_choice.html")
     members = branch_members_on_roll(branch_id=branch.pk)

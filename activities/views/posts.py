@@ -37,7 +37,7 @@ from ..models import PioneerPost, Recognition
 from ..selectors import posts as selectors
 from ..selectors.members import branch_members_on_roll
 from ..services import posts as services
-from .common import branch_choice, branch_to_work_in, is_self, list_filters, own_page, query_without_page
+from .common import branch_choice, is_self, list_filters, own_page, query_without_page
 
 
 def _branch_for_new_record(request: HttpRequest) -> Branch | None:
@@ -52,7 +52,9 @@ def _branch_for_new_record(request: HttpRequest) -> Branch | None:
         if not services.posts_can_manage(actor=request.user, branch_id=member.branch_id):
             raise PermissionDenied
         return member.branch
-    return branch_to_work_in(request)
+    return member_selectors.committee_branch_for_user(
+        user=request.user, requested=request.GET.get("branch"), pick_first=False
+    )[0]
 
 
 def _new_record_form(request: HttpRequest, form_class) -> tuple[Branch | None, Member | None, forms.Form | None]:

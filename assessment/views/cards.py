@@ -27,7 +27,6 @@ from ..forms.cards import CardApproveForm, CardEditForm, CardReturnForm, CheckRe
 from ..models import CARD_TEMPLATES, Card, CardKind, SelfCheck
 from ..models.cards import checkpoint_opens
 from ..selectors import cards as selectors
-from ..selectors.branches import committee_branch_for_user
 from ..services import cards as services
 from .common import choice_param, int_param, query_without
 
@@ -435,7 +434,9 @@ def check_return(request: HttpRequest, pk: int, checkpoint: str) -> HttpResponse
 def card_board(request: HttpRequest, kind: str = CardKind.GOAL_CARD) -> HttpResponse:
     """The branch's members with their card's state for a year and, per checkpoint, who
     has reported their self-check: counts on top, a filtered, paginated list below."""
-    branch, branches = committee_branch_for_user(user=request.user, requested=request.GET.get("branch"))
+    branch, branches = member_selectors.committee_branch_for_user(
+        user=request.user, requested=request.GET.get("branch")
+    )
     template = CARD_TEMPLATES[kind]
     context = {"branch": branch, "branches": branches, "template": template, "pages": _pages(kind), "kind": kind}
     if branch is None:

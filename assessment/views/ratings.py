@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from members import selectors as member_selectors
 from members.models import MassesRater
 from members.roles import get_roles
 from partybuild.lib.actions import button_action, form_action
@@ -21,7 +22,6 @@ from partybuild.lib.pagination import paginate
 from ..forms.ratings import RatingForm
 from ..models import Period, RaterGroup, RatingChannel
 from ..selectors import ratings as selectors
-from ..selectors.branches import committee_branch_for_user
 from ..selectors.eligibility import groups_actor_may_rate_as
 from ..services import AssessmentError
 from ..services import ratings as services
@@ -106,7 +106,7 @@ def rate_form(request: HttpRequest, code: str, ratee_pk: int, group: str) -> Htt
 
 
 def _committee_branch(request: HttpRequest):
-    return committee_branch_for_user(user=request.user, requested=request.GET.get("branch"))
+    return member_selectors.committee_branch_for_user(user=request.user, requested=request.GET.get("branch"))
 
 
 @login_required

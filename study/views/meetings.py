@@ -8,7 +8,7 @@ import copy
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -74,28 +74,14 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _branch_for_new_meeting(request: HttpRequest):
-    """The branch a new meeting is recorded for, or None when an administrator must still pick one."""
-    roles = get_roles(request.user)
-    if roles.is_admin:
-        branch_id = request.GET.get("branch", "")
-        if not branch_id.isdigit():
-            return None
-        branch = member_selectors.branch_list_for_user(user=request.user).filter(pk=branch_id).first()
-        if branch is None:
-            raise Http404
-        return branch
-    if roles.committee_branch_id is not None:
-        return roles.member.branch
-    raise PermissionDenied
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_create(request: HttpRequest) -> HttpResponse:
-    branch = _branch_for_new_meeting(request)
+    branch, branches = member_selectors.committee_branch_for_user(
+        user=request.user, requested=request.GET.get("branch"), pick_first=False
+    )
     if branch is None:
-        form = BranchChoiceForm(branches=member_selectors.branch_list_for_user(user=request.user))
+        form = BranchChoiceForm(branches=branches)
         return render(request, "study/meeting_branch_choice.html", {"form": form})
     return form_action(
         request,

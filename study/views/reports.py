@@ -323,19 +323,11 @@ def report_waiting(request: HttpRequest) -> HttpResponse:
 def review_board(request: HttpRequest) -> HttpResponse:
     """The branch's reports for a quarter: every member in one state, with counts."""
     roles = get_roles(request.user)
-    branches = None
-    if roles.is_admin:
-        branches = member_selectors.branch_list_for_user(user=request.user)
-        try:
-            branch = branches.get(pk=request.GET.get("branch"))
-        except (ValueError, TypeError, branches.model.DoesNotExist):
-            branch = branches.first()
-        if branch is None:
-            return render(request, "study/review_board.html", {"branch": None, "branches": branches})
-    elif roles.committee_branch_id is not None:
-        branch = roles.member.branch
-    else:
-        raise PermissionDenied
+    branch, branches = member_selectors.committee_branch_for_user(
+        user=request.user, requested=request.GET.get("branch")
+    )
+    if branch is None:
+        return render(request, "study/review_board.html", {"branch": None, "branches": branches})
     quarter = _quarter_from(request)
     state = request.GET.get("state") or None
     if state not in selectors.BOARD_STATES:
