@@ -13,18 +13,33 @@ from .models import Branch, MassesRater, Member, PartyGroup, User
 from .roles import Roles, get_roles
 
 
-def _member_scope(roles: Roles) -> Q | None:
-    """The Q a member row must match to be visible; None means everything."""
+def record_scope_for(roles: Roles, *, own: str = "member_id", hidden_from_group: Q | None = None) -> Q | None:
+    """The scope rule of the roster and of every record that keeps the member, branch and
+    group it was made in: a member sees their own (``own`` names the field holding the
+    member), a group leader those of the groups they lead (less ``hidden_from_group``, e.g.
+    drafts), the branch committee its branch's, an administrator all (None)."""
     if roles.is_admin:
         return None
     scope = Q(pk__in=[])
     if roles.member is not None:
-        scope |= Q(pk=roles.member.pk)
+        scope |= Q(**{own: roles.member.pk})
     if roles.led_group_ids:
-        scope |= Q(group_id__in=roles.led_group_ids)
+        led = Q(group_id__in=roles.led_group_ids)
+        scope |= led if hidden_from_group is None else led & ~hidden_from_group
     if roles.committee_branch_id is not None:
         scope |= Q(branch_id=roles.committee_branch_id)
     return scope
+
+
+def records_in_scope(qs: QuerySet, *, user: User, hidden_from_group: Q | None = None) -> QuerySet:
+    """The records of ``qs`` (each keeping its member, branch and group) the user may see."""
+    scope = record_scope_for(get_roles(user), hidden_from_group=hidden_from_group)
+    return qs if scope is None else qs.filter(scope)
+
+
+def _member_scope(roles: Roles) -> Q | None:
+    """The Q a member row must match to be visible; None means everything."""
+    return record_scope_for(roles, own="pk")
 
 
 def member_list_for_user(*, user: User) -> QuerySet[Member]:

@@ -14,15 +14,16 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from members.models import Member, User
+from members.selectors import records_in_scope
 
 from ..models import PioneerPost, Recognition
-from .scope import member_text_q, scoped
+from .scope import member_text_q
 
 State = PioneerPost.State
 
 
 def pioneer_post_list_for_user(*, user: User) -> QuerySet[PioneerPost]:
-    return scoped(PioneerPost.objects.select_related("member", "branch", "group"), user)
+    return records_in_scope(PioneerPost.objects.select_related("member", "branch", "group"), user=user)
 
 
 def pioneer_post_get_for_user(*, user: User, pk: int) -> PioneerPost:
@@ -111,7 +112,7 @@ def years_of(qs: QuerySet, field: str, *, today: datetime.date) -> list[int]:
 
 
 def recognition_list_for_user(*, user: User) -> QuerySet[Recognition]:
-    return scoped(Recognition.objects.select_related("member", "branch", "group"), user)
+    return records_in_scope(Recognition.objects.select_related("member", "branch", "group"), user=user)
 
 
 def recognition_get_for_user(*, user: User, pk: int) -> Recognition:

@@ -14,17 +14,16 @@ from django.http import Http404
 
 from members.models import Member, PartyGroup, User
 from members.roles import get_roles
-from members.selectors import group_list_for_user
+from members.selectors import group_list_for_user, records_in_scope
 
 from ..models import Suggestion, SuggestionEntry
-from .scope import scoped
 
 Status = Suggestion.Status
 COUNTED = ~Q(status=Status.WITHDRAWN)
 
 
 def suggestion_list_for_user(*, user: User) -> QuerySet[Suggestion]:
-    return scoped(Suggestion.objects.select_related("member", "branch", "group"), user)
+    return records_in_scope(Suggestion.objects.select_related("member", "branch", "group"), user=user)
 
 
 def suggestion_list_of_member(*, user: User, member: Member) -> QuerySet[Suggestion]:

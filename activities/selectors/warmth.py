@@ -16,11 +16,11 @@ from django.http import Http404
 
 from members.models import Branch, Member, PartyGroup, User
 from members.roles import get_roles
-from members.selectors import branch_list_for_user, group_list_for_user, member_list_for_user
+from members.selectors import branch_list_for_user, group_list_for_user, member_list_for_user, records_in_scope
 from partybuild.lib.quarters import Quarter
 
 from ..models import ContactPoint, HelpRecord, ResponsibilityArea
-from .scope import member_text_q, scoped
+from .scope import member_text_q
 
 Kind = HelpRecord.Kind
 
@@ -106,7 +106,7 @@ def contact_point_choices(*, member: Member, keep_id: int | None = None) -> Quer
 
 
 def help_record_list_for_user(*, user: User) -> QuerySet[HelpRecord]:
-    return scoped(HelpRecord.objects.select_related("member", "branch", "group", "contact_point"), user)
+    return records_in_scope(HelpRecord.objects.select_related("member", "branch", "group", "contact_point"), user=user)
 
 
 def help_record_get_for_user(*, user: User, pk: int) -> HelpRecord:

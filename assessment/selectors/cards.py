@@ -13,8 +13,9 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from members import selectors as member_selectors
 from members.models import Member, User
-from members.roles import Roles, get_roles
+from members.roles import get_roles
 
 from ..models import CARD_TEMPLATES, Card, CardItem, CardLog, Checkpoint, SectionSpec, SelfCheck, SelfCheckEntry
 from ..models.cards import checkpoint_opens
@@ -37,23 +38,10 @@ CHECK_FILTERS = {
 }
 
 
-def _card_scope(roles: Roles) -> Q | None:
-    if roles.is_admin:
-        return None
-    scope = Q(pk__in=[])
-    if roles.member is not None:
-        scope |= Q(member_id=roles.member.pk)
-    if roles.led_group_ids:
-        scope |= Q(group_id__in=roles.led_group_ids) & ~Q(status=CS.DRAFT)
-    if roles.committee_branch_id is not None:
-        scope |= Q(branch_id=roles.committee_branch_id)
-    return scope
-
-
 def card_list_for_user(*, user: User) -> QuerySet[Card]:
+    """The scope rule; a group leader sees no drafts."""
     qs = Card.objects.select_related("member", "branch", "group")
-    scope = _card_scope(get_roles(user))
-    return qs if scope is None else qs.filter(scope)
+    return member_selectors.records_in_scope(qs, user=user, hidden_from_group=Q(status=CS.DRAFT))
 
 
 def card_get_for_user(*, user: User, pk: int) -> Card:

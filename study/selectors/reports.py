@@ -8,6 +8,7 @@ from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, Qu
 from django.http import Http404
 from django.utils.translation import gettext_lazy
 
+from members import selectors as member_selectors
 from members.models import Member, User
 from members.roles import Roles, committee_members, get_roles
 from partybuild.lib.quarters import Quarter
@@ -20,25 +21,11 @@ BOARD_STATES = [NOT_STARTED, Status.DRAFT, Status.WITH_GROUP, Status.WITH_BRANCH
 STATE_LABELS = {NOT_STARTED: gettext_lazy("Not started"), **dict(Status.choices)}
 
 
-def _report_scope(roles: Roles) -> Q | None:
-    """A member sees their own reports; a group leader those submitted to their group;
-    the branch committee the branch's; an administrator all (None)."""
-    if roles.is_admin:
-        return None
-    scope = Q(pk__in=[])
-    if roles.member is not None:
-        scope |= Q(member_id=roles.member.pk)
-    if roles.led_group_ids:
-        scope |= Q(group_id__in=roles.led_group_ids) & ~Q(status=Status.DRAFT)
-    if roles.committee_branch_id is not None:
-        scope |= Q(branch_id=roles.committee_branch_id)
-    return scope
-
-
 def report_list_for_user(*, user: User) -> QuerySet[QuarterlyReport]:
+    """A member sees their own reports; a group leader those submitted to their group;
+    the branch committee the branch's; an administrator all (the scope rule)."""
     qs = QuarterlyReport.objects.select_related("member", "branch", "group")
-    scope = _report_scope(get_roles(user))
-    return qs if scope is None else qs.filter(scope)
+    return member_selectors.records_in_scope(qs, user=user, hidden_from_group=Q(status=Status.DRAFT))
 
 
 def report_get_for_user(*, user: User, pk: int) -> QuarterlyReport:
