@@ -50,13 +50,6 @@ def _member_for_edit(request: HttpRequest, member_pk: int) -> Member:
     return member
 
 
-def _quarter_from(request: HttpRequest) -> Quarter:
-    try:
-        return Quarter.parse(request.GET.get("quarter", ""))
-    except ValueError:
-        return Quarter.current()
-
-
 # ---------------------------------------------------------------------------
 # A member's page
 
@@ -302,7 +295,7 @@ def warmth_board(request: HttpRequest) -> HttpResponse:
     if scope.branch is None:
         return render(request, "activities/warmth_board.html", {"branch": None})
     branch = scope.branch
-    quarter = _quarter_from(request)
+    quarter = Quarter.from_query(request.GET.get("quarter"))
     view = request.GET.get("view") if request.GET.get("view") in BOARD_VIEWS else "missing"
     shown_groups = scope.shown_groups(request.GET.get("group", ""))
     members = selectors.warmth_board_members(

@@ -6,6 +6,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +25,15 @@ class Quarter:
         if not match:
             raise ValueError(_("“%(code)s” is not a quarter; write it like 2026Q4.") % {"code": code})
         return cls(int(match.group(1)), int(match.group(2)))
+
+    @classmethod
+    def from_query(cls, value: str | None) -> Quarter:
+        """The quarter a page's query names (``?quarter=2026Q4``); this quarter where it
+        names none or something that is not a quarter."""
+        try:
+            return cls.parse(value or "")
+        except ValueError:
+            return cls.current()
 
     @classmethod
     def of(cls, day: datetime.date) -> Quarter:
@@ -63,6 +73,14 @@ class Quarter:
 
     def __str__(self) -> str:
         return self.code
+
+
+def quarter_or_404(code: str) -> Quarter:
+    """The quarter a URL names; 404 where it is not one."""
+    try:
+        return Quarter.parse(code)
+    except ValueError:
+        raise Http404 from None
 
 
 def recent_quarters(count: int = 8, *, until: Quarter | None = None) -> list[Quarter]:

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from members.roles import get_roles
 from partybuild.lib.actions import button_action, form_action
 from partybuild.lib.errors import DomainError
 from partybuild.lib.pagination import paginate, query_without_page
-from partybuild.lib.quarters import Quarter, recent_quarters
+from partybuild.lib.quarters import Quarter, quarter_or_404, recent_quarters
 
 from ..forms.reports import ApproveForm, ForwardForm, ProblemFormSet, ReportTextsForm, ReturnForm
 from ..models import QuarterlyReport
@@ -24,20 +24,6 @@ from ..selectors import reports as selectors
 from ..services import reports as services
 
 FOR_COMPANY_SHOWN = 50
-
-
-def _quarter_or_404(code: str) -> Quarter:
-    try:
-        return Quarter.parse(code)
-    except ValueError:
-        raise Http404 from None
-
-
-def _quarter_from(request: HttpRequest) -> Quarter:
-    try:
-        return Quarter.parse(request.GET.get("quarter", ""))
-    except ValueError:
-        return Quarter.current()
 
 
 @login_required
@@ -57,7 +43,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def report_mine(request: HttpRequest, quarter: str) -> HttpResponse:
     """Open the member's report for a quarter; starting one is a POST."""
-    q = _quarter_or_404(quarter)
+    q = quarter_or_404(quarter)
     roles = get_roles(request.user)
     if roles.member is None:
         raise PermissionDenied
@@ -328,7 +314,7 @@ def review_board(request: HttpRequest) -> HttpResponse:
     )
     if branch is None:
         return render(request, "study/review_board.html", {"branch": None, "branches": branches})
-    quarter = _quarter_from(request)
+    quarter = Quarter.from_query(request.GET.get("quarter"))
     state = request.GET.get("state") or None
     if state not in selectors.BOARD_STATES:
         state = None
