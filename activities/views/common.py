@@ -1,6 +1,7 @@
 """What the pages of the activities app share: who may open a list, the filters bound to
-the query, the branch a new record is made in and the page to pick it, the member's own
-page, where a create form goes next, and the query a pager keeps."""
+the query, the page where an administrator picks the branch of a new record, the member's
+own page and where a create form goes next. (The branch itself is members.selectors'
+committee_branch_for_user; the query a pager keeps is partybuild.lib.pagination's.)"""
 
 from __future__ import annotations
 
@@ -30,13 +31,6 @@ def list_filters(request: HttpRequest, form_class: type[ListFilterForm], **kwarg
     require_member_or_admin(roles)
     branches, groups = filter_choices_for_user(user=request.user, branch_id=request.GET.get("branch", ""))
     return roles, form_class(request.GET, branches=branches, groups=groups, **kwargs)
-
-
-def query_without_page(request: HttpRequest) -> str:
-    """The query of a list, for its pager's links to add their page to."""
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 def own_page(request: HttpRequest, list_name: str, member_page_name: str) -> HttpResponse:

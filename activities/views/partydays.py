@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from members import selectors as member_selectors
 from members.roles import get_roles
 from partybuild.lib.actions import button_action, form_action
-from partybuild.lib.pagination import paginate
+from partybuild.lib.pagination import paginate, query_without_page
 
 from ..forms.partydays import (
     CancelForm,
@@ -32,7 +32,7 @@ from ..models import PartyDay, PartyDayParticipant
 from ..selectors import partydays as selectors
 from ..selectors.members import branch_members_on_roll
 from ..services import partydays as services
-from .common import another_or, branch_choice, query_without_page, require_member_or_admin
+from .common import another_or, branch_choice, require_member_or_admin
 
 
 def _section(day: PartyDay, section: str) -> str:

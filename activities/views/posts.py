@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from members import selectors as member_selectors
 from members.models import Branch, Member
 from partybuild.lib.actions import button_action, form_action
-from partybuild.lib.pagination import paginate
+from partybuild.lib.pagination import paginate, query_without_page
 
 from ..forms.posts import (
     PioneerPostEndForm,
@@ -37,7 +37,7 @@ from ..models import PioneerPost, Recognition
 from ..selectors import posts as selectors
 from ..selectors.members import branch_members_on_roll
 from ..services import posts as services
-from .common import branch_choice, is_self, list_filters, own_page, query_without_page
+from .common import branch_choice, is_self, list_filters, own_page
 
 
 def _branch_for_new_record(request: HttpRequest) -> Branch | None:

@@ -19,14 +19,13 @@ from members import selectors as member_selectors
 from members.roles import get_roles
 from partybuild.lib.actions import form_action
 from partybuild.lib.forms import add_service_errors
-from partybuild.lib.pagination import paginate
+from partybuild.lib.pagination import paginate, query_without_page
 
 from ..forms.suggestions import SuggestionFilterForm, SuggestionForm, ThreadForm
 from ..models import Suggestion
 from ..selectors import suggestions as selectors
 from ..services import ActivityError
 from ..services import suggestions as services
-from .common import query_without_page
 
 CONTENT_FIELDS = ["title", "situation", "problem", "suggestion"]
 

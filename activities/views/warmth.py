@@ -23,7 +23,7 @@ from members import selectors as member_selectors
 from members.models import Member
 from members.roles import get_roles
 from partybuild.lib.actions import button_action, form_action
-from partybuild.lib.pagination import paginate
+from partybuild.lib.pagination import paginate, query_without_page
 from partybuild.lib.quarters import Quarter, recent_quarters
 
 from ..forms.warmth import ContactFilterForm, ContactPointForm, HelpFilterForm, HelpRecordForm, ResponsibilityAreaForm
@@ -31,7 +31,7 @@ from ..models import HelpRecord
 from ..selectors import posts as post_selectors
 from ..selectors import warmth as selectors
 from ..services import warmth as services
-from .common import another_or, is_self, list_filters, own_page, query_without_page, require_member_or_admin
+from .common import another_or, is_self, list_filters, own_page, require_member_or_admin
 
 Kind = HelpRecord.Kind
 BOARD_VIEWS = ("missing", "all")
