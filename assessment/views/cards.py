@@ -122,9 +122,9 @@ def card_year(request: HttpRequest, year: int, kind: str = CardKind.GOAL_CARD) -
     )
 
 
-def _detail_context(request: HttpRequest, card: Card, **acting) -> dict:
-    """The card's page; ``acting`` holds the form just posted (task_form, return_form or
-    approve_form), shown with its errors even where the page would not offer it now."""
+def _detail_context(request: HttpRequest, card: Card) -> dict:
+    """The card's page, with a form for each action the user may take on it (an action
+    posted from it shows its form again through form_action's ``form_name``)."""
     actions = services.allowed_actions(actor=request.user, card=card)
     logs = list(selectors.card_logs(card=card))
     context = {
@@ -146,21 +146,7 @@ def _detail_context(request: HttpRequest, card: Card, **acting) -> dict:
         context["return_form"] = CardReturnForm(card=card)
     if "approve" in actions:
         context["approve_form"] = CardApproveForm(card=card)
-    return {**context, **acting}
-
-
-def _card_action(request: HttpRequest, card: Card, key: str, form, perform, message: str) -> HttpResponse:
-    """An action posted from the card's page: a mistake or a refusal shows the page again
-    with the form as it was typed; success goes back to the card."""
-    return form_action(
-        request,
-        form,
-        perform,
-        template="assessment/card_detail.html",
-        context=_detail_context(request, card, **{key: form}),
-        success_url=card,
-        success_message=message,
-    )
+    return context
 
 
 @login_required
@@ -242,13 +228,15 @@ def _judge(request: HttpRequest, pk: int, *, returning: bool) -> HttpResponse:
     else:
         key, form = "approve_form", CardApproveForm(request.POST, card=card)
         service, message = services.card_approve, _("The card was approved.")
-    return _card_action(
+    return form_action(
         request,
-        card,
-        key,
         form,
         lambda data: service(actor=request.user, card_id=card.pk, version=data["version"], comment=data["comment"]),
-        message,
+        template="assessment/card_detail.html",
+        context=_detail_context(request, card),
+        form_name=key,
+        success_url=card,
+        success_message=message,
     )
 
 
@@ -268,13 +256,15 @@ def card_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def card_task_add(request: HttpRequest, pk: int) -> HttpResponse:
     card = selectors.card_get_for_user(user=request.user, pk=pk)
-    return _card_action(
+    return form_action(
         request,
-        card,
-        "task_form",
         TaskForm(request.POST),
         lambda data: services.card_task_add(actor=request.user, card_id=card.pk, text=data["text"]),
-        _("The task was added to the card."),
+        template="assessment/card_detail.html",
+        context=_detail_context(request, card),
+        form_name="task_form",
+        success_url=card,
+        success_message=_("The task was added to the card."),
     )
 
 

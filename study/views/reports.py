@@ -60,9 +60,9 @@ def report_mine(request: HttpRequest, quarter: str) -> HttpResponse:
     return render(request, "study/report_start.html", {"quarter": q, "future": q > Quarter.current()})
 
 
-def _detail_context(request: HttpRequest, report: QuarterlyReport, **acting) -> dict:
-    """The report's page; ``acting`` holds the form just posted (forward_form, return_form or
-    approve_form), shown with its errors even where the page would not offer it now."""
+def _detail_context(request: HttpRequest, report: QuarterlyReport) -> dict:
+    """The report's page, with a form for each action the user may take on it (a judgement
+    posted from it shows its form again through form_action's ``form_name``)."""
     quarter = Quarter.parse(report.quarter)
     actions = services.allowed_actions(actor=request.user, report=report)
     by_branch = "return_branch" in actions
@@ -87,7 +87,7 @@ def _detail_context(request: HttpRequest, report: QuarterlyReport, **acting) -> 
         context["return_form"] = ReturnForm(report=report, by_branch=by_branch)
     if "approve" in actions:
         context["approve_form"] = ApproveForm(report=report)
-    return {**context, **acting}
+    return context
 
 
 @login_required
@@ -205,29 +205,21 @@ def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _judge(request: HttpRequest, report: QuarterlyReport, key: str, form, perform, **then) -> HttpResponse:
-    """A judgement posted from the report's page: a mistake or a refusal shows the page again
-    with the form as it was typed."""
-    return form_action(
-        request,
-        form,
-        perform,
-        template="study/report_detail.html",
-        context=_detail_context(request, report, **{key: form}),
-        **then,
-    )
+def _on_report_page(request: HttpRequest, report: QuarterlyReport) -> dict:
+    """Where a judgement posted from the report's page shows its form again if refused."""
+    return {"template": "study/report_detail.html", "context": _detail_context(request, report)}
 
 
 @login_required
 @require_POST
 def report_forward(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.report_get_for_user(user=request.user, pk=pk)
-    return _judge(
+    return form_action(
         request,
-        report,
-        "forward_form",
         ForwardForm(request.POST),
         lambda data: services.report_forward(actor=request.user, report_id=report.pk, opinion=data["opinion"]),
+        **_on_report_page(request, report),
+        form_name="forward_form",
         success_url=reverse("study:report_waiting"),
         success_message=_("The report was forwarded to the branch."),
     )
@@ -243,10 +235,8 @@ def _restudy_id(data: dict) -> int | None:
 def report_return(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.report_get_for_user(user=request.user, pk=pk)
     by_branch = report.status == QuarterlyReport.Status.WITH_BRANCH
-    return _judge(
+    return form_action(
         request,
-        report,
-        "return_form",
         ReturnForm(request.POST, report=report, by_branch=by_branch),
         lambda data: services.report_return(
             actor=request.user,
@@ -256,6 +246,8 @@ def report_return(request: HttpRequest, pk: int) -> HttpResponse:
             restudy_session_id=_restudy_id(data),
             open_talk=data.get("open_talk", False),
         ),
+        **_on_report_page(request, report),
+        form_name="return_form",
         success_message=_("The report was returned to %(name)s.") % {"name": report.member.name},
     )
 
@@ -282,12 +274,12 @@ def report_approve(request: HttpRequest, pk: int) -> HttpResponse:
             messages.warning(request, _("Graded unqualified: the report was returned to the member."))
         return judged
 
-    return _judge(
+    return form_action(
         request,
-        report,
-        "approve_form",
         ApproveForm(request.POST, report=report),
         approve,
+        **_on_report_page(request, report),
+        form_name="approve_form",
         success_message=lambda judged: (
             _("The report was approved.") if judged.status == QuarterlyReport.Status.APPROVED else ""
         ),
