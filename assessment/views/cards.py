@@ -474,7 +474,7 @@ def card_board(request: HttpRequest, kind: str = CardKind.GOAL_CARD) -> HttpResp
             "year": year,
             "years": list(range(today.year + 1, today.year - 5, -1)),
             "counts": counts,
-            "count_rows": [(key, counts.by_state[key]) for key in selectors.BOARD_STATES],
+            "count_rows": [(key, selectors.STATE_LABELS[key], counts.by_state[key]) for key in selectors.BOARD_STATES],
             "groups": member_selectors.group_counts(branch_id=branch.pk),
             "states": selectors.BOARD_STATES,
             "checkpoints": template.checkpoints,

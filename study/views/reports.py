@@ -346,7 +346,7 @@ def review_board(request: HttpRequest) -> HttpResponse:
             "quarter": quarter,
             "quarters": recent_quarters(8),
             "counts": counts,
-            "count_rows": [(key, counts.by_state[key]) for key in selectors.BOARD_STATES],
+            "count_rows": [(key, selectors.STATE_LABELS[key], counts.by_state[key]) for key in selectors.BOARD_STATES],
             "groups": member_selectors.group_choices(branch_id=branch.pk),
             "state": state,
             "group_id": group_id,
