@@ -16,7 +16,7 @@ from django.http import Http404
 
 from members.models import Branch, Member, PartyGroup, User
 from members.roles import get_roles
-from members.selectors import branch_list_for_user, group_list_for_user, member_list_for_user, records_in_scope
+from members.selectors import committee_branch_for_user, group_list_for_user, member_list_for_user, records_in_scope
 from partybuild.lib.quarters import Quarter
 
 from ..models import ContactPoint, HelpRecord, ResponsibilityArea
@@ -208,12 +208,9 @@ def warmth_board_scope(*, user: User, branch_id: str = "") -> BoardScope | None:
     lead, an administrator any branch (``branch_id``, the first until one is chosen);
     None for a plain member, who has none."""
     roles = get_roles(user)
-    if roles.is_admin:
-        branches = branch_list_for_user(user=user)
-        branch = branches.filter(pk=branch_id).first() if branch_id.isdigit() else None
-        return BoardScope(branch=branch or branches.first(), branches=branches)
-    if roles.committee_branch_id is not None:
-        return BoardScope(branch=roles.member.branch)
+    if roles.is_admin or roles.committee_branch_id is not None:
+        branch, branches = committee_branch_for_user(user=user, requested=branch_id)
+        return BoardScope(branch=branch, branches=branches)
     if roles.led_group_ids:
         return BoardScope(branch=roles.member.branch, group_ids=sorted(roles.led_group_ids))
     return None

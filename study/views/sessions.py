@@ -28,16 +28,12 @@ SESSION_FIELDS = SessionForm.Meta.fields
 def _manage_branch(request: HttpRequest) -> tuple[int, set[int] | None]:
     """The branch a new session belongs to, and the groups the user may pick (None: any)."""
     roles = get_roles(request.user)
-    if roles.is_admin:
-        branch_id = request.GET.get("branch") or request.POST.get("branch")
-        branches = member_selectors.branch_list_for_user(user=request.user)
-        branch = branches.filter(pk=branch_id).first() if str(branch_id or "").isdigit() else None
-        branch = branch or branches.first()
+    if roles.is_admin or roles.committee_branch_id is not None:
+        requested = request.GET.get("branch") or request.POST.get("branch")
+        branch, _branches = member_selectors.committee_branch_for_user(user=request.user, requested=requested)
         if branch is None:
             raise PermissionDenied
         return branch.pk, None
-    if roles.committee_branch_id is not None:
-        return roles.committee_branch_id, None
     if roles.is_group_leader:
         return roles.member.branch_id, set(roles.led_group_ids)
     raise PermissionDenied
