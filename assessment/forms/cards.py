@@ -3,12 +3,16 @@ so labels never point at another form's field."""
 
 from __future__ import annotations
 
+import datetime
+
 from django import forms
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from partybuild.lib.forms import HiddenErrorsAbove
+from partybuild.lib.forms import HiddenErrorsAbove, QueryFilterForm
 
 from ..models import Card, CardItem, CardTemplate, CheckResult, SelfCheck
+from ..selectors.cards import BOARD_STATES, CHECK_FILTERS
 from ..services.cards import MAX_ITEMS_PER_SECTION, MAX_TEXT, EntryInput, ItemInput
 
 
@@ -169,3 +173,31 @@ class CheckReviewForm(HiddenErrorsAbove, forms.Form):
             self.fields["comment"].label = _("What the member must correct")
         else:
             self.fields["comment"].label = _("Comment (optional)")
+
+
+class CardBoardFilterForm(QueryFilterForm):
+    """The card board's filters: a year of the last five (this year unless one is named),
+    a card state, a checkpoint and who has reported at it, a group, a name or number."""
+
+    year = forms.TypedChoiceField(required=False, coerce=int)
+    state = forms.ChoiceField(required=False, choices=[(state, state) for state in BOARD_STATES])
+    checkpoint = forms.ChoiceField(required=False)
+    check = forms.ChoiceField(required=False, choices=[(key, key) for key in CHECK_FILTERS])
+    group = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    q = forms.CharField(required=False)
+
+    def __init__(self, *args, template: CardTemplate, today: datetime.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(year, year) for year in range(today.year - 5, today.year + 2)]
+        self.fields["year"].initial = today.year
+        self.fields["checkpoint"].choices = [(cp, cp) for cp in template.checkpoints]
+
+    def clean_q(self) -> str:
+        return self.cleaned_data["q"][:50]
+
+    @cached_property
+    def values(self) -> dict:
+        values = super().values
+        if values["checkpoint"] is None:
+            values["check"] = None  # who has reported is asked at one checkpoint only
+        return values

@@ -193,6 +193,27 @@ def board_cell(*, card_status: str | None, check_status: str | None, opens: date
     return CHECK_NOT_REPORTED
 
 
+def with_board_cells(members, *, kind: str, year: int, today: datetime.date) -> None:
+    """Give each member of a board's page their card's state (``state``) and, per
+    checkpoint of the kind, what the board shows there (``cells``: (checkpoint, cell))."""
+    checkpoints = CARD_TEMPLATES[kind].checkpoints
+    opens = {cp: checkpoint_opens(cp, year) for cp in checkpoints}
+    for member in members:
+        member.state = member.card_status or NOT_STARTED
+        member.cells = [
+            (
+                cp,
+                board_cell(
+                    card_status=member.card_status,
+                    check_status=getattr(member, f"check_{cp}"),
+                    opens=opens[cp],
+                    today=today,
+                ),
+            )
+            for cp in checkpoints
+        ]
+
+
 @dataclass(frozen=True)
 class CheckpointCounts:
     checkpoint: str

@@ -23,12 +23,19 @@ from members.roles import get_roles
 from partybuild.lib.actions import button_action, form_action
 from partybuild.lib.pagination import paginate
 
-from ..forms.cards import CardApproveForm, CardEditForm, CardReturnForm, CheckReviewForm, SelfCheckForm, TaskForm
+from ..forms.cards import (
+    CardApproveForm,
+    CardBoardFilterForm,
+    CardEditForm,
+    CardReturnForm,
+    CheckReviewForm,
+    SelfCheckForm,
+    TaskForm,
+)
 from ..models import CARD_TEMPLATES, Card, CardKind, SelfCheck
-from ..models.cards import checkpoint_opens
 from ..selectors import cards as selectors
 from ..services import cards as services
-from .common import choice_param, int_param, query_without
+from .common import query_without
 
 # The pages each kind has of its own, by URL name.
 KIND_PAGES = {
@@ -432,40 +439,19 @@ def card_board(request: HttpRequest, kind: str = CardKind.GOAL_CARD) -> HttpResp
     if branch is None:
         return render(request, "assessment/card_board.html", context)
     today = timezone.localdate()
-    year = int_param(request, "year") or today.year
-    if not today.year - 5 <= year <= today.year + 1:
-        year = today.year
-    state = choice_param(request, "state", selectors.BOARD_STATES)
-    checkpoint = choice_param(request, "checkpoint", template.checkpoints)
-    check_state = choice_param(request, "check", selectors.CHECK_FILTERS) if checkpoint else None
-    group_id = int_param(request, "group")
-    search = (request.GET.get("q") or "").strip()[:50]
-
+    filters = CardBoardFilterForm(request.GET, template=template, today=today).values
+    year = filters["year"]
     members = selectors.filter_card_board(
         selectors.card_board(branch_id=branch.pk, year=year, kind=kind),
-        state=state,
-        group_id=group_id,
-        checkpoint=checkpoint,
-        check_state=check_state,
-        search=search,
+        state=filters["state"],
+        group_id=filters["group"],
+        checkpoint=filters["checkpoint"],
+        check_state=filters["check"],
+        search=filters["q"],
     )
     page = paginate(request, members, per_page=50)
+    selectors.with_board_cells(page.object_list, kind=kind, year=year, today=today)
     counts = selectors.card_board_counts(branch_id=branch.pk, year=year, kind=kind, today=today)
-    opens = {cp: checkpoint_opens(cp, year) for cp in template.checkpoints}
-    for member in page.object_list:
-        member.state = member.card_status or selectors.NOT_STARTED
-        member.cells = [
-            (
-                cp,
-                selectors.board_cell(
-                    card_status=member.card_status,
-                    check_status=getattr(member, f"check_{cp}"),
-                    opens=opens[cp],
-                    today=today,
-                ),
-            )
-            for cp in template.checkpoints
-        ]
     return render(
         request,
         "assessment/card_board.html",
@@ -479,11 +465,11 @@ def card_board(request: HttpRequest, kind: str = CardKind.GOAL_CARD) -> HttpResp
             "states": selectors.BOARD_STATES,
             "checkpoints": template.checkpoints,
             "check_filters": list(selectors.CHECK_FILTERS),
-            "state": state,
-            "group_id": group_id,
-            "checkpoint": checkpoint,
-            "check_state": check_state,
-            "search": search,
+            "state": filters["state"],
+            "group_id": filters["group"],
+            "checkpoint": filters["checkpoint"],
+            "check_state": filters["check"],
+            "search": filters["q"],
             "page": page,
             "query": query_without(request),
             "this_year": today.year,

@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from .dates import record_years, validate_record_year
@@ -108,3 +109,20 @@ class RowsFormSet(forms.BaseFormSet):
             raise ValidationError(
                 _("The list has changed since the page was opened: check it and save again."), code="rows"
             )
+
+
+class QueryFilterForm(forms.Form):
+    """The filters above a list page, bound to its query string (``request.GET``).
+
+    ``values`` holds each field's cleaned value, or the field's ``initial`` (its default,
+    None unless given) where the query names none or one the page does not offer: a bad
+    value in one filter leaves the others working and is never an error."""
+
+    @cached_property
+    def values(self) -> dict:
+        self.is_valid()
+        values = {}
+        for name, field in self.fields.items():
+            value = self.cleaned_data.get(name)
+            values[name] = field.initial if value in (None, "") else value
+        return values
