@@ -1,9 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from partybuild.lib.forms import HiddenErrorsAbove
+from partybuild.lib.forms import HiddenErrorsAbove, QueryFilterForm
+from partybuild.lib.quarters import Quarter
 
 from ..models import QuarterlyReport, ReportProblem, StudySession
+from ..selectors.reports import BOARD_STATES
 
 Section = QuarterlyReport.Section
 
@@ -163,3 +165,15 @@ class ApproveForm(forms.Form):
         kwargs.setdefault("auto_id", "approve-%s")
         super().__init__(*args, **kwargs)
         self.fields["restudy_session"].queryset = restudy_choices(report)
+
+
+class ReviewBoardFilterForm(QueryFilterForm):
+    """The review board's filters: a quarter (this one unless one is named), a report
+    state and a group."""
+
+    quarter = forms.CharField(required=False)
+    state = forms.ChoiceField(required=False, choices=[(state, state) for state in BOARD_STATES])
+    group = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+
+    def clean_quarter(self) -> Quarter:
+        return Quarter.from_query(self.cleaned_data["quarter"])

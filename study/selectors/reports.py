@@ -4,7 +4,8 @@ import dataclasses
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext_lazy
 
@@ -137,6 +138,21 @@ def filter_board(members: QuerySet[Member], *, state: str | None, group_id: int 
     elif state in Status.values:
         members = members.filter(report_state=state)
     return members
+
+
+def review_board_rows(*, branch_id: int, quarter: Quarter, state: str | None, group_id: int | None) -> QuerySet:
+    """The board's rows, filtered, as plain values (a template reads a dict several times
+    faster than a model's attributes): the member, their group, and their report's id,
+    state (no report: "not_started") and last change."""
+    members = filter_board(review_board(branch_id=branch_id, quarter=quarter), state=state, group_id=group_id)
+    return members.values(
+        "employee_no",
+        "name",
+        "report_id",
+        group_name=F("group__name"),
+        state=Coalesce("report_state", Value(NOT_STARTED)),
+        updated=F("report_updated"),
+    )
 
 
 def quarter_status_rows(*, quarter: Quarter, branch_name: str | None = None) -> list[dict]:

@@ -3,8 +3,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F, Value
-from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +16,7 @@ from partybuild.lib.errors import DomainError
 from partybuild.lib.pagination import paginate, query_without_page
 from partybuild.lib.quarters import Quarter, quarter_or_404, recent_quarters
 
-from ..forms.reports import ApproveForm, ForwardForm, ProblemFormSet, ReportTextsForm, ReturnForm
+from ..forms.reports import ApproveForm, ForwardForm, ProblemFormSet, ReportTextsForm, ReturnForm, ReviewBoardFilterForm
 from ..models import QuarterlyReport
 from ..selectors import reports as selectors
 from ..services import reports as services
@@ -306,33 +304,12 @@ def review_board(request: HttpRequest) -> HttpResponse:
     )
     if branch is None:
         return render(request, "study/review_board.html", {"branch": None, "branches": branches})
-    quarter = Quarter.from_query(request.GET.get("quarter"))
-    state = request.GET.get("state") or None
-    if state not in selectors.BOARD_STATES:
-        state = None
-    try:
-        group_id = int(request.GET.get("group") or 0) or None
-    except ValueError:
-        group_id = None
-    members = selectors.filter_board(
-        selectors.review_board(branch_id=branch.pk, quarter=quarter), state=state, group_id=group_id
-    )
+    filters = ReviewBoardFilterForm(request.GET).values
+    quarter, state, group_id = filters["quarter"], filters["state"], filters["group"]
+    rows = selectors.review_board_rows(branch_id=branch.pk, quarter=quarter, state=state, group_id=group_id)
     counts = selectors.review_board_counts(branch_id=branch.pk, quarter=quarter)
-    page = paginate(
-        request,
-        # Plain values: a template reads a dict several times faster than a model's attributes.
-        members.values(
-            "employee_no",
-            "name",
-            "report_id",
-            group_name=F("group__name"),
-            state=Coalesce("report_state", Value(selectors.NOT_STARTED)),
-            updated=F("report_updated"),
-        ),
-        50,
-        # The whole branch: its head count is in the counts already.
-        count=counts.total if state is None and group_id is None else None,
-    )
+    # The whole branch: its head count is in the counts already.
+    page = paginate(request, rows, 50, count=counts.total if state is None and group_id is None else None)
     return render(
         request,
         "study/review_board.html",
