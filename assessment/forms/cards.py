@@ -9,7 +9,7 @@ from django import forms
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from partybuild.lib.forms import HiddenErrorsAbove, QueryFilterForm
+from partybuild.lib.forms import HiddenErrorsAbove, IdFilterField, QueryFilterForm
 
 from ..models import Card, CardItem, CardTemplate, CheckResult, SelfCheck
 from ..selectors.cards import BOARD_STATES, CHECK_FILTERS
@@ -183,7 +183,7 @@ class CardBoardFilterForm(QueryFilterForm):
     state = forms.ChoiceField(required=False, choices=[(state, state) for state in BOARD_STATES])
     checkpoint = forms.ChoiceField(required=False)
     check = forms.ChoiceField(required=False, choices=[(key, key) for key in CHECK_FILTERS])
-    group = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    group = IdFilterField()
     q = forms.CharField(required=False)
 
     def __init__(self, *args, template: CardTemplate, today: datetime.date, **kwargs):

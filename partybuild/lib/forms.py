@@ -4,6 +4,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from .dates import record_years, validate_record_year
+from .quarters import Quarter
 
 
 class DateInput(forms.DateInput):
@@ -126,3 +127,19 @@ class QueryFilterForm(forms.Form):
             value = self.cleaned_data.get(name)
             values[name] = field.initial if value in (None, "") else value
         return values
+
+
+class QuarterFilterField(forms.CharField):
+    """A quarter a list's query names (``?quarter=2026Q4``): this quarter where it names
+    none or something that is not a quarter."""
+
+    def clean(self, value) -> Quarter:
+        return Quarter.from_query(super().clean(value))
+
+
+class IdFilterField(forms.IntegerField):
+    """A record's id in a list's query (a branch, a group): none where it is not a
+    positive whole number a database row can have."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, min_value=1, max_value=_MAX_ID, **kwargs)

@@ -1,8 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from partybuild.lib.forms import HiddenErrorsAbove, QueryFilterForm
-from partybuild.lib.quarters import Quarter
+from partybuild.lib.forms import HiddenErrorsAbove, IdFilterField, QuarterFilterField, QueryFilterForm
 
 from ..models import QuarterlyReport, ReportProblem, StudySession
 from ..selectors.reports import BOARD_STATES
@@ -171,9 +170,6 @@ class ReviewBoardFilterForm(QueryFilterForm):
     """The review board's filters: a quarter (this one unless one is named), a report
     state and a group."""
 
-    quarter = forms.CharField(required=False)
+    quarter = QuarterFilterField(required=False)
     state = forms.ChoiceField(required=False, choices=[(state, state) for state in BOARD_STATES])
-    group = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
-
-    def clean_quarter(self) -> Quarter:
-        return Quarter.from_query(self.cleaned_data["quarter"])
+    group = IdFilterField()
