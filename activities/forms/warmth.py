@@ -10,7 +10,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from partybuild.lib.forms import HiddenErrorsAbove, RecordDateField
+from partybuild.lib.forms import HiddenErrorsAbove, IdFilterField, QuarterFilterField, QueryFilterForm, RecordDateField
 from partybuild.lib.quarters import Quarter
 
 from ..models import ContactPoint, HelpRecord, ResponsibilityArea
@@ -131,3 +131,12 @@ class ContactFilterForm(OneBranchFilterForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, years=[], **kwargs)
         del self.fields["year"]
+
+
+class WarmthBoardFilterForm(QueryFilterForm):
+    """The warmth board's filters: a quarter (this one unless one is named), who is shown
+    (those who logged no help, or everyone with their help by kind) and a group."""
+
+    quarter = QuarterFilterField(required=False)
+    view = forms.ChoiceField(required=False, choices=[("missing", "missing"), ("all", "all")], initial="missing")
+    group = IdFilterField()

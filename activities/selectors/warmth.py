@@ -196,10 +196,10 @@ class BoardScope:
         groups = group_list_for_user(user=user).filter(branch=self.branch).order_by("sort_order")
         return groups if self.group_ids is None else groups.filter(pk__in=self.group_ids)
 
-    def shown_groups(self, group_id: str) -> list[int] | None:
-        """The groups asked for in ``?group=`` if the board may show it, else all of its own."""
-        if group_id.isdigit() and (self.group_ids is None or int(group_id) in self.group_ids):
-            return [int(group_id)]
+    def shown_groups(self, group_id: int | None) -> list[int] | None:
+        """The group asked for in ``?group=`` if the board may show it, else all of its own."""
+        if group_id is not None and (self.group_ids is None or group_id in self.group_ids):
+            return [group_id]
         return self.group_ids
 
 

@@ -112,6 +112,6 @@ def test_the_board_is_the_committees_branch_a_leaders_groups_and_any_branch_for_
     leader = selectors.warmth_board_scope(user=org.leader.user)
     assert (leader.branch, leader.group_ids) == (org.branch_a, [org.group_a1.pk])
     assert list(leader.groups(user=org.leader.user)) == [org.group_a1]
-    assert leader.shown_groups(str(org.group_a2.pk)) == [org.group_a1.pk]  # not theirs: their own
+    assert leader.shown_groups(org.group_a2.pk) == [org.group_a1.pk]  # not theirs: their own
     assert selectors.warmth_board_scope(user=org.admin, branch_id=str(org.branch_b.pk)).branch == org.branch_b
     assert selectors.warmth_board_scope(user=org.member.user) is None

@@ -26,7 +26,14 @@ from partybuild.lib.actions import button_action, form_action
 from partybuild.lib.pagination import paginate, query_without_page
 from partybuild.lib.quarters import Quarter, recent_quarters
 
-from ..forms.warmth import ContactFilterForm, ContactPointForm, HelpFilterForm, HelpRecordForm, ResponsibilityAreaForm
+from ..forms.warmth import (
+    ContactFilterForm,
+    ContactPointForm,
+    HelpFilterForm,
+    HelpRecordForm,
+    ResponsibilityAreaForm,
+    WarmthBoardFilterForm,
+)
 from ..models import HelpRecord
 from ..selectors import posts as post_selectors
 from ..selectors import warmth as selectors
@@ -34,7 +41,6 @@ from ..services import warmth as services
 from .common import another_or, is_self, list_filters, own_page, require_member_or_admin
 
 Kind = HelpRecord.Kind
-BOARD_VIEWS = ("missing", "all")
 
 
 def _member_url(member_pk: int, section: str = "") -> str:
@@ -295,9 +301,8 @@ def warmth_board(request: HttpRequest) -> HttpResponse:
     if scope.branch is None:
         return render(request, "activities/warmth_board.html", {"branch": None})
     branch = scope.branch
-    quarter = Quarter.from_query(request.GET.get("quarter"))
-    view = request.GET.get("view") if request.GET.get("view") in BOARD_VIEWS else "missing"
-    shown_groups = scope.shown_groups(request.GET.get("group", ""))
+    filters = WarmthBoardFilterForm(request.GET).values
+    quarter, view, shown_groups = filters["quarter"], filters["view"], scope.shown_groups(filters["group"])
     members = selectors.warmth_board_members(
         branch_id=branch.pk, quarter=quarter, group_ids=shown_groups, missing_only=view == "missing"
     )
