@@ -1,25 +1,9 @@
-"""How the assessment's list pages read their filters from the query string: a value that
-is not one the page offers counts as no filter (never a server error)."""
+"""The query string of the assessment's list pages, for the links that add their own
+filters (the filters themselves are read by GET forms: forms/cards.py, forms/results.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Container
-
 from django.http import HttpRequest
-
-
-def int_param(request: HttpRequest, name: str) -> int | None:
-    """A whole-number filter (a branch, a group, a year); nonsense and 0 are no filter."""
-    try:
-        return int(request.GET.get(name) or 0) or None
-    except ValueError:
-        return None
-
-
-def choice_param(request: HttpRequest, name: str, allowed: Container[str]) -> str | None:
-    """A filter that must be one of the offered values (a state, a flag, a checkpoint)."""
-    value = request.GET.get(name) or None
-    return value if value is not None and value in allowed else None
 
 
 def query_without(request: HttpRequest, *names: str) -> str:

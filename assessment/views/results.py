@@ -20,9 +20,10 @@ from members.models import Member, PartyGroup
 from members.roles import get_roles
 from partybuild.lib.pagination import paginate
 
+from ..forms.results import ResultFilterForm
 from ..models import Period
 from ..selectors import results as selectors
-from .common import choice_param, int_param, query_without
+from .common import query_without
 
 RANKING_PAGE = 50
 BOARD_PAGE = 240
@@ -126,7 +127,8 @@ def result_branch(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     branch = selectors.branch_get_for_results(user=request.user, pk=pk)
     roles = get_roles(request.user)
     status = selectors.results_status(period=period, preview=roles.is_admin)
-    group_id, flag = int_param(request, "group"), choice_param(request, "flag", selectors.FLAGS)
+    filters = ResultFilterForm(request.GET).values
+    group_id, flag = filters["group"], filters["flag"]
     context = {
         "period": period,
         "branch": branch,
@@ -192,7 +194,8 @@ def result_company_ranking(request: HttpRequest, code: str) -> HttpResponse:
     _require_admin(request)
     period = selectors.period_get_for_results(user=request.user, code=code)
     status = selectors.results_status(period=period, preview=True)
-    branch_id, flag = int_param(request, "branch"), choice_param(request, "flag", selectors.FLAGS)
+    filters = ResultFilterForm(request.GET).values
+    branch_id, flag = filters["branch"], filters["flag"]
     context = {
         "period": period,
         "status": status,
@@ -218,7 +221,7 @@ def _board_context(request: HttpRequest, code: str, pk: int, *, wall: bool = Fal
     branch = selectors.branch_get_for_results(user=request.user, pk=pk, members_too=True)
     roles = get_roles(request.user)
     status = selectors.results_status(period=period, preview=selectors.can_see_branch(roles, branch.pk))
-    group_id = int_param(request, "group")
+    group_id = ResultFilterForm(request.GET).values["group"]
     context = {
         "period": period,
         "branch": branch,
