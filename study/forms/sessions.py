@@ -1,8 +1,16 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Member, PartyGroup
-from partybuild.lib.forms import HiddenErrorsAbove, ModelMultipleChoiceField, RecordDateTimeField, RowsFormSet
+from partybuild.lib.forms import (
+    HiddenErrorsAbove,
+    ModelMultipleChoiceField,
+    QueryFilterForm,
+    RecordDateTimeField,
+    RowsFormSet,
+)
+from partybuild.lib.quarters import Quarter
 
 from ..models import Attendance, StudySession
 
@@ -87,3 +95,22 @@ class AttendanceForm(SessionVersionForm):
     def marked(self) -> dict[int, tuple[str, str]]:
         """member id → (status, reason), as the service takes them."""
         return {f.cleaned_data["member_id"]: (f.cleaned_data["status"], f.cleaned_data["reason"]) for f in self.marks}
+
+
+class SessionFilterForm(QueryFilterForm):
+    """The session list's filters: a quarter (all of them unless one is named; one written
+    wrongly is said so and is no filter) and a kind."""
+
+    quarter = forms.CharField(required=False)
+    kind = forms.ChoiceField(required=False, choices=StudySession.Kind.choices)
+
+    def clean_quarter(self) -> Quarter | None:
+        code = self.cleaned_data["quarter"]
+        if not code:
+            return None
+        try:
+            return Quarter.parse(code)
+        except ValueError:
+            raise ValidationError(
+                _("“%(code)s” is not a quarter; write it like 2026Q4."), code="quarter", params={"code": code}
+            ) from None

@@ -104,3 +104,14 @@ def study_record(*, member_id: int, year: int) -> list[dict]:
         rate = round(100 * t["present"] / t["expected"]) if t["expected"] else None
         result.append({"quarter": row["quarter"], **t, "rate": rate})
     return result
+
+
+def session_list_rows(*, user: User, quarter: Quarter | None, kind: str | None) -> QuerySet[StudySession]:
+    """The sessions the user may see, with their attendance counts, in a quarter and of a
+    kind where those are asked for, newest first."""
+    sessions = with_attendance_counts(session_list_for_user(user=user))
+    if quarter:
+        sessions = in_quarter(sessions, quarter)
+    if kind:
+        sessions = sessions.filter(kind=kind)
+    return sessions.order_by("-starts_at")

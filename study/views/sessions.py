@@ -15,9 +15,9 @@ from members import selectors as member_selectors
 from members.roles import get_roles
 from partybuild.lib.actions import form_action
 from partybuild.lib.pagination import paginate, query_without_page
-from partybuild.lib.quarters import Quarter, recent_quarters
+from partybuild.lib.quarters import recent_quarters
 
-from ..forms.sessions import AttendanceForm, SessionForm
+from ..forms.sessions import AttendanceForm, SessionFilterForm, SessionForm
 from ..models import Attendance, StudySession
 from ..selectors import sessions as selectors
 from ..services import sessions as services
@@ -42,21 +42,11 @@ def _manage_branch(request: HttpRequest) -> tuple[int, set[int] | None]:
 @login_required
 def session_list(request: HttpRequest) -> HttpResponse:
     roles = get_roles(request.user)
-    sessions = selectors.with_attendance_counts(selectors.session_list_for_user(user=request.user))
-    quarter_code = request.GET.get("quarter", "")
-    quarter = None
-    if quarter_code:
-        try:
-            quarter = Quarter.parse(quarter_code)
-        except ValueError:
-            messages.error(request, _("“%(code)s” is not a quarter; write it like 2026Q4.") % {"code": quarter_code})
-    if quarter:
-        sessions = selectors.in_quarter(sessions, quarter)
-    kind = request.GET.get("kind", "")
-    if kind in StudySession.Kind.values:
-        sessions = sessions.filter(kind=kind)
-    page = paginate(request, sessions.order_by("-starts_at"))
-    can_create = roles.is_admin or roles.is_committee or roles.is_group_leader
+    filters = SessionFilterForm(request.GET)
+    for error in filters.errors.get("quarter", []):
+        messages.error(request, error)
+    quarter, kind = filters.values["quarter"], filters.values["kind"]
+    page = paginate(request, selectors.session_list_rows(user=request.user, quarter=quarter, kind=kind))
     return render(
         request,
         "study/session_list.html",
@@ -67,7 +57,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
             "quarters": recent_quarters(8),
             "kind": kind,
             "kinds": StudySession.Kind.choices,
-            "can_create": can_create,
+            "can_create": roles.is_admin or roles.is_committee or roles.is_group_leader,
             "now": timezone.now(),
         },
     )
