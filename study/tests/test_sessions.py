@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from members.tests.factories import MemberFactory
 from partybuild.lib.quarters import Quarter
@@ -241,6 +242,17 @@ def test_session_list_filters(client_for, org):
     assert [s.title for s in response.context["page"].object_list] == ["党课甲"]
     response = client_for(org.secretary).get(reverse("study:session_list"), {"quarter": "bad"})
     assert response.status_code == 200
+
+
+def test_a_quarter_written_wrongly_is_said_and_filters_nothing(client_for, org):
+    StudySessionFactory(branch=org.branch_a, kind="lecture", title="党课甲")
+    response = client_for(org.secretary).get(reverse("study:session_list"), {"quarter": "2026Q9", "kind": "nonsense"})
+    assert response.status_code == 200
+    assert [str(m) for m in response.context["messages"]] == [
+        str(_("“%(code)s” is not a quarter; write it like 2026Q4.") % {"code": "2026Q9"})
+    ]
+    assert [s.title for s in response.context["page"].object_list] == ["党课甲"]
+    assert response.context["quarter"] is None
 
 
 def test_attendance_marks_keep_who_recorded_them(org):
