@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from members import selectors as member_selectors
 from members.roles import get_roles
-from partybuild.lib.actions import button_action, form_action
+from partybuild.lib.actions import button_action, form_action, hand_in
 from partybuild.lib.pagination import paginate
 
 from ..forms.cards import (
@@ -69,19 +69,6 @@ def _version(request: HttpRequest) -> int | None:
         return int(request.POST["version"])
     except (KeyError, ValueError):
         return None
-
-
-def _hand_in(request: HttpRequest, hand_in, *, not_ready: str) -> bool:
-    """Hand in what was just saved. Refused as incomplete, it stays saved and the page
-    says what is missing."""
-    try:
-        hand_in()
-    except ValidationError as exc:
-        messages.warning(request, not_ready)
-        for message in exc.messages:
-            messages.error(request, message)
-        return False
-    return True
 
 
 # ---------------------------------------------------------------------------
@@ -186,7 +173,7 @@ def card_edit(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if "submit" not in request.POST:
             return edit_url, _("Your card was saved.")
-        if _hand_in(
+        if hand_in(
             request,
             lambda: services.card_submit(actor=request.user, card_id=saved.pk),
             not_ready=_("Your changes were saved, but the card is not ready to submit."),
@@ -368,7 +355,7 @@ def card_check(request: HttpRequest, pk: int, checkpoint: str) -> HttpResponse:
         )
         if "report" not in request.POST:
             return _("Your self-check was saved.")
-        if _hand_in(
+        if hand_in(
             request,
             lambda: services.check_report(actor=request.user, check_id=saved.pk),
             not_ready=_("Your self-check was saved, but it is not ready to report."),

@@ -89,3 +89,17 @@ def _done(request: HttpRequest, result: Any, success_url: Then, success_message:
     if message:
         messages.success(request, message)
     return redirect(result if success_url is None else _resolve(success_url, result))
+
+
+def hand_in(request: HttpRequest, perform: Callable[[], Any], *, not_ready: str) -> bool:
+    """Hand in what an edit page has just saved (a report, a card, a self-check): refused
+    as incomplete, it stays saved and the page says what is missing (``not_ready``, then
+    each missing thing). True when it was handed in."""
+    try:
+        perform()
+    except ValidationError as exc:
+        messages.warning(request, not_ready)
+        for message in exc.messages:
+            messages.error(request, message)
+        return False
+    return True

@@ -11,7 +11,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.core.exceptions import ValidationError
 from django.test import RequestFactory
 
-from partybuild.lib.actions import button_action, form_action
+from partybuild.lib.actions import button_action, form_action, hand_in
 from partybuild.lib.errors import DomainError
 
 
@@ -103,3 +103,20 @@ def test_a_page_with_several_forms_gets_the_posted_one_under_its_name(monkeypatc
         form_name="approve_form",
     )
     assert page == "page" and seen["approve_form"] is form and seen["return_form"] is other
+
+
+def test_handing_in_what_is_incomplete_says_so_and_what_is_missing():
+    request = _request()
+
+    def refuse():
+        raise ValidationError(["No title.", "No text."])
+
+    assert hand_in(request, refuse, not_ready="Saved, not ready.") is False
+    assert [(m.level_tag, str(m)) for m in get_messages(request)] == [
+        ("warning", "Saved, not ready."),
+        ("error", "No title."),
+        ("error", "No text."),
+    ]
+    handed = _request()
+    assert hand_in(handed, lambda: None, not_ready="Saved, not ready.") is True
+    assert list(get_messages(handed)) == []

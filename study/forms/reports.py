@@ -5,6 +5,7 @@ from partybuild.lib.forms import HiddenErrorsAbove, IdFilterField, QuarterFilter
 
 from ..models import QuarterlyReport, ReportProblem, StudySession
 from ..selectors.reports import BOARD_STATES
+from ..services.reports import ProblemInput
 
 Section = QuarterlyReport.Section
 
@@ -58,6 +59,51 @@ class ReportTextsForm(HiddenErrorsAbove, forms.Form):
         for name, section in self.SECTION_OF.items():
             if not report.section_open(section):
                 self.fields[name].disabled = True
+
+
+class ReportEditForm(ReportTextsForm):
+    """The report's edit page as one form: the texts with the problems' formset (disabled
+    while a partial return leaves the problems closed); valid when both are."""
+
+    def __init__(self, data=None, *, report: QuarterlyReport):
+        super().__init__(data, report=report)
+        self.problems_open = report.section_open(Section.PROBLEMS)
+        initial = [
+            {"id": p.pk, "problem": p.problem, "cause": p.cause, "measure": p.measure, "status": p.status}
+            for p in report.problems.all()
+        ]
+        self.formset = ProblemFormSet(data, initial=initial, prefix="problems")
+        if initial or not self.problems_open:
+            self.formset.extra = 0  # the "add a problem" button adds rows; no blank row below existing ones
+        if not self.problems_open:
+            for f in self.formset.forms:
+                for field in f.fields.values():
+                    field.disabled = True
+
+    def is_valid(self) -> bool:
+        return super().is_valid() and (not self.problems_open or self.formset.is_valid())
+
+    def texts(self) -> dict[str, str]:
+        """The open sections' texts."""
+        return {name: self.cleaned_data[name] for name in self.SECTION_OF if not self.fields[name].disabled}
+
+    def problems(self) -> list[ProblemInput] | None:
+        """The problems as the member left them: filled-in or existing rows, without deleted
+        ones (None while the problems are closed)."""
+        if not self.problems_open:
+            return None
+        return [
+            ProblemInput(
+                id=f.cleaned_data.get("id"),
+                problem=f.cleaned_data["problem"],
+                cause=f.cleaned_data.get("cause", ""),
+                measure=f.cleaned_data.get("measure", ""),
+                status=f.cleaned_data["status"],
+            )
+            for f in self.formset.forms
+            if f.has_changed() or f.cleaned_data.get("id")
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
 
 
 class ProblemForm(HiddenErrorsAbove, forms.Form):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,12 +11,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from members import selectors as member_selectors
 from members.roles import get_roles
-from partybuild.lib.actions import button_action, form_action
-from partybuild.lib.errors import DomainError
+from partybuild.lib.actions import button_action, form_action, hand_in
 from partybuild.lib.pagination import paginate, query_without_page
 from partybuild.lib.quarters import Quarter, quarter_or_404, recent_quarters
 
-from ..forms.reports import ApproveForm, ForwardForm, ProblemFormSet, ReportTextsForm, ReturnForm, ReviewBoardFilterForm
+from ..forms.reports import ApproveForm, ForwardForm, ReportEditForm, ReturnForm, ReviewBoardFilterForm
 from ..models import QuarterlyReport
 from ..selectors import reports as selectors
 from ..services import reports as services
@@ -100,91 +99,56 @@ def report_print(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "study/report_print.html", _detail_context(request, report))
 
 
-def _problems(formset) -> list[services.ProblemInput]:
-    """The problems as the member left them: filled-in or existing rows, without deleted ones."""
-    return [
-        services.ProblemInput(
-            id=f.cleaned_data.get("id"),
-            problem=f.cleaned_data["problem"],
-            cause=f.cleaned_data.get("cause", ""),
-            measure=f.cleaned_data.get("measure", ""),
-            status=f.cleaned_data["status"],
-        )
-        for f in formset.forms
-        if f.has_changed() or f.cleaned_data.get("id")
-        if f.cleaned_data and not f.cleaned_data.get("DELETE")
-    ]
-
-
-def _problem_formset(request: HttpRequest, report: QuarterlyReport, *, open_: bool):
-    initial = [
-        {"id": p.pk, "problem": p.problem, "cause": p.cause, "measure": p.measure, "status": p.status}
-        for p in report.problems.all()
-    ]
-    formset = ProblemFormSet(request.POST or None, initial=initial, prefix="problems")
-    if initial or not open_:
-        formset.extra = 0  # the "add a problem" button adds rows; no blank row below existing ones
-    if not open_:
-        for f in formset.forms:
-            for field in f.fields.values():
-                field.disabled = True
-    return formset
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """The member writes (and may hand in) their report. Not the one action shape: the report
-    is saved first, and a submit refused as incomplete keeps what was saved and says why."""
+    """The member writes (and may hand in) their report. The report is saved first; a
+    submit refused as incomplete keeps what was saved and says why."""
     report = selectors.report_get_for_user(user=request.user, pk=pk)
     if report.member.user_id != request.user.pk:
         raise PermissionDenied
     if report.status not in selectors.LIVE_STATES:
         messages.info(request, _("This report is with the group or the branch and cannot be edited now."))
         return redirect(report)
-    problems_open = report.section_open(QuarterlyReport.Section.PROBLEMS)
-    form = ReportTextsForm(request.POST or None, report=report)
-    formset = _problem_formset(request, report, open_=problems_open)
-    if request.method == "POST" and form.is_valid() and (not problems_open or formset.is_valid()):
-        texts = {name: form.cleaned_data[name] for name in ReportTextsForm.SECTION_OF if not form.fields[name].disabled}
-        try:
-            report = services.report_save(
-                actor=request.user,
-                report_id=report.pk,
-                version=form.cleaned_data["version"],
-                texts=texts,
-                problems=_problems(formset) if problems_open else None,
-            )
-            if "submit" in request.POST:
-                report = services.report_submit(actor=request.user, report_id=report.pk)
-                messages.success(request, _("Your report was submitted."))
-                return redirect(report)
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        except ValidationError as exc:
-            # Saved, but not complete enough to hand in: say what is missing.
-            messages.warning(request, _("Your changes were saved, but the report is not ready to submit."))
-            for message in exc.messages:
-                messages.error(request, message)
-            return redirect("study:report_edit", pk=report.pk)
-        else:
-            messages.success(request, _("Your report was saved."))
-            return redirect("study:report_edit", pk=report.pk)
+    form = ReportEditForm(request.POST or None, report=report)
+    edit_url = reverse("study:report_edit", args=[report.pk])
+
+    def save(data: dict) -> tuple[object, str]:
+        saved = services.report_save(
+            actor=request.user,
+            report_id=report.pk,
+            version=data["version"],
+            texts=form.texts(),
+            problems=form.problems(),
+        )
+        if "submit" not in request.POST:
+            return edit_url, _("Your report was saved.")
+        if hand_in(
+            request,
+            lambda: services.report_submit(actor=request.user, report_id=saved.pk),
+            not_ready=_("Your changes were saved, but the report is not ready to submit."),
+        ):
+            return saved, _("Your report was submitted.")
+        return edit_url, ""
+
     quarter = Quarter.parse(report.quarter)
-    return render(
+    return form_action(
         request,
-        "study/report_edit.html",
-        {
+        form,
+        save,
+        template="study/report_edit.html",
+        context={
             "report": report,
-            "form": form,
-            "formset": formset,
-            "problems_open": problems_open,
+            "formset": form.formset,
+            "problems_open": form.problems_open,
             "quarter": quarter,
             "sessions": list(selectors.sessions_attended(member_id=report.member_id, quarter=quarter)),
             "attendance": selectors.attendance_summary(member_id=report.member_id, quarter=quarter),
             "returned": report.status == QuarterlyReport.Status.RETURNED,
             "last_return": report.transitions.filter(to_status=QuarterlyReport.Status.RETURNED).last(),
         },
+        success_url=lambda then: then[0],
+        success_message=lambda then: then[1],
     )
 
 
