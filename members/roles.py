@@ -99,25 +99,17 @@ def get_roles(user: User | AnonymousUser) -> Roles:
 
 
 def _read_roles(user: User) -> Roles:
-    raters = MassesRater.objects.select_related("branch").filter(user=user, is_active=True)
     member = (
         Member.objects.select_related("branch", "group")
-        .annotate(
-            leads=Exists(PartyGroup.objects.filter(leader=OuterRef("pk"))),
-            rates=Exists(raters),
-        )
+        .annotate(leads=Exists(PartyGroup.objects.filter(leader=OuterRef("pk"))))
         .filter(user=user, is_active=True)
         .first()
     )
-    if member is None:  # an administrator, or a masses rater (an employee who is no member)
-        return Roles(masses_rater=raters.first(), is_admin=user.is_staff)
+    if member is None:  # an administrator, or a masses rater: an employee who is no member
+        masses_rater = MassesRater.objects.select_related("branch").filter(user=user, is_active=True).first()
+        return Roles(masses_rater=masses_rater, is_admin=user.is_staff)
     led = frozenset(PartyGroup.objects.filter(leader=member).values_list("pk", flat=True)) if member.leads else None
-    return Roles(
-        member=member,
-        masses_rater=raters.first() if member.rates else None,  # both: rare, one query more
-        is_admin=user.is_staff,
-        led_group_ids=led or frozenset(),
-    )
+    return Roles(member=member, is_admin=user.is_staff, led_group_ids=led or frozenset())
 
 
 def committee_members(*, branch_id, excluding):

@@ -502,12 +502,14 @@ def test_roles_of_a_masses_rater_and_of_an_inactive_member(org, django_assert_nu
     assert roles.member is None and not roles.is_group_leader
 
 
-def test_a_member_who_also_rates_for_the_masses_keeps_both_roles(org):
+def test_a_member_is_never_a_masses_rater(org):
+    """Masses raters are employees who are not Party members (DESIGN: roles): a rater
+    record on a member's login gives them nothing more."""
     from members.models import MassesRater
 
     MassesRater.objects.create(user=org.member_b.user, name="兼任评议人", branch=org.branch_a)
     roles = get_roles(_fresh(org.member_b.user))
-    assert roles.member == org.member_b and roles.masses_rater.name == "兼任评议人"
+    assert roles.member == org.member_b and roles.masses_rater is None
 
 
 def _fresh(user: User) -> User:

@@ -143,3 +143,13 @@ def test_board_queries_do_not_grow_with_members(client_for, org, published):
         response = client.get(url)
     assert len(tiles(response)) == 31
     assert len(small.captured_queries) == len(large.captured_queries) <= 20
+
+
+def test_a_tile_escapes_the_members_name_and_labels_the_flag(client_for, org, published):
+    from members.models import Member
+
+    Member.objects.filter(pk=org.member.pk).update(name='<script>alert("x")</script>')
+    content = client_for(org.admin).get(board_url(published, org.branch_a)).content.decode()
+    assert "<script>alert" not in content
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in content
+    assert 'data-flag="none"><i class="bi bi-flag pb-flag pb-flag-none"' in content  # not rated: an empty flag
