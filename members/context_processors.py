@@ -2,7 +2,6 @@ import hashlib
 from functools import cache
 
 from django.conf import settings
-from django.urls import reverse
 
 from .roles import Roles, get_roles
 
@@ -43,8 +42,10 @@ def nav_key(request, user_roles: Roles) -> str:
     match = getattr(request, "resolver_match", None)
     section = match.app_name if match else ""
     member_pk = user_roles.member.pk if user_roles.member else 0
-    # The two menu entries that are marked active by the exact page.
-    here = "home" if request.path == reverse("home") else ""
-    if member_pk and request.path == reverse("members:detail", args=[member_pk]):
+    # The two menu entries that are marked active by the exact page: the route that answered.
+    here = ""
+    if match is not None and match.view_name == "home":
+        here = "home"
+    elif match is not None and match.view_name == "members:detail" and match.kwargs.get("pk") == member_pk:
         here = "mine"
     return f"{_release()}:{''.join('1' if flag else '0' for flag in flags)}:{member_pk}:{section}:{here}"
