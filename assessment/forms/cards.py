@@ -184,7 +184,7 @@ class CardBoardFilterForm(QueryFilterForm):
     checkpoint = forms.ChoiceField(required=False)
     check = forms.ChoiceField(required=False, choices=[(key, key) for key in CHECK_FILTERS])
     group = IdFilterField()
-    q = forms.CharField(required=False)
+    q = forms.CharField(required=False, initial="")
 
     def __init__(self, *args, template: CardTemplate, today: datetime.date, **kwargs):
         super().__init__(*args, **kwargs)

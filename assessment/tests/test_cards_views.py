@@ -100,6 +100,13 @@ def test_board_is_for_the_branch_and_administrators(client_for, org, who, code):
     assert client_for(user_of(org, who)).get(reverse("assessment:card_board")).status_code == code
 
 
+def test_the_boards_search_box_starts_empty_and_keeps_what_was_searched(client_for, org):
+    client = client_for(org.secretary)
+    assert 'name="q" value=""' in client.get(reverse("assessment:card_board")).content.decode()
+    searched = client.get(reverse("assessment:card_board"), {"q": "张三"}).content.decode()
+    assert 'name="q" value="张三"' in searched
+
+
 def test_leader_and_admin_read_but_cannot_approve(client_for, org):
     card = card_in(org.member, S.SUBMITTED)
     for who in ("leader", "admin"):
