@@ -161,10 +161,6 @@ def member_help_records(*, user: User, member: Member) -> QuerySet[HelpRecord]:
 # The branch board: who has logged help this quarter, and how much of each kind
 
 
-def _kind_field(kind: str) -> str:
-    return f"n_{kind}"
-
-
 @dataclass(frozen=True)
 class BoardCounts:
     members: int = 0

@@ -1,5 +1,4 @@
 from django import forms
-from django.utils.translation import gettext_lazy as _
 
 from partybuild.lib.forms import HiddenErrorsAbove
 
@@ -45,8 +44,3 @@ class RatingForm(HiddenErrorsAbove, forms.Form):
                 grouped.append((item.area, []))
             grouped[-1][1].append((item, self[item.code]))
         return grouped
-
-
-class BallotIssueForm(HiddenErrorsAbove, forms.Form):
-    rater = forms.IntegerField(widget=forms.HiddenInput)
-    reissue = forms.BooleanField(required=False, label=_("Replace the old link"))

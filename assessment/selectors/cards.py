@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from members import selectors as member_selectors
 from members.models import Member, User
-from members.roles import get_roles
 
 from ..models import CARD_TEMPLATES, Card, CardItem, CardLog, Checkpoint, SectionSpec, SelfCheck, SelfCheckEntry
 from ..models.cards import checkpoint_opens
@@ -277,15 +276,3 @@ def card_board_counts(*, branch_id: int, year: int, kind: str, today: datetime.d
             )
         )
     return BoardCounts(total=total, by_state=by_state, checkpoints=rows)
-
-
-def checks_waiting_for_branch(*, user: User, kind: str) -> QuerySet[SelfCheck]:
-    """Self-checks reported to the user's branch and not yet reviewed, oldest first."""
-    roles = get_roles(user)
-    if roles.committee_branch_id is None:
-        return SelfCheck.objects.none()
-    return (
-        SelfCheck.objects.filter(card__branch_id=roles.committee_branch_id, card__kind=kind, status=KS.REPORTED)
-        .select_related("card__member")
-        .order_by("reported_at")
-    )

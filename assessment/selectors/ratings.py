@@ -13,10 +13,6 @@ from ..models import MassesBallot, Period, RaterGroup, Rating, RatingChannel
 from .eligibility import masses_ratees, peers_of
 
 
-def open_periods() -> QuerySet[Period]:
-    return Period.objects.filter(state=Period.State.OPEN).order_by("-code")
-
-
 def current_period(code: str | None = None) -> Period | None:
     """The period named by ``code`` if given, else the newest open one."""
     qs = Period.objects.select_related("rubric")

@@ -64,15 +64,6 @@ def reports_handled_by_group(*, user: User) -> QuerySet[QuarterlyReport]:
     )
 
 
-def reports_waiting_for_branch(*, user: User) -> QuerySet[QuarterlyReport]:
-    roles = get_roles(user)
-    if roles.committee_branch_id is None:
-        return QuarterlyReport.objects.none()
-    return _not_own(
-        report_list_for_user(user=user).filter(branch_id=roles.committee_branch_id, status=Status.WITH_BRANCH), roles
-    ).order_by("updated_at")
-
-
 def reports_for_company(*, user: User) -> QuerySet[QuarterlyReport]:
     """For the administrator: reports waiting for the branch that nobody on the branch committee
     may judge but their author (a lone committee member's own report, or a branch without a
