@@ -26,7 +26,7 @@ from assessment.services.ballots.sheet import KEY_COLUMNS, RATINGS_SHEET
 from assessment.tests.factories import PeriodFactory
 from members.resources import COLUMNS
 from members.tests.xlsx import HEADERS, roster_row
-from tests.test_bad_input import snapshot
+from tests.fuzz_posting import snapshot
 
 pytestmark = pytest.mark.django_db
 

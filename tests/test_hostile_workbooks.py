@@ -17,8 +17,8 @@ from members.services import ROSTER_COMMAND_LIMITS, ROSTER_WEB_LIMITS
 from members.tests.xlsx import HEADERS
 from partybuild.lib.xlsx import BALLOTS_MAX_ROWS, MAX_COMPRESSION_RATIO, ROSTER_WEB_MAX_ROWS, check_workbook
 from partybuild.tests import hostile_xlsx as hostile
+from tests.fuzz_posting import snapshot
 from tests.test_bad_excel import ROSTER, admin, command, ratings_importer, report_errors, upload  # noqa: F401
-from tests.test_bad_input import snapshot
 
 pytestmark = pytest.mark.django_db
 

@@ -29,7 +29,7 @@ from assessment.models import Period
 from assessment.tests.factories import PeriodFactory
 from study.models import StudySession
 from study.tests.factories import QuarterlyReportFactory, StudySessionFactory
-from tests.test_scope_sweep import Pattern, _params
+from tests.scope_sweep_world import Pattern, _params
 
 pytestmark = pytest.mark.django_db
 
