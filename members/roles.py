@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, OuterRef
+from django.db.models import F
 
-from .models import MassesRater, Member, PartyGroup, User
+from .models import MassesRater, Member, User
 
 _CACHE_ATTR = "_partybuild_roles"
 
@@ -86,9 +86,8 @@ NO_ROLES = Roles()
 def get_roles(user: User | AnonymousUser) -> Roles:
     """The user's roles, read once and kept on the user object for the rest of the request.
 
-    At most two queries: the user's active member record with its branch, its group and
-    whether they lead a group, then a group leader's groups; or, for someone who is no
-    member, their active masses-rater record with its branch."""
+    One query for a member: their active member record with its branch and the groups they
+    lead; a second, for someone who is no member, finds their active masses-rater record."""
     if not user.is_authenticated or not user.is_active:
         return NO_ROLES
     cached = getattr(user, _CACHE_ATTR, None)
@@ -99,17 +98,16 @@ def get_roles(user: User | AnonymousUser) -> Roles:
 
 
 def _read_roles(user: User) -> Roles:
-    member = (
-        Member.objects.select_related("branch", "group")
-        .annotate(leads=Exists(PartyGroup.objects.filter(leader=OuterRef("pk"))))
-        .filter(user=user, is_active=True)
-        .first()
+    # One query: the member with their branch, joined to the groups they lead (a row per
+    # group led; one row, with no group, for everyone else).
+    rows = list(
+        Member.objects.select_related("branch").filter(user=user, is_active=True).annotate(led=F("led_groups__pk"))
     )
-    if member is None:  # an administrator, or a masses rater: an employee who is no member
+    if not rows:  # an administrator, or a masses rater: an employee who is no member
         masses_rater = MassesRater.objects.select_related("branch").filter(user=user, is_active=True).first()
         return Roles(masses_rater=masses_rater, is_admin=user.is_staff)
-    led = frozenset(PartyGroup.objects.filter(leader=member).values_list("pk", flat=True)) if member.leads else None
-    return Roles(member=member, is_admin=user.is_staff, led_group_ids=led or frozenset())
+    led = frozenset(row.led for row in rows if row.led is not None)
+    return Roles(member=rows[0], is_admin=user.is_staff, led_group_ids=led)
 
 
 def committee_members(*, branch_id, excluding):

@@ -46,6 +46,8 @@ def home_context(request: HttpRequest, roles) -> dict:
     if roles.is_member:
         member = roles.member
         context["party_years"] = _years_between(member.joined_on, timezone.localdate())
+        context["my_group"] = member.group  # the roles carry the branch, not the group
+
     return context
 
 

@@ -484,11 +484,21 @@ def test_roles_of_a_member_who_leads_no_group_take_one_query(org, django_assert_
     assert roles.masses_rater is None and not roles.is_group_leader
 
 
-def test_roles_of_a_group_leader_take_two_queries(org, django_assert_num_queries):
+def test_roles_of_a_group_leader_take_one_query(org, django_assert_num_queries):
     user = _fresh(org.leader.user)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         roles = get_roles(user)
-    assert roles.led_group_ids == {org.group_a1.pk} and roles.member.group.name == org.group_a1.name
+    assert roles.led_group_ids == {org.group_a1.pk} and roles.member.branch.name == org.branch_a.name
+
+
+def test_roles_of_someone_leading_two_groups_name_both(org, django_assert_num_queries):
+    """The groups led come from a join: a row per group, one member."""
+    org.group_a2.leader = org.leader
+    org.group_a2.save()
+    user = _fresh(org.leader.user)
+    with django_assert_num_queries(1):
+        roles = get_roles(user)
+    assert roles.led_group_ids == {org.group_a1.pk, org.group_a2.pk} and roles.member == org.leader
 
 
 def test_roles_of_a_masses_rater_and_of_an_inactive_member(org, django_assert_num_queries):
