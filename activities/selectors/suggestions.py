@@ -131,18 +131,3 @@ def suggestion_counts_by_year(*, member_id: int) -> list[YearCount]:
         year["total"] += n
         year["closed" if status == Status.CLOSED else "open"] += n
     return [YearCount(year=y, **totals[y]) for y in sorted(totals, reverse=True)]
-
-
-def suggestion_count_for_year(*, member_id: int, year: int) -> int:
-    """The member's suggestions written in the year (withdrawn ones not counted)."""
-    return Suggestion.objects.filter(COUNTED, member_id=member_id, quarter__startswith=str(year)).count()
-
-
-def suggestion_counts_for_members(*, member_ids, year: int) -> dict[int, int]:
-    """member id -> suggestions written in the year, for a whole list of members in one query."""
-    return dict(
-        Suggestion.objects.filter(COUNTED, member_id__in=member_ids, quarter__startswith=str(year))
-        .order_by()
-        .values_list("member_id")
-        .annotate(n=Count("pk"))
-    )

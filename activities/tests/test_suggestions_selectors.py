@@ -96,7 +96,3 @@ def test_yearly_count_leaves_out_withdrawn_suggestions(org):
     SuggestionFactory(member=org.groupmate, quarter=f"{this_year}Q1")
     counts = selectors.suggestion_counts_by_year(member_id=org.member.pk)
     assert [(c.year, c.total, c.closed, c.open) for c in counts] == [(this_year, 2, 1, 1), (this_year - 1, 1, 1, 0)]
-    assert selectors.suggestion_count_for_year(member_id=org.member.pk, year=this_year) == 2
-    assert selectors.suggestion_counts_for_members(
-        member_ids=[org.member.pk, org.groupmate.pk, org.member_a2.pk], year=this_year
-    ) == {org.member.pk: 2, org.groupmate.pk: 1}
