@@ -16,6 +16,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 venv: $(STAMP)
 
 ## run: set up, migrate, load the demo data into an empty database, serve web + worker + beat
+## on 127.0.0.1:$(PORT) with DEBUG off; `make run DEBUG=1` for development (make passes DEBUG on)
 run: venv
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --if-empty
