@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import Member
+from .models import MassesRater, Member
 
 
 class MemberFilter(django_filters.FilterSet):
@@ -39,3 +39,26 @@ class MemberFilter(django_filters.FilterSet):
 
     def filter_active(self, queryset, name, value):
         return queryset.filter(is_active=(value == "1"))
+
+
+class MassesRaterFilter(django_filters.FilterSet):
+    """The masses-rater list's search box and active filter (the branch is the page's)."""
+
+    q = django_filters.CharFilter(label=_("Name or employee number"), method="search")
+    is_active = django_filters.ChoiceFilter(
+        label=_("State"),
+        choices=[("1", _("Active")), ("0", _("Deactivated"))],
+        method="filter_active",
+        empty_label=_("All"),
+    )
+
+    class Meta:
+        model = MassesRater
+        fields = ["q", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form.fields["is_active"].widget.attrs["class"] = "form-select form-select-sm"
+
+    search = MemberFilter.search
+    filter_active = MemberFilter.filter_active

@@ -4,10 +4,10 @@ from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from partybuild.lib.forms import DateInput, HiddenErrorsAbove
+from partybuild.lib.forms import DateInput, HiddenErrorsAbove, ModelMultipleChoiceField
 from partybuild.lib.xlsx import WEB_MAX_BYTES
 
-from .models import Branch, Member, PartyGroup
+from .models import Branch, MassesRater, Member, PartyGroup
 from .roles import Roles
 
 
@@ -78,6 +78,32 @@ class MemberForm(HiddenErrorsAbove, forms.ModelForm):
         today = timezone.localdate().isoformat()
         for name, first in Member.DATE_FIRST_YEARS.items():
             self.fields[name].widget.attrs.update(min=f"{first}-01-01", max=today)
+
+
+class RateeField(ModelMultipleChoiceField):
+    """The members a masses rater rates, as checkboxes the page's search box filters."""
+
+    widget = forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"})
+
+    def label_from_instance(self, obj: Member) -> str:
+        group = f" · {obj.group.name}" if obj.group_id else ""
+        return f"{obj.name}（{obj.employee_no}）{group}"
+
+
+class MassesRaterForm(HiddenErrorsAbove, forms.ModelForm):
+    """A masses rater's record and the members they rate (of the rater's branch)."""
+
+    ratees = RateeField(queryset=Member.objects.none(), required=False, label=_("Members rated"))
+
+    class Meta:
+        model = MassesRater
+        fields = ["employee_no", "name", "ratees"]
+
+    def __init__(self, *args, branch: Branch, ratees, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.branch = branch  # the uniqueness and clean() checks see the branch
+        self.fields["ratees"].queryset = ratees
+        self.fields["ratees"].help_text = _("Tick the Party members this person works with and rates.")
 
 
 class LoginForm(forms.Form):

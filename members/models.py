@@ -212,3 +212,14 @@ class MassesRater(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.employee_no}）"
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:masses_edit", args=[self.pk])
+
+    def clean(self) -> None:
+        # A masses rater is an employee who is no Party member: a login of a member would
+        # give one person both roles (and the rater's record would be ignored, see roles).
+        if self.user_id and Member.objects.filter(user_id=self.user_id).exists():
+            raise ValidationError(
+                {"user": _("This login belongs to a Party member; a masses rater needs a login of their own.")}
+            )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -204,3 +204,54 @@ def member_history_get_for_user(*, user: User, pk: int) -> Member:
     if not get_roles(user).is_admin:
         raise PermissionDenied
     return member_get_for_user(user=user, pk=pk)
+
+
+# ---------------------------------------------------------------------------
+# Masses raters, kept by the branch secretary (their branch) and the administrator
+
+
+def masses_rater_branch_for_user(*, user: User, requested: str | None) -> tuple[Branch | None, QuerySet[Branch] | None]:
+    """(branch, branches to choose from) the masses-rater pages work on: the secretary's own
+    branch; for an administrator the branch asked for, else the first; 403 for anyone else."""
+    roles = get_roles(user)
+    if not (roles.is_admin or roles.is_secretary):
+        raise PermissionDenied
+    return committee_branch_for_user(user=user, requested=requested)
+
+
+def masses_rater_list(*, branch: Branch) -> QuerySet[MassesRater]:
+    """The branch's masses raters (active or not), each with how many members they rate."""
+    return (
+        MassesRater.objects.filter(branch=branch)
+        .annotate(ratee_count=Count("ratees", filter=Q(ratees__is_active=True), distinct=True))
+        .order_by("-is_active", "employee_no")
+    )
+
+
+def masses_rater_get_for_edit(*, user: User, pk: int) -> MassesRater:
+    """The rater if the user keeps it (the administrator, or the secretary of its branch);
+    404 otherwise, as for a rater that does not exist."""
+    roles = get_roles(user)
+    qs = MassesRater.objects.select_related("branch", "user")
+    if not roles.is_admin:
+        if roles.secretary_branch_id is None:
+            raise PermissionDenied
+        qs = qs.filter(branch_id=roles.secretary_branch_id)
+    rater = qs.filter(pk=pk).first()
+    if rater is None:
+        raise Http404
+    return rater
+
+
+def masses_ratee_choices(*, branch_id: int, rater: MassesRater | None = None) -> QuerySet[Member]:
+    """The members a rater of the branch may be linked to: those on the roll, and any the
+    rater is linked to already (so that saving the form does not drop them unseen)."""
+    scope = Q(is_active=True)
+    if rater is not None and rater.pk:
+        scope |= Q(masses_raters=rater)
+    return (
+        Member.objects.filter(scope, branch_id=branch_id)
+        .distinct()
+        .select_related("group")
+        .order_by(F("group__sort_order").asc(nulls_last=True), "group__name", "employee_no")
+    )

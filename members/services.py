@@ -8,6 +8,7 @@ from typing import IO, Any
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -24,7 +25,7 @@ from partybuild.lib.xlsx import (
     write_dataset,
 )
 
-from .models import Member, User
+from .models import MassesRater, Member, User
 from .resources import COLUMNS, REQUIRED_COLUMNS, MemberResource
 from .roles import get_roles
 from .selectors import member_can_edit
@@ -111,6 +112,78 @@ def member_set_login(*, actor: User, member_id: int, password: str) -> User:
         member._history_user = actor
         member.save(update_fields=["user", "updated_at"])
     return user
+
+
+# ---------------------------------------------------------------------------
+# Masses raters: employees who are no Party members and rate the members they work with
+
+
+def _check_keeps_raters(*, actor: User, branch_id: int) -> None:
+    """The administrator keeps every branch's masses raters, a secretary their branch's."""
+    roles = get_roles(actor)
+    if not (roles.is_admin or roles.secretary_branch_id == branch_id):
+        raise PermissionDenied
+
+
+def _set_ratees(rater: MassesRater, ratee_ids: list[int] | None) -> None:
+    if ratee_ids is None:
+        return
+    ids = set(ratee_ids)
+    linked = set(rater.ratees.values_list("pk", flat=True)) if rater.pk else set()
+    # A member who is no longer on the roll may stay linked, but nobody new is linked to one.
+    allowed = set(
+        Member.objects.filter(pk__in=ids, branch_id=rater.branch_id)
+        .filter(Q(is_active=True) | Q(pk__in=linked))
+        .values_list("pk", flat=True)
+    )
+    if ids - allowed:
+        raise ValidationError({"ratees": _("A masses rater rates only members on the roll of their own branch.")})
+    if ids != linked:
+        rater.ratees.set(ids)
+
+
+@transaction.atomic
+def masses_rater_create(
+    *, actor: User, branch_id: int, employee_no: str, name: str, ratee_ids: list[int]
+) -> MassesRater:
+    _check_keeps_raters(actor=actor, branch_id=branch_id)
+    rater = MassesRater(branch_id=branch_id, employee_no=employee_no, name=name)
+    rater.full_clean()
+    rater._history_user = actor
+    rater.save()
+    _set_ratees(rater, ratee_ids)
+    return rater
+
+
+@transaction.atomic
+def masses_rater_update(
+    *, actor: User, rater_id: int, employee_no: str, name: str, ratee_ids: list[int] | None
+) -> MassesRater:
+    """Save the rater's record and the members they rate (the branch stays as it is)."""
+    rater = MassesRater.objects.select_for_update().get(pk=rater_id)
+    _check_keeps_raters(actor=actor, branch_id=rater.branch_id)
+    rater.employee_no, rater.name = employee_no, name
+    rater.full_clean()
+    rater._history_user = actor
+    rater.save()
+    _set_ratees(rater, ratee_ids)
+    return rater
+
+
+@transaction.atomic
+def masses_rater_set_active(*, actor: User, rater_id: int, active: bool) -> MassesRater:
+    """Deactivate a rater (their link stops working, they drop off the paper template) or
+    take them back; refused when they already are so."""
+    rater = MassesRater.objects.select_for_update().get(pk=rater_id)
+    _check_keeps_raters(actor=actor, branch_id=rater.branch_id)
+    if rater.is_active == active:
+        if active:
+            raise DomainError(_("%(name)s is already active.") % {"name": rater.name})
+        raise DomainError(_("%(name)s is already deactivated.") % {"name": rater.name})
+    rater.is_active = active
+    rater._history_user = actor
+    rater.save(update_fields=["is_active"])
+    return rater
 
 
 # ---------------------------------------------------------------------------

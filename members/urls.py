@@ -17,4 +17,9 @@ urlpatterns = [
     path("<int:pk>/", views.member_detail, name="detail"),
     path("<int:pk>/edit/", views.member_edit, name="edit"),
     path("<int:pk>/login/", views.member_login, name="login"),
+    path("masses/", views.masses_list, name="masses_list"),
+    path("masses/new/", views.masses_create, name="masses_create"),
+    path("masses/<int:pk>/edit/", views.masses_edit, name="masses_edit"),
+    path("masses/<int:pk>/deactivate/", views.masses_deactivate, name="masses_deactivate"),
+    path("masses/<int:pk>/reactivate/", views.masses_reactivate, name="masses_reactivate"),
 ]

@@ -8,18 +8,20 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from partybuild.lib.actions import form_action
+from partybuild.lib.actions import button_action, form_action
 from partybuild.lib.pagination import paginate, query_without_page
 
 from . import selectors, services
-from .filters import MemberFilter
-from .forms import MEMBER_FIELDS, LoginForm, MemberForm, RosterUploadForm
+from .filters import MassesRaterFilter, MemberFilter
+from .forms import MEMBER_FIELDS, LoginForm, MassesRaterForm, MemberForm, RosterUploadForm
+from .models import MassesRater
 from .roles import get_roles
 
 IMPORT_DIR = Path(settings.VAR_DIR) / "imports"
@@ -242,3 +244,112 @@ def organisation(request: HttpRequest) -> HttpResponse:
         "members/organisation.html",
         {"branch": roles.member.branch, "groups": groups, "roles": roles},
     )
+
+
+# ---------------------------------------------------------------------------
+# Masses raters: the secretary keeps their branch's, the administrator every branch's
+
+
+def _masses_list_url(branch_id: int) -> str:
+    return f"{reverse('members:masses_list')}?branch={branch_id}"
+
+
+@login_required
+def masses_list(request: HttpRequest) -> HttpResponse:
+    branch, branches = selectors.masses_rater_branch_for_user(user=request.user, requested=request.GET.get("branch"))
+    raters = selectors.masses_rater_list(branch=branch) if branch else MassesRater.objects.none()
+    rater_filter = MassesRaterFilter(request.GET, queryset=raters)
+    return render(
+        request,
+        "members/masses_list.html",
+        {
+            "filter": rater_filter,
+            "page": paginate(request, rater_filter.qs),
+            "query": query_without_page(request),
+            "branch": branch,
+            "branches": branches,
+        },
+    )
+
+
+def _ratee_ids(data: dict) -> list[int]:
+    return [member.pk for member in data["ratees"]]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def masses_create(request: HttpRequest) -> HttpResponse:
+    branch, branches = selectors.masses_rater_branch_for_user(user=request.user, requested=request.GET.get("branch"))
+    if branch is None:
+        raise Http404
+    form = MassesRaterForm(
+        request.POST or None, branch=branch, ratees=selectors.masses_ratee_choices(branch_id=branch.pk)
+    )
+    return form_action(
+        request,
+        form,
+        lambda data: services.masses_rater_create(
+            actor=request.user,
+            branch_id=branch.pk,
+            employee_no=data["employee_no"],
+            name=data["name"],
+            ratee_ids=_ratee_ids(data),
+        ),
+        template="members/masses_form.html",
+        context={"rater": None, "branch": branch, "branches": branches},
+        success_url=_masses_list_url(branch.pk),
+        success_message=lambda rater: _("%(name)s was added as a masses rater.") % {"name": rater.name},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def masses_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    rater = selectors.masses_rater_get_for_edit(user=request.user, pk=pk)
+    form = MassesRaterForm(
+        request.POST or None,
+        instance=rater,
+        branch=rater.branch,
+        ratees=selectors.masses_ratee_choices(branch_id=rater.branch_id, rater=rater),
+    )
+    return form_action(
+        request,
+        form,
+        lambda data: services.masses_rater_update(
+            actor=request.user,
+            rater_id=rater.pk,
+            employee_no=data["employee_no"],
+            name=data["name"],
+            ratee_ids=_ratee_ids(data),
+        ),
+        template="members/masses_form.html",
+        context={"rater": rater, "branch": rater.branch},
+        success_url=_masses_list_url(rater.branch_id),
+        success_message=lambda saved: _("The record of %(name)s was saved.") % {"name": saved.name},
+    )
+
+
+def _masses_set_active(request: HttpRequest, pk: int, *, active: bool) -> HttpResponse:
+    rater = selectors.masses_rater_get_for_edit(user=request.user, pk=pk)
+    if active:
+        done = _("%(name)s is active again and can rate.")
+    else:
+        done = _("%(name)s was deactivated: their one-time link no longer works.")
+    return button_action(
+        request,
+        lambda: services.masses_rater_set_active(actor=request.user, rater_id=rater.pk, active=active),
+        success_url=_masses_list_url(rater.branch_id),
+        success_message=done % {"name": rater.name},
+    )
+
+
+@login_required
+@require_POST
+def masses_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    return _masses_set_active(request, pk, active=False)
+
+
+@login_required
+@require_POST
+def masses_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    return _masses_set_active(request, pk, active=True)
