@@ -49,6 +49,7 @@ urlpatterns = [
     path("cards/<int:pk>/checks/<str:checkpoint>/acknowledge/", cards.check_acknowledge, name="card_check_acknowledge"),
     path("cards/<int:pk>/checks/<str:checkpoint>/return/", cards.check_return, name="card_check_return"),
     # Excel: the paper-ballot template and its import, the rankings workbook
+    path("ratings/paper/", excel.paper_ballots, name="paper_ballots"),
     path("ratings/<str:code>/template/", excel.rating_template_download, name="rating_template_download"),
     path("ratings/<str:code>/import/", excel.ratings_import, name="ratings_import"),
     path("ratings/<str:code>/import/confirm/", excel.ratings_import_confirm, name="ratings_import_confirm"),
@@ -65,7 +66,7 @@ urlpatterns = [
     path("rubrics/", periods.rubric_list, name="rubric_list"),
     path("rubrics/<int:pk>/", periods.rubric_detail, name="rubric_detail"),
     path("rubrics/<int:pk>/copy/", periods.rubric_copy, name="rubric_copy"),
-    path("rubrics/items/<int:pk>/edit/", periods.rubric_item_edit, name="rubric_item_edit"),
+    path("rubrics/<int:pk>/edit/", periods.rubric_edit, name="rubric_edit"),
     # Results
     path("results/", results.result_index, name="result_index"),
     path("results/<str:code>/mine/", results.result_mine, name="result_mine"),

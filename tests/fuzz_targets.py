@@ -491,9 +491,9 @@ def b_rubric_copy(org):
     return Target(_url("assessment:rubric_copy", _period().rubric_id))
 
 
-def b_rubric_item_edit(org):
+def b_rubric_edit(org):
     rubric = period_services.rubric_copy(actor=org.admin, rubric_id=_period().rubric_id, name="草案")
-    return Target(_url("assessment:rubric_item_edit", rubric.items.order_by("pk").first().pk))
+    return Target(_url("assessment:rubric_edit", rubric.pk))
 
 
 def _notification(org):

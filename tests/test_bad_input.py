@@ -97,7 +97,7 @@ from tests.fuzz_targets import (
     b_roster_import,
     b_roster_import_confirm,
     b_rubric_copy,
-    b_rubric_item_edit,
+    b_rubric_edit,
     b_self_criticism,
     b_session_attendance,
     b_session_create,
@@ -197,7 +197,7 @@ FORMS: dict[str, Form] = {
     "assessment:period_compute": Form("admin", _period_action("period_compute", Period.State.CLOSED), ()),
     "assessment:period_publish": Form("admin", b_period_publish, ()),
     "assessment:rubric_copy": Form("admin", b_rubric_copy, ("name",)),
-    "assessment:rubric_item_edit": Form("admin", b_rubric_item_edit, ("name", "max_score")),
+    "assessment:rubric_edit": Form("admin", b_rubric_edit, ("rubric-name",)),
     # reminders
     "reminders:open": Form("member", b_notification_open, ("notification",)),
     "reminders:read_all": Form("member", b_notification_read_all, ()),

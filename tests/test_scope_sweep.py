@@ -437,8 +437,8 @@ REGISTRY: dict[str, Callable[[SimpleNamespace], list[Target]]] = {
     "assessment:period_publish": lambda w: _admin_only("open period", {"pk": w.open.pk}, (_marker("period-open"),)),
     "assessment:rubric_detail": lambda w: _admin_only("rubric", {"pk": w.rubric.pk}, (w.rubric_item.name,)),
     "assessment:rubric_copy": lambda w: _admin_only("rubric", {"pk": w.rubric.pk}, (w.rubric.name,), name=MARK),
-    "assessment:rubric_item_edit": lambda w: _admin_only(
-        "rubric item", {"pk": w.rubric_item.pk}, (w.rubric_item.guidance or w.rubric_item.name,), name=MARK
+    "assessment:rubric_edit": lambda w: _admin_only(
+        "rubric", {"pk": w.rubric.pk}, (w.rubric_item.guidance or w.rubric_item.name,), **{"rubric-name": MARK}
     ),
     # assessment: results
     "assessment:result_mine": lambda w: [

@@ -12,8 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partybuild.lib.forms import HiddenErrorsAbove, RecordDateField
 
-from .. import scoring
-from ..models import Period, RubricItem
+from ..models import Period
 
 WEIGHT_FIELDS = ("weight_self", "weight_peer", "weight_masses", "weight_org")
 # The code goes into URLs and onto the command line (compute_results --period CODE).
@@ -67,25 +66,3 @@ class PeriodForm(HiddenErrorsAbove, forms.ModelForm):
 
 class RubricCopyForm(forms.Form):
     name = forms.CharField(label=_("Name of the copy"), max_length=100)
-
-
-class RubricItemForm(forms.ModelForm):
-    class Meta:
-        model = RubricItem
-        fields = ["name", "guidance", "max_score"]
-        widgets = {"guidance": forms.Textarea(attrs={"rows": 4})}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["max_score"].widget.attrs.update({"min": "0.5", "step": "0.5", "inputmode": "decimal"})
-        self.fields["max_score"].help_text = _(
-            "Item scores go from 0 to this maximum in steps of 0.5; the rubric's maxima must add up to 100."
-        )
-
-    def clean_max_score(self) -> Decimal:
-        value = self.cleaned_data["max_score"]
-        if value <= 0:
-            raise forms.ValidationError(_("The maximum must be more than 0."))
-        if value % scoring.STEP:
-            raise forms.ValidationError(_("The maximum must be a multiple of 0.5, so that it can be given."))
-        return value

@@ -176,19 +176,78 @@ def rubric_copy(*, actor: User | None, rubric_id: int, name: str) -> Rubric:
 
 
 @transaction.atomic
-def rubric_item_update(*, actor: User | None, item_id: int, data: dict[str, Any]) -> RubricItem:
-    """Edit an item of a rubric that no opened period uses yet."""
+def rubric_update(*, actor: User | None, rubric_id: int, data: dict[str, Any]) -> Rubric:
+    """Save the rubric editor's page at once: the rubric's name and description, its
+    areas' names, and each area's items changed, added or removed.
+
+    Refused as a whole (nothing written) when a period using the rubric has opened, when
+    the kept items' maxima do not add up to 100, when an area would be left with no item
+    or when two items share a code."""
     _require_admin(actor)
-    item = RubricItem.objects.select_for_update().select_related("rubric").get(pk=item_id)
-    if item.rubric.is_frozen:
+    rubric = Rubric.objects.select_for_update().get(pk=rubric_id)
+    if rubric.is_frozen:
         raise AssessmentError(_("This rubric is in use by a period that has opened; copy it to make changes."))
-    for name in ("name", "guidance", "max_score"):
-        if name in data:
-            setattr(item, name, data[name])
-    item.full_clean()
-    item._history_user = actor
-    item.save()
-    return item
+    areas = {area.pk: area for area in rubric.areas.all()}
+    items = {item.pk: item for item in rubric.items.all()}
+    original_codes = {pk: item.code for pk, item in items.items()}
+    if Rubric.objects.filter(name=data["name"]).exclude(pk=rubric.pk).exists():
+        raise ValidationError({"name": _("A rubric with this name already exists.")})
+    kept, removed, codes = [], [], {}
+    for area_data in data["areas"]:
+        area = areas.get(area_data["id"])
+        if area is None:
+            raise AssessmentError(_("The form on this page is out of date: reload the page and try again."))
+        area.name = area_data["name"]
+        area_kept = []
+        for row in area_data["items"]:
+            item = items.get(row["id"]) if row["id"] is not None else RubricItem(rubric=rubric, area=area)
+            if item is None or item.area_id != area.pk:
+                raise AssessmentError(_("The form on this page is out of date: reload the page and try again."))
+            if row["delete"]:
+                if item.pk is not None:
+                    removed.append(item)
+                continue
+            for name in ("code", "name", "guidance", "max_score"):
+                setattr(item, name, row[name])
+            if item.code in codes:
+                raise ValidationError(
+                    _("Item code %(code)s is used twice (%(first)s and %(second)s); each item needs its own code.")
+                    % {"code": item.code, "first": codes[item.code].name, "second": item.name}
+                )
+            codes[item.code] = item
+            area_kept.append(item)
+        if not area_kept:
+            raise ValidationError(
+                _("The area “%(area)s” would have no item left; every area needs at least one.") % {"area": area.name}
+            )
+        kept += area_kept
+    total = sum((item.max_score for item in kept), Decimal(0))
+    if total != FULL_MARKS:
+        raise ValidationError(
+            _("The item maxima add up to %(total)s; they must add up to exactly 100. Nothing was saved.")
+            % {"total": total}
+        )
+    rubric.name, rubric.description = data["name"], data["description"]
+    rubric.full_clean(validate_unique=False)
+    rubric._history_user = actor
+    rubric.save()
+    for area in areas.values():
+        area.full_clean(validate_unique=False)
+        area.save(update_fields=["name"])
+    for item in removed:
+        item._history_user = actor
+        item.delete()
+    # An item's code may be taken by another item of this same save (two codes swapped):
+    # the changed ones step aside first.
+    changed = [item for item in kept if item.pk is not None and item.code != original_codes[item.pk]]
+    for index, item in enumerate(changed):
+        RubricItem.objects.filter(pk=item.pk).update(code=f"~{index}")
+    for position, item in enumerate(kept):
+        item.position = position
+        item.full_clean(validate_unique=False)
+        item._history_user = actor
+        item.save()
+    return rubric
 
 
 def rubric_default() -> Rubric:

@@ -11,7 +11,7 @@ import copy
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -20,9 +20,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from members import selectors as member_selectors
 from members.roles import get_roles
 from partybuild.lib.actions import button_action, form_action
+from partybuild.lib.errors import DomainError
+from partybuild.lib.forms import add_service_errors
 from partybuild.lib.pagination import paginate
 
-from ..forms.periods import PeriodForm, RubricCopyForm, RubricItemForm
+from ..forms.periods import PeriodForm, RubricCopyForm
+from ..forms.rubrics import RubricEditor
 from ..models import Period
 from ..selectors import results as selectors
 from ..services import periods as period_services
@@ -227,19 +230,30 @@ def rubric_copy(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def rubric_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def rubric_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The whole rubric on one page; the maxima's total is shown as they are typed
+    (partybuild.js) and checked against 100 by the service when saved."""
     _require_admin(request)
-    item = selectors.rubric_item_get(pk=pk)
-    if item.rubric.is_frozen:
+    rubric = selectors.rubric_get(pk=pk)
+    if rubric.frozen:
         messages.error(request, _("This rubric is in use by a period that has opened; copy it to make changes."))
-        return redirect(item.rubric)
-    form = RubricItemForm(request.POST or None, instance=copy.copy(item))
-    return form_action(
+        return redirect(rubric)
+    # The forms write what was typed into their instances while validating: the page
+    # keeps its own copy of the rubric for its title.
+    editor = RubricEditor(copy.copy(rubric), list(rubric.areas.order_by("position", "code")), request.POST or None)
+    if request.method == "POST" and editor.is_valid():
+        try:
+            period_services.rubric_update(actor=request.user, rubric_id=rubric.pk, data=editor.rubric_data())
+        except (DomainError, ValidationError) as exc:
+            if isinstance(exc, DomainError):
+                editor.form.add_error(None, exc.message)
+            else:
+                add_service_errors(editor.form, exc)
+        else:
+            messages.success(request, _("The rubric was saved."))
+            return redirect(rubric)
+    return render(
         request,
-        form,
-        lambda data: period_services.rubric_item_update(actor=request.user, item_id=item.pk, data=data),
-        template="assessment/period_rubric_item_form.html",
-        context={"item": item},
-        success_url=item.rubric,
-        success_message=_("Item %(code)s was saved.") % {"code": item.code},
+        "assessment/period_rubric_form.html",
+        {"rubric": rubric, "editor": editor, "full_marks": period_services.FULL_MARKS},
     )
