@@ -196,7 +196,9 @@ def _new_code() -> str:
 @transaction.atomic
 def ballot_issue(*, actor: User, period_id: int, rater_id: int, reissue: bool = False) -> MassesBallot:
     """Give a masses rater their personal link for the period (the branch committee or an
-    administrator). Reissuing replaces the token, so an old printed link stops working."""
+    administrator). Reissuing replaces the token, so an old printed link stops working; a
+    link used up is replaced only while its rater has members left to rate (linked to them
+    since), and the new one is good for those."""
     period = _open_period(period_id)
     rater = MassesRater.objects.select_related("branch").get(pk=rater_id)
     roles = get_roles(actor)
@@ -207,6 +209,13 @@ def ballot_issue(*, actor: User, period_id: int, rater_id: int, reissue: bool = 
         return ballot
     if ballot is None:
         ballot = MassesBallot(period=period, rater=rater)
+    elif ballot.used:
+        if not _has_members_left(period, rater):
+            raise AssessmentError(
+                _("%(name)s has rated every member linked to them: a new link would have nothing to rate.")
+                % {"name": rater.name}
+            )
+        ballot.used = False
     ballot.token = secrets.token_urlsafe(32)
     while True:
         code = _new_code()
@@ -217,6 +226,13 @@ def ballot_issue(*, actor: User, period_id: int, rater_id: int, reissue: bool = 
     ballot.revoked_at = None
     ballot.save()
     return ballot
+
+
+def _has_members_left(period: Period, rater: MassesRater) -> bool:
+    """Whether an active member linked to the rater has no rating of theirs yet."""
+    keys = rater_keys(period=period, group=RaterGroup.MASSES, rater_id=rater.pk)
+    rated = Rating.objects.filter(period=period, rater_group=RaterGroup.MASSES, rater_key__in=keys)
+    return rater.ratees.filter(is_active=True).exclude(pk__in=rated.values("ratee_id")).exists()
 
 
 @dataclass(frozen=True)

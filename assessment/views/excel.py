@@ -1,6 +1,6 @@
-"""Excel in the browser: the paper-ballot template and its import (administrators), and the
-rankings workbook (administrators: company or a branch; the branch committee: their branch,
-once the results are published)."""
+"""Excel in the browser: the paper-ballot template and its import (administrators: any
+branch; a branch secretary: their own), and the rankings workbook (administrators: company
+or a branch; the branch committee: their branch, once the results are published)."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from members.roles import get_roles
 
 from ..forms.excel import RatingsUploadForm
 from ..models import Period
+from ..selectors import ratings as rating_selectors
 from ..selectors import results as selectors
 from ..services import AssessmentError
 from ..services.ballots import template_export, template_import
@@ -34,10 +35,27 @@ IMPORT_DIR = Path(settings.VAR_DIR) / "imports"
 SESSION_KEY = "ratings_import"
 
 
-def _period_for_admin(request: HttpRequest, code: str) -> Period:
-    if not get_roles(request.user).is_admin:
+def _paper_scope(request: HttpRequest, code: str) -> tuple[Period, int | None]:
+    """The period, and the branch a secretary's paper ballots are limited to (None for the
+    administrator, who handles any branch); 403 for anyone else."""
+    roles = get_roles(request.user)
+    if not (roles.is_admin or roles.is_secretary):
         raise PermissionDenied
-    return get_object_or_404(Period, code=code)
+    return get_object_or_404(Period, code=code), None if roles.is_admin else roles.secretary_branch_id
+
+
+@login_required
+@require_GET
+def paper_ballots(request: HttpRequest) -> HttpResponse:
+    """The menu's way in: the paper ballots of the period open for rating."""
+    roles = get_roles(request.user)
+    if not (roles.is_admin or roles.is_secretary):
+        raise PermissionDenied
+    period = rating_selectors.current_period()
+    if period is None:
+        messages.info(request, _("No assessment period is open for rating: paper ballots are entered while it is."))
+        return redirect("assessment:period_list" if roles.is_admin else "assessment:rate_home")
+    return redirect("assessment:ratings_import", code=period.code)
 
 
 def _branch_param(request: HttpRequest, source) -> Branch | None:
@@ -54,8 +72,13 @@ def _branch_param(request: HttpRequest, source) -> Branch | None:
 def rating_template_download(request: HttpRequest, code: str) -> HttpResponse:
     """The period's rating template, as a download (the form on the paper-ballot page posts
     the branch it is for)."""
-    period = _period_for_admin(request, code)
+    period, own_branch = _paper_scope(request, code)
     branch = _branch_param(request, request.POST)
+    if own_branch is not None:
+        # A secretary's template is their branch's, whatever the form said.
+        if branch is not None and branch.pk != own_branch:
+            raise Http404
+        branch = get_object_or_404(Branch, pk=own_branch)
     fh = tempfile.TemporaryFile()
     try:
         template_export.rating_template_export(
@@ -76,12 +99,12 @@ def rating_template_download(request: HttpRequest, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def ratings_import(request: HttpRequest, code: str) -> HttpResponse:
     """Upload, then preview: the file is checked in a dry run and kept for the confirm step."""
-    period = _period_for_admin(request, code)
+    period, own_branch = _paper_scope(request, code)
     form = RatingsUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         content = form.cleaned_data["file"].read()
         report = template_import.ratings_import(
-            period_id=period.pk, file=io.BytesIO(content), actor=request.user, dry_run=True
+            period_id=period.pk, file=io.BytesIO(content), actor=request.user, dry_run=True, branch_id=own_branch
         )
         token = ""
         if report.ok and report.writes:
@@ -109,7 +132,7 @@ def ratings_import(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def ratings_import_confirm(request: HttpRequest, code: str) -> HttpResponse:
-    period = _period_for_admin(request, code)
+    period, own_branch = _paper_scope(request, code)
     token = request.POST.get("token", "")
     pending = request.session.get(SESSION_KEY) or {}
     if not token or pending.get("token") != token or pending.get("period") != period.code:
@@ -122,7 +145,7 @@ def ratings_import_confirm(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, _("The preview has expired; upload the file again."))
         return redirect("assessment:ratings_import", code=period.code)
     report = template_import.ratings_import(
-        period_id=period.pk, file=io.BytesIO(content), actor=request.user, dry_run=False
+        period_id=period.pk, file=io.BytesIO(content), actor=request.user, dry_run=False, branch_id=own_branch
     )
     path.unlink(missing_ok=True)
     request.session.pop(SESSION_KEY, None)

@@ -33,8 +33,15 @@ EXCEL_MAX_ROWS = 1_048_576
 CHUNK = 500  # ids per IN (...) query
 
 
-def require_admin(actor: User | None) -> None:
-    if actor is not None and not get_roles(actor).is_admin:
+def require_paper_scope(actor: User | None, branch_id: int | None) -> None:
+    """Paper ballots are handled by the administrator (any branch, or all at once) and by a
+    branch secretary (their own branch only); a command (no actor) may do anything."""
+    if actor is None:
+        return
+    roles = get_roles(actor)
+    if roles.is_admin:
+        return
+    if branch_id is None or roles.secretary_branch_id != branch_id:
         raise PermissionDenied
 
 

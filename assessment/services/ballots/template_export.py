@@ -26,7 +26,7 @@ from .sheet import (
     expand,
     load_roll,
     paper_groups,
-    require_admin,
+    require_paper_scope,
 )
 
 
@@ -49,8 +49,8 @@ def _prefilled(period: Period, ratee_ids: list[int]) -> dict[tuple[int, str], di
 
 def rating_template_export(*, actor: User | None, period_id: int, out: IO[bytes], branch_id: int | None = None) -> int:
     """Write the period's rating template (all branches, or one) to ``out``; returns the
-    number of rating rows."""
-    require_admin(actor)
+    number of rating rows (a secretary's: their branch only)."""
+    require_paper_scope(actor, branch_id)
     period = _open_period(period_id)
     items = rubric_items(period)
     roll = load_roll(branch_id)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from members.models import MassesRater, Member, User
+from members.roles import get_roles
 from members.services import RowError
 from partybuild.lib.xlsx import (
     BALLOTS_MAX_ROWS,
@@ -42,7 +43,7 @@ from .sheet import (
     ballot_number,
     chunks,
     paper_groups,
-    require_admin,
+    require_paper_scope,
 )
 
 
@@ -149,15 +150,28 @@ def _parse(dataset, items: list[RubricItem], report: RatingsImportReport) -> lis
     return rows
 
 
-def _resolve(period: Period, rows: list[_PaperRow], report: RatingsImportReport) -> None:
+def _resolve(
+    period: Period,
+    rows: list[_PaperRow],
+    report: RatingsImportReport,
+    *,
+    branch_id: int | None = None,
+    actor: User | None = None,
+) -> None:
     """Match each row's ratee and check its rater or ballot against the rules (a few
-    queries per 500 distinct numbers, never one per row)."""
+    queries per 500 distinct numbers, never one per row). With ``branch_id`` only that
+    branch's members are found: another branch's member is as unknown as a wrong number."""
+    roster = Member.objects.all() if branch_id is None else Member.objects.filter(branch_id=branch_id)
     members: dict[str, tuple[int, str, int, int | None, bool]] = {}
     for chunk in chunks({r.ratee_no for r in rows if r.ratee_no}):
-        for pk, number, name, branch_id, group_id, active in Member.objects.filter(employee_no__in=chunk).values_list(
+        for pk, number, name, branch, group_id, active in roster.filter(employee_no__in=chunk).values_list(
             "pk", "employee_no", "name", "branch_id", "group_id", "is_active"
         ):
-            members[number] = (pk, name, branch_id, group_id, active)
+            members[number] = (pk, name, branch, group_id, active)
+    # Nobody judges themselves: a secretary does not type in their own organisation rating.
+    own_member_id = None
+    if actor is not None and branch_id is not None and (own := get_roles(actor).member) is not None:
+        own_member_id = own.pk
     # How many ballots each ratee has, per group: one per peer, one per linked masses rater.
     ratee_ids = [m[0] for m in members.values()]
     masses_count: dict[int, int] = {}
@@ -216,6 +230,12 @@ def _resolve(period: Period, rows: list[_PaperRow], report: RatingsImportReport)
                 )
             elif row.group == RaterGroup.ORG and row.rater:
                 error(row, COL_RATER, _("The organisation gives one combined rating: leave the rater blank."))
+            elif row.group == RaterGroup.ORG and own_member_id is not None and row.ratee_id == own_member_id:
+                error(
+                    row,
+                    COL_GROUP,
+                    _("Your own organisation rating is entered by the administrator: leave this row blank."),
+                )
         text_key = (row.ratee_no, row.group, row.ballot_no)
         if text_key in seen:
             error(row, "", _("The same rating is already in row %(row)d.") % {"row": seen[text_key]})
@@ -274,11 +294,18 @@ class Rollback(Exception):
 
 
 def ratings_import(
-    *, period_id: int, file: IO[bytes], actor: User | None = None, dry_run: bool = False
+    *,
+    period_id: int,
+    file: IO[bytes],
+    actor: User | None = None,
+    dry_run: bool = False,
+    branch_id: int | None = None,
 ) -> RatingsImportReport:
     """Import a filled rating template for the period, all or nothing (see the module's
-    docstring for the rules). ``actor`` is the administrator, None for a command."""
-    require_admin(actor)
+    docstring for the rules). ``actor`` is the administrator or a branch secretary (with
+    ``branch_id``, their branch: a row of another branch's member is refused), None for a
+    command."""
+    require_paper_scope(actor, branch_id)
     report = RatingsImportReport(dry_run=dry_run)
     period = Period.objects.select_related("rubric").get(pk=period_id)
     if period.state != Period.State.OPEN:
@@ -321,7 +348,7 @@ def ratings_import(
         return report
 
     rows = _parse(dataset, items, report)
-    _resolve(period, rows, report)
+    _resolve(period, rows, report, branch_id=branch_id, actor=actor)
     if report.errors:
         report.errors.sort(key=lambda e: (e.row, e.column))
         return report
