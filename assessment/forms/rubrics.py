@@ -37,7 +37,7 @@ class RubricItemRowForm(HiddenErrorsAbove, forms.ModelForm):
     class Meta:
         model = RubricItem
         fields = ["code", "name", "max_score", "guidance"]
-        widgets = {"guidance": forms.Textarea(attrs={"rows": 1})}
+        widgets = {"guidance": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
