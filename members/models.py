@@ -25,7 +25,12 @@ class User(AbstractUser):
 
 
 class Branch(models.Model):
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(
+        _("name"),
+        max_length=100,
+        unique=True,
+        error_messages={"unique": _("There is already a branch of this name.")},
+    )
     sort_order = models.PositiveIntegerField(_("sort order"), default=0)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -60,7 +65,11 @@ class PartyGroup(models.Model):
     class Meta:
         ordering = ["branch__sort_order", "sort_order", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["branch", "name"], name="partygroup_unique_name_in_branch"),
+            models.UniqueConstraint(
+                fields=["branch", "name"],
+                name="partygroup_unique_name_in_branch",
+                violation_error_message=_("The branch already has a Party group of this name."),
+            ),
         ]
         verbose_name = _("Party group")
         verbose_name_plural = _("Party groups")
@@ -95,7 +104,12 @@ class Member(models.Model):
         related_name="member",
         verbose_name=_("login account"),
     )
-    employee_no = models.CharField(_("employee number"), max_length=32, unique=True)
+    employee_no = models.CharField(
+        _("employee number"),
+        max_length=32,
+        unique=True,
+        error_messages={"unique": _("Another member has this employee number.")},
+    )
     name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
@@ -127,7 +141,7 @@ class Member(models.Model):
     is_active = models.BooleanField(_("on the roll"), default=True)
     # Optimistic locking: every edit form carries the version it was read at,
     # so a concurrent edit is refused instead of silently overwritten.
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False, verbose_name=_("version"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -197,7 +211,12 @@ class MassesRater(models.Model):
         related_name="masses_rater",
         verbose_name=_("login account"),
     )
-    employee_no = models.CharField(_("employee number"), max_length=32, unique=True)
+    employee_no = models.CharField(
+        _("employee number"),
+        max_length=32,
+        unique=True,
+        error_messages={"unique": _("Another masses rater has this employee number.")},
+    )
     name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="masses_raters", verbose_name=_("branch"))
     ratees = models.ManyToManyField(Member, related_name="masses_raters", blank=True, verbose_name=_("members rated"))

@@ -5,11 +5,13 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from members.models import Branch, Member, PartyGroup
+from partybuild.lib.quarters import quarter_label
 
 # ---------------------------------------------------------------------------
 # Study sessions
@@ -72,7 +74,7 @@ class StudySession(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     # Raised by every save of the plan or the attendance list: a page read at an older
     # version is refused instead of silently undoing the save in between.
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False, verbose_name=_("version"))
 
     history = HistoricalRecords()
 
@@ -95,8 +97,10 @@ class Attendance(models.Model):
         EXCUSED = "excused", _("Excused")
         ABSENT = "absent", _("Absent")
 
-    session = models.ForeignKey(StudySession, on_delete=models.CASCADE, related_name="attendance")
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="attendance")
+    session = models.ForeignKey(
+        StudySession, on_delete=models.CASCADE, related_name="attendance", verbose_name=_("study session")
+    )
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="attendance", verbose_name=_("member"))
     status = models.CharField(_("attendance"), max_length=8, choices=Status.choices)
     reason = models.CharField(_("reason"), max_length=200, blank=True)
 
@@ -107,6 +111,9 @@ class Attendance(models.Model):
         indexes = [models.Index(fields=["member", "status"], name="attendance_member_idx")]
         verbose_name = _("attendance")
         verbose_name_plural = _("attendance")
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.get_status_display()}"
 
 
 # ---------------------------------------------------------------------------
@@ -142,7 +149,12 @@ class QuarterlyReport(models.Model):
     # that branch and group even if the member moves later.
     branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="reports", verbose_name=_("branch"))
     group = models.ForeignKey(
-        PartyGroup, on_delete=models.SET_NULL, null=True, blank=True, related_name="reports", verbose_name=_("group")
+        PartyGroup,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("Party group"),
     )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
 
@@ -164,7 +176,7 @@ class QuarterlyReport(models.Model):
     # (study.selectors.reports.report_figures reads it).
     submitted_figures = models.JSONField(_("figures as submitted"), null=True, blank=True, editable=False)
 
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(default=1, verbose_name=_("version"))
     submitted_at = models.DateTimeField(_("first submitted at"), null=True, blank=True)
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -183,7 +195,7 @@ class QuarterlyReport(models.Model):
         verbose_name_plural = _("quarterly Party-spirit reports")
 
     def __str__(self) -> str:
-        return f"{self.member.name} {self.quarter}"
+        return f"{self.member.name} {quarter_label(self.quarter)}"
 
     def get_absolute_url(self) -> str:
         return reverse("study:report_detail", args=[self.pk])
@@ -203,7 +215,12 @@ class ReportProblem(models.Model):
         IN_PROGRESS = "in_progress", _("In progress")
         DONE = "done", _("Done")
 
-    report = models.ForeignKey(QuarterlyReport, on_delete=models.CASCADE, related_name="problems")
+    report = models.ForeignKey(
+        QuarterlyReport,
+        on_delete=models.CASCADE,
+        related_name="problems",
+        verbose_name=_("quarterly Party-spirit report"),
+    )
     problem = models.TextField(_("problem found"))
     cause = models.TextField(_("cause"), blank=True)
     measure = models.TextField(_("rectification measure"), blank=True)
@@ -211,7 +228,7 @@ class ReportProblem(models.Model):
     carried_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("carried over from")
     )
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("position"))
 
     history = HistoricalRecords()
 
@@ -220,25 +237,47 @@ class ReportProblem(models.Model):
         verbose_name = _("problem and rectification")
         verbose_name_plural = _("problems and rectification")
 
+    def __str__(self) -> str:
+        return Truncator(self.problem).chars(40)
+
 
 class ReportTransition(models.Model):
     """One move of a report through its workflow: who, when, from, to, why."""
 
-    report = models.ForeignKey(QuarterlyReport, on_delete=models.CASCADE, related_name="transitions")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    action = models.CharField(max_length=16)
-    from_status = models.CharField(max_length=12, choices=QuarterlyReport.Status.choices)
-    to_status = models.CharField(max_length=12, choices=QuarterlyReport.Status.choices)
-    comment = models.TextField(blank=True)
-    sections = models.JSONField(default=list, blank=True)
-    restudy_session = models.ForeignKey(
-        StudySession, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    report = models.ForeignKey(
+        QuarterlyReport,
+        on_delete=models.CASCADE,
+        related_name="transitions",
+        verbose_name=_("quarterly Party-spirit report"),
     )
-    talk = models.ForeignKey("Talk", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    action = models.CharField(max_length=16, verbose_name=_("action"))
+    from_status = models.CharField(max_length=12, choices=QuarterlyReport.Status.choices, verbose_name=_("from status"))
+    to_status = models.CharField(max_length=12, choices=QuarterlyReport.Status.choices, verbose_name=_("to status"))
+    comment = models.TextField(blank=True, verbose_name=_("comment"))
+    sections = models.JSONField(default=list, blank=True, verbose_name=_("sections to redo"))
+    restudy_session = models.ForeignKey(
+        StudySession,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("re-study session"),
+    )
+    talk = models.ForeignKey(
+        "Talk", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("talk")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("time"))
 
     class Meta:
         ordering = ["created_at", "pk"]
+        verbose_name = _("report transition")
+        verbose_name_plural = _("report transitions")
+
+    def __str__(self) -> str:
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
 
 
 # ---------------------------------------------------------------------------
@@ -261,10 +300,17 @@ class Talk(models.Model):
     branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="talks", verbose_name=_("branch"))
     source = models.CharField(_("source"), max_length=16, choices=Source.choices)
     reason = models.TextField(_("reason"), blank=True)
-    report = models.ForeignKey(QuarterlyReport, on_delete=models.SET_NULL, null=True, blank=True, related_name="talks")
+    report = models.ForeignKey(
+        QuarterlyReport,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="talks",
+        verbose_name=_("quarterly Party-spirit report"),
+    )
     # What the talk follows up, such as "assessment:2026": the same subject never
     # opens a second talk for the member, however often it is published.
-    subject = models.CharField(max_length=40, blank=True, default="")
+    subject = models.CharField(max_length=40, blank=True, default="", verbose_name=_("talk subject"))
     due_on = models.DateField(_("due by"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     talked_on = models.DateField(_("date of the talk"), null=True, blank=True)
@@ -273,7 +319,12 @@ class Talk(models.Model):
     response = models.TextField(_("member's response"), blank=True)
     plan = models.TextField(_("improvement plan"), blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     recorded_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
@@ -316,8 +367,10 @@ class CriticismMeeting(models.Model):
     location = models.CharField(_("place"), max_length=200, blank=True)
     topic = models.TextField(_("theme"), blank=True)
     participants = models.ManyToManyField(Member, related_name="criticism_meetings", verbose_name=_("participants"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     history = HistoricalRecords(m2m_fields=[participants])
 
@@ -334,7 +387,9 @@ class CriticismMeeting(models.Model):
 
 
 class SelfCriticism(models.Model):
-    meeting = models.ForeignKey(CriticismMeeting, on_delete=models.CASCADE, related_name="self_criticisms")
+    meeting = models.ForeignKey(
+        CriticismMeeting, on_delete=models.CASCADE, related_name="self_criticisms", verbose_name=_("meeting")
+    )
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+", verbose_name=_("member"))
     content = models.TextField(_("self-criticism"))
 
@@ -346,9 +401,14 @@ class SelfCriticism(models.Model):
         verbose_name = _("self-criticism")
         verbose_name_plural = _("self-criticisms")
 
+    def __str__(self) -> str:
+        return str(self.member)
+
 
 class Criticism(models.Model):
-    meeting = models.ForeignKey(CriticismMeeting, on_delete=models.CASCADE, related_name="criticisms")
+    meeting = models.ForeignKey(
+        CriticismMeeting, on_delete=models.CASCADE, related_name="criticisms", verbose_name=_("meeting")
+    )
     from_member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+", verbose_name=_("critic"))
     to_member = models.ForeignKey(
         Member, on_delete=models.CASCADE, related_name="+", verbose_name=_("member criticised")
@@ -364,6 +424,9 @@ class Criticism(models.Model):
         verbose_name = _("criticism")
         verbose_name_plural = _("criticisms")
 
+    def __str__(self) -> str:
+        return f"{self.from_member} → {self.to_member}"
+
 
 class RectificationItem(models.Model):
     class Status(models.TextChoices):
@@ -371,7 +434,9 @@ class RectificationItem(models.Model):
         IN_PROGRESS = "in_progress", _("In progress")
         DONE = "done", _("Done")
 
-    meeting = models.ForeignKey(CriticismMeeting, on_delete=models.CASCADE, related_name="rectifications")
+    meeting = models.ForeignKey(
+        CriticismMeeting, on_delete=models.CASCADE, related_name="rectifications", verbose_name=_("meeting")
+    )
     owner = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="rectifications", verbose_name=_("owner"))
     description = models.TextField(_("rectification item"))
     deadline = models.DateField(_("deadline"))
@@ -388,6 +453,9 @@ class RectificationItem(models.Model):
         verbose_name = _("rectification item")
         verbose_name_plural = _("rectification items")
 
+    def __str__(self) -> str:
+        return Truncator(self.description).chars(40)
+
     def get_absolute_url(self) -> str:
         return reverse("study:meeting_item_update", args=[self.meeting_id, self.pk])
 
@@ -395,11 +463,20 @@ class RectificationItem(models.Model):
 class RectificationUpdate(models.Model):
     """Follow-up on a rectification item: what was done, and the status after it."""
 
-    item = models.ForeignKey(RectificationItem, on_delete=models.CASCADE, related_name="updates")
+    item = models.ForeignKey(
+        RectificationItem, on_delete=models.CASCADE, related_name="updates", verbose_name=_("rectification item")
+    )
     note = models.TextField(_("follow-up"))
     status = models.CharField(_("status"), max_length=12, choices=RectificationItem.Status.choices)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("time"))
 
     class Meta:
         ordering = ["created_at", "pk"]
+        verbose_name = _("rectification follow-up")
+        verbose_name_plural = _("rectification follow-ups")
+
+    def __str__(self) -> str:
+        return Truncator(self.note).chars(40)

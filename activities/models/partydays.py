@@ -61,7 +61,7 @@ class PartyDay(models.Model):
     summary = models.TextField(_("summary of the day"), blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PLANNED)
     attendance_taken_at = models.DateTimeField(_("attendance taken at"), null=True, blank=True)
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(default=1, verbose_name=_("version"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("created by")
     )
@@ -96,7 +96,9 @@ class PartyDayParticipant(models.Model):
         EXCUSED = "excused", _("Excused")
         ABSENT = "absent", _("Absent")
 
-    party_day = models.ForeignKey(PartyDay, on_delete=models.CASCADE, related_name="participants")
+    party_day = models.ForeignKey(
+        PartyDay, on_delete=models.CASCADE, related_name="participants", verbose_name=_("Party day")
+    )
     member = models.ForeignKey(
         Member, on_delete=models.CASCADE, related_name="party_day_participations", verbose_name=_("member")
     )
@@ -106,7 +108,7 @@ class PartyDayParticipant(models.Model):
     role_detail = models.CharField(_("role in detail"), max_length=100, blank=True)
     reflection = models.TextField(_("reflection"), blank=True)
     reflection_at = models.DateTimeField(_("reflection written at"), null=True, blank=True)
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(default=1, verbose_name=_("version"))
 
     history = HistoricalRecords()
 
@@ -136,13 +138,17 @@ class PartyDayContribution(models.Model):
         MIDDLE = "middle", _("Middle-aged member")
         YOUNG = "young", _("Young member")
 
-    party_day = models.ForeignKey(PartyDay, on_delete=models.CASCADE, related_name="contributions")
+    party_day = models.ForeignKey(
+        PartyDay, on_delete=models.CASCADE, related_name="contributions", verbose_name=_("Party day")
+    )
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+", verbose_name=_("member"))
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     generation = models.CharField(_("generation"), max_length=8, choices=Generation.choices, blank=True)
     talked_with = models.CharField(_("talked with"), max_length=100, blank=True)
     summary = models.TextField(_("summary"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("recorded by")
+    )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     history = HistoricalRecords()
@@ -151,6 +157,9 @@ class PartyDayContribution(models.Model):
         ordering = ["created_at", "pk"]
         verbose_name = _("report or talk")
         verbose_name_plural = _("reports and talks")
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.get_kind_display()}"
 
 
 def photo_path(instance: "PartyDayPhoto", filename: str) -> str:
@@ -163,14 +172,18 @@ class PartyDayPhoto(models.Model):
     """A photo of the day. The file lives under MEDIA_ROOT but is only ever served
     through a view that applies the scope rule, never from a public media URL."""
 
-    party_day = models.ForeignKey(PartyDay, on_delete=models.CASCADE, related_name="photos")
+    party_day = models.ForeignKey(
+        PartyDay, on_delete=models.CASCADE, related_name="photos", verbose_name=_("Party day")
+    )
     image = models.ImageField(_("photo"), upload_to=photo_path, width_field="width", height_field="height")
-    width = models.PositiveIntegerField(default=0)
-    height = models.PositiveIntegerField(default=0)
-    content_type = models.CharField(max_length=32)
+    width = models.PositiveIntegerField(default=0, verbose_name=_("width (pixels)"))
+    height = models.PositiveIntegerField(default=0, verbose_name=_("height (pixels)"))
+    content_type = models.CharField(max_length=32, verbose_name=_("file type"))
     size = models.PositiveIntegerField(_("size in bytes"), default=0)
     caption = models.CharField(_("caption"), max_length=200, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("uploaded by")
+    )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     history = HistoricalRecords()
@@ -180,17 +193,29 @@ class PartyDayPhoto(models.Model):
         verbose_name = _("photo")
         verbose_name_plural = _("photos")
 
+    def __str__(self) -> str:
+        return self.caption or self.image.name.rsplit("/", 1)[-1]
+
 
 class PartyDayLog(models.Model):
     """One state change of a Party day (planned, held, cancelled): who, when, why."""
 
-    party_day = models.ForeignKey(PartyDay, on_delete=models.CASCADE, related_name="log")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    action = models.CharField(max_length=16)
-    from_status = models.CharField(max_length=12, choices=PartyDay.Status.choices, blank=True)
-    to_status = models.CharField(max_length=12, choices=PartyDay.Status.choices)
-    comment = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    party_day = models.ForeignKey(PartyDay, on_delete=models.CASCADE, related_name="log", verbose_name=_("Party day"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    action = models.CharField(max_length=16, verbose_name=_("action"))
+    from_status = models.CharField(
+        max_length=12, choices=PartyDay.Status.choices, blank=True, verbose_name=_("from status")
+    )
+    to_status = models.CharField(max_length=12, choices=PartyDay.Status.choices, verbose_name=_("to status"))
+    comment = models.TextField(blank=True, verbose_name=_("comment"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("time"))
 
     class Meta:
         ordering = ["created_at", "pk"]
+        verbose_name = _("Party day log")
+        verbose_name_plural = _("Party day logs")
+
+    def __str__(self) -> str:
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"

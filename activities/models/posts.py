@@ -19,6 +19,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from members.models import Branch, Member, PartyGroup
+from partybuild.lib.quarters import Quarter
 
 
 class PioneerPost(models.Model):
@@ -68,7 +69,7 @@ class PioneerPost(models.Model):
         related_name="+",
         verbose_name=_("designated by"),
     )
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(default=1, verbose_name=_("version"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -155,7 +156,11 @@ class Recognition(models.Model):
     class Meta:
         ordering = ["-awarded_on", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["member", "best", "year", "quarter"], name="recognition_once_per_period"),
+            models.UniqueConstraint(
+                fields=["member", "best", "year", "quarter"],
+                name="recognition_once_per_period",
+                violation_error_message=_("The member already has this recognition for this period."),
+            ),
             models.CheckConstraint(condition=models.Q(quarter__lte=4), name="recognition_quarter_range"),
         ]
         indexes = [
@@ -172,4 +177,4 @@ class Recognition(models.Model):
     def period_label(self) -> str:
         if self.quarter == self.WHOLE_YEAR:
             return str(_("%(year)d (whole year)") % {"year": self.year})
-        return f"{self.year}Q{self.quarter}"
+        return Quarter(self.year, self.quarter).label()

@@ -44,7 +44,7 @@ class Suggestion(models.Model):
     # The quarter it was written in (like 2026Q2): the year/quarter filters and
     # the member's yearly count read it without date arithmetic in SQL.
     quarter = models.CharField(_("quarter"), max_length=6)
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(default=1, verbose_name=_("version"))
     created_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
@@ -78,11 +78,17 @@ class Suggestion(models.Model):
 class SuggestionEntry(models.Model):
     """One line of a suggestion's thread: a move, a reply or a note, with who and when."""
 
-    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="entries")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    suggestion = models.ForeignKey(
+        Suggestion, on_delete=models.CASCADE, related_name="entries", verbose_name=_("suggestion")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
     action = models.CharField(_("action"), max_length=16)
-    from_status = models.CharField(max_length=12, choices=Suggestion.Status.choices, blank=True)
-    to_status = models.CharField(max_length=12, choices=Suggestion.Status.choices)
+    from_status = models.CharField(
+        max_length=12, choices=Suggestion.Status.choices, blank=True, verbose_name=_("from status")
+    )
+    to_status = models.CharField(max_length=12, choices=Suggestion.Status.choices, verbose_name=_("to status"))
     text = models.TextField(_("text"), blank=True)
     created_at = models.DateTimeField(_("at"), auto_now_add=True)
 
@@ -90,6 +96,9 @@ class SuggestionEntry(models.Model):
         ordering = ["created_at", "pk"]
         verbose_name = _("suggestion thread entry")
         verbose_name_plural = _("suggestion thread entries")
+
+    def __str__(self) -> str:
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
 
     @property
     def changed_state(self) -> bool:

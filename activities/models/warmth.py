@@ -37,7 +37,7 @@ class ResponsibilityArea(models.Model):
     guarantee_safety = models.TextField(_("guarantee: safe production"), blank=True)
     guarantee_management = models.TextField(_("guarantee: better management"), blank=True)
     guarantee_stability = models.TextField(_("guarantee: stable morale"), blank=True)
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(default=1, verbose_name=_("version"))
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("updated by")
     )
@@ -75,7 +75,7 @@ class ContactPoint(models.Model):
     )
     # A contact point is not deleted once help was logged for it; it is retired.
     is_active = models.BooleanField(_("still looked after"), default=True)
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(default=1, verbose_name=_("version"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     history = HistoricalRecords()
@@ -87,6 +87,7 @@ class ContactPoint(models.Model):
                 fields=["member", "employee_no"],
                 condition=~models.Q(employee_no=""),
                 name="contactpoint_once_per_member",
+                violation_error_message=_("The member already has a contact point with this employee number."),
             ),
         ]
         indexes = [models.Index(fields=["member", "is_active"], name="contactpoint_member_idx")]
@@ -140,7 +141,7 @@ class HelpRecord(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("recorded by")
     )
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(default=1, verbose_name=_("version"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     history = HistoricalRecords()

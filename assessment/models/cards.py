@@ -152,11 +152,16 @@ class Card(models.Model):
     # branch and group for the year, like the quarterly report.
     branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="cards", verbose_name=_("branch"))
     group = models.ForeignKey(
-        PartyGroup, on_delete=models.SET_NULL, null=True, blank=True, related_name="cards", verbose_name=_("group")
+        PartyGroup,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cards",
+        verbose_name=_("Party group"),
     )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
     role_aimed = models.CharField(_("role aimed at"), max_length=12, choices=RoleAimed.choices, blank=True)
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(default=1, verbose_name=_("version"))
     submitted_at = models.DateTimeField(_("first submitted at"), null=True, blank=True)
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -192,11 +197,13 @@ class CardItem(models.Model):
 
     # db_index=False here and below: the composite index or unique constraint that starts
     # with the same column serves every lookup, and the demo bulk-loads millions of rows.
-    card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="items", db_index=False)
+    card = models.ForeignKey(
+        Card, on_delete=models.CASCADE, related_name="items", db_index=False, verbose_name=_("card")
+    )
     # A section key of the card's template (validated by the services, see the module doc).
     section = models.CharField(_("section"), max_length=16)
     text = models.TextField(_("item"))
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("position"))
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -228,10 +235,12 @@ class SelfCheck(models.Model):
         RETURNED = "returned", _("Returned for correction")
         ACKNOWLEDGED = "acknowledged", _("Reviewed by the branch")
 
-    card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="checks", db_index=False)
+    card = models.ForeignKey(
+        Card, on_delete=models.CASCADE, related_name="checks", db_index=False, verbose_name=_("card")
+    )
     checkpoint = models.CharField(_("checkpoint"), max_length=8, choices=Checkpoint.choices)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(default=1, verbose_name=_("version"))
     reported_at = models.DateTimeField(_("reported at"), null=True, blank=True)
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -256,9 +265,11 @@ class SelfCheck(models.Model):
 class SelfCheckEntry(models.Model):
     """How far one item got at one checkpoint, with the member's note."""
 
-    self_check = models.ForeignKey(SelfCheck, on_delete=models.CASCADE, related_name="entries", db_index=False)
+    self_check = models.ForeignKey(
+        SelfCheck, on_delete=models.CASCADE, related_name="entries", db_index=False, verbose_name=_("card self-check")
+    )
     # PROTECT: an item the member has already reported on cannot disappear from the card.
-    item = models.ForeignKey(CardItem, on_delete=models.PROTECT, related_name="entries")
+    item = models.ForeignKey(CardItem, on_delete=models.PROTECT, related_name="entries", verbose_name=_("card item"))
     result = models.CharField(_("result"), max_length=12, choices=CheckResult.choices, blank=True)
     note = models.TextField(_("note"), blank=True)
 
@@ -270,6 +281,9 @@ class SelfCheckEntry(models.Model):
         verbose_name = _("self-check entry")
         verbose_name_plural = _("self-check entries")
 
+    def __str__(self) -> str:
+        return str(self.item)
+
 
 class CardLog(models.Model):
     """One move of a card or of one of its checks: who, when, from, to, why.
@@ -278,20 +292,36 @@ class CardLog(models.Model):
     logged too, with the same state on both sides.
     """
 
-    card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="logs", db_index=False)
-    self_check = models.ForeignKey(SelfCheck, on_delete=models.CASCADE, null=True, blank=True, related_name="logs")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    action = models.CharField(max_length=16)
+    card = models.ForeignKey(
+        Card, on_delete=models.CASCADE, related_name="logs", db_index=False, verbose_name=_("card")
+    )
+    self_check = models.ForeignKey(
+        SelfCheck,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="logs",
+        verbose_name=_("card self-check"),
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    action = models.CharField(max_length=16, verbose_name=_("action"))
     # Card states for card moves, check states for check moves.
-    from_status = models.CharField(max_length=12)
-    to_status = models.CharField(max_length=12)
-    comment = models.TextField(blank=True)
+    from_status = models.CharField(max_length=12, verbose_name=_("from status"))
+    to_status = models.CharField(max_length=12, verbose_name=_("to status"))
+    comment = models.TextField(blank=True, verbose_name=_("comment"))
     # A default rather than auto_now_add, so that bulk-loaded history (the demo) keeps its times.
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False, verbose_name=_("time"))
 
     class Meta:
         ordering = ["created_at", "pk"]
         indexes = [models.Index(fields=["card", "created_at"], name="cardlog_card_idx")]
+        verbose_name = _("card log")
+        verbose_name_plural = _("card logs")
+
+    def __str__(self) -> str:
+        return f"{self.from_label} → {self.to_label}"
 
     def _label(self, status: str) -> str:
         choices = SelfCheck.Status if self.self_check_id else Card.Status

@@ -17,7 +17,9 @@ from members.models import Branch, MassesRater, Member, PartyGroup
 class Rubric(models.Model):
     """The scoring rules: areas and items with their maxima (7 areas, 18 items by default)."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(
+        _("name"), max_length=100, unique=True, error_messages={"unique": _("There is already a rubric of this name.")}
+    )
     description = models.TextField(_("description"), blank=True)
     copied_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("copied from")
@@ -44,14 +46,20 @@ class Rubric(models.Model):
 
 
 class RubricArea(models.Model):
-    rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="areas")
+    rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="areas", verbose_name=_("rubric"))
     code = models.CharField(_("code"), max_length=4)
     name = models.CharField(_("area"), max_length=50)
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("position"))
 
     class Meta:
         ordering = ["position", "code"]
-        constraints = [models.UniqueConstraint(fields=["rubric", "code"], name="area_code_unique_in_rubric")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rubric", "code"],
+                name="area_code_unique_in_rubric",
+                violation_error_message=_("The rubric already has an area with this code."),
+            )
+        ]
         verbose_name = _("rubric area")
         verbose_name_plural = _("rubric areas")
 
@@ -60,20 +68,24 @@ class RubricArea(models.Model):
 
 
 class RubricItem(models.Model):
-    rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="items")
+    rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="items", verbose_name=_("rubric"))
     area = models.ForeignKey(RubricArea, on_delete=models.CASCADE, related_name="items", verbose_name=_("area"))
     code = models.CharField(_("code"), max_length=6)
     name = models.CharField(_("item"), max_length=100)
     guidance = models.TextField(_("scoring guidance"), blank=True)
     max_score = models.DecimalField(_("maximum"), max_digits=4, decimal_places=1)
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("position"))
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["rubric", "code"], name="item_code_unique_in_rubric"),
+            models.UniqueConstraint(
+                fields=["rubric", "code"],
+                name="item_code_unique_in_rubric",
+                violation_error_message=_("The rubric already has an item with this code."),
+            ),
             models.CheckConstraint(condition=Q(max_score__gt=0), name="item_max_positive"),
         ]
         verbose_name = _("rubric item")
@@ -105,7 +117,13 @@ class Period(models.Model):
         CLOSED = "closed", _("Closed")
         PUBLISHED = "published", _("Published")
 
-    code = models.CharField(_("code"), max_length=16, unique=True, help_text=_("Usually the year, e.g. 2026."))
+    code = models.CharField(
+        _("code"),
+        max_length=16,
+        unique=True,
+        help_text=_("Usually the year, e.g. 2026."),
+        error_messages={"unique": _("There is already an assessment period with this code.")},
+    )
     name = models.CharField(_("name"), max_length=100)
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
@@ -119,7 +137,7 @@ class Period(models.Model):
     # When the weights last changed: results computed before it are out of date.
     inputs_changed_at = models.DateTimeField(_("weights changed at"), null=True, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(default=1, verbose_name=_("version"))
 
     history = HistoricalRecords()
 
@@ -211,20 +229,29 @@ class Rating(models.Model):
         LINK = "link", _("One-time link")
         PAPER = "paper", _("Paper ballot")
 
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="ratings")
-    ratee = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="ratings_received")
-    rater_group = models.CharField(max_length=8, choices=RaterGroup.choices)
-    rater_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
+    period = models.ForeignKey(
+        Period, on_delete=models.CASCADE, related_name="ratings", verbose_name=_("assessment period")
+    )
+    ratee = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="ratings_received", verbose_name=_("ratee")
+    )
+    rater_group = models.CharField(max_length=8, choices=RaterGroup.choices, verbose_name=_("rater group"))
+    rater_key = models.CharField(max_length=64, null=True, blank=True, editable=False, verbose_name=_("rater key"))
     ballot_no = models.CharField(_("ballot number"), max_length=32, null=True, blank=True)
     # Scores as strings ("8.5") so they come back exactly as entered.
-    scores = models.JSONField(default=dict)
-    total = models.DecimalField(max_digits=5, decimal_places=1)
-    source = models.CharField(max_length=8, choices=Source.choices, default=Source.WEB)
+    scores = models.JSONField(default=dict, verbose_name=_("scores"))
+    total = models.DecimalField(max_digits=5, decimal_places=1, verbose_name=_("total"))
+    source = models.CharField(max_length=8, choices=Source.choices, default=Source.WEB, verbose_name=_("source"))
     # Who typed a named or paper rating in; never set for an anonymous online rating.
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entered by"),
     )
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(default=1, verbose_name=_("version"))
 
     history = AnonymityAwareHistory(excluded_fields=["rater_key"])
 
@@ -260,13 +287,26 @@ class Rating(models.Model):
         verbose_name = _("rating")
         verbose_name_plural = _("ratings")
 
+    def __str__(self) -> str:
+        # The ratee and the group only: a peer or masses rating names no rater.
+        return f"{self.ratee} · {self.get_rater_group_display()}"
+
 
 class PeriodKey(models.Model):
     """The secret of an open period's rater keys; deleted when rating closes, so that no
     rater key can be worked out again (assessment/anonymity.py). No history, no admin."""
 
-    period = models.OneToOneField(Period, on_delete=models.CASCADE, primary_key=True, related_name="+")
-    secret = models.CharField(max_length=64)
+    period = models.OneToOneField(
+        Period, on_delete=models.CASCADE, primary_key=True, related_name="+", verbose_name=_("assessment period")
+    )
+    secret = models.CharField(max_length=64, verbose_name=_("secret key"))
+
+    class Meta:
+        verbose_name = _("period key")
+        verbose_name_plural = _("period keys")
+
+    def __str__(self) -> str:
+        return str(self.period)
 
 
 class RatingChannel(models.Model):
@@ -277,11 +317,15 @@ class RatingChannel(models.Model):
         ONLINE = "online", _("Online")
         PAPER = "paper", _("On paper")
 
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="channels")
-    branch = models.ForeignKey(Branch, on_delete=models.CASCADE, related_name="+")
+    period = models.ForeignKey(
+        Period, on_delete=models.CASCADE, related_name="channels", verbose_name=_("assessment period")
+    )
+    branch = models.ForeignKey(Branch, on_delete=models.CASCADE, related_name="+", verbose_name=_("branch"))
     rater_group = models.CharField(_("rater group"), max_length=8, choices=RaterGroup.choices)
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices, default=Channel.ONLINE)
-    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("set by")
+    )
 
     history = HistoricalRecords()
 
@@ -293,6 +337,9 @@ class RatingChannel(models.Model):
         verbose_name = _("rating channel")
         verbose_name_plural = _("rating channels")
 
+    def __str__(self) -> str:
+        return f"{self.branch} · {self.get_rater_group_display()} · {self.get_channel_display()}"
+
 
 class MassesBallot(models.Model):
     """A masses rater's personal one-time link for a period.
@@ -300,19 +347,28 @@ class MassesBallot(models.Model):
     Whether it is used up is kept, never when: the moment a link was used is the
     moment its holder's ratings arrived."""
 
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="ballots")
-    rater = models.ForeignKey(MassesRater, on_delete=models.CASCADE, related_name="ballots")
-    token = models.CharField(max_length=64, unique=True)
+    period = models.ForeignKey(
+        Period, on_delete=models.CASCADE, related_name="ballots", verbose_name=_("assessment period")
+    )
+    rater = models.ForeignKey(
+        MassesRater, on_delete=models.CASCADE, related_name="ballots", verbose_name=_("masses rater")
+    )
+    token = models.CharField(max_length=64, unique=True, verbose_name=_("link token"))
     code = models.CharField(_("ballot code"), max_length=12, unique=True)
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    issued_at = models.DateTimeField(auto_now_add=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("issued by")
+    )
+    issued_at = models.DateTimeField(auto_now_add=True, verbose_name=_("issued at"))
     used = models.BooleanField(_("used"), default=False)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True, verbose_name=_("revoked at"))
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["period", "rater"], name="one_ballot_per_rater_and_period")]
         verbose_name = _("masses ballot")
         verbose_name_plural = _("masses ballots")
+
+    def __str__(self) -> str:
+        return self.code
 
 
 class Result(models.Model):
@@ -325,25 +381,29 @@ class Result(models.Model):
         GREY = "grey", _("Grey flag")
 
     # No index of its own: the unique (period, member) and the rank indexes lead with it.
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="results", db_index=False)
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="results")
-    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="+")
-    group = models.ForeignKey(PartyGroup, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    score_self = models.DecimalField(max_digits=9, decimal_places=4, null=True)
-    score_peer = models.DecimalField(max_digits=9, decimal_places=4, null=True)
-    score_masses = models.DecimalField(max_digits=9, decimal_places=4, null=True)
-    score_org = models.DecimalField(max_digits=9, decimal_places=4, null=True)
-    count_self = models.PositiveIntegerField(default=0)
-    count_peer = models.PositiveIntegerField(default=0)
-    count_masses = models.PositiveIntegerField(default=0)
-    count_org = models.PositiveIntegerField(default=0)
+    period = models.ForeignKey(
+        Period, on_delete=models.CASCADE, related_name="results", db_index=False, verbose_name=_("assessment period")
+    )
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="results", verbose_name=_("member"))
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="+", verbose_name=_("branch"))
+    group = models.ForeignKey(
+        PartyGroup, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("Party group")
+    )
+    score_self = models.DecimalField(max_digits=9, decimal_places=4, null=True, verbose_name=_("score: self"))
+    score_peer = models.DecimalField(max_digits=9, decimal_places=4, null=True, verbose_name=_("score: peers"))
+    score_masses = models.DecimalField(max_digits=9, decimal_places=4, null=True, verbose_name=_("score: masses"))
+    score_org = models.DecimalField(max_digits=9, decimal_places=4, null=True, verbose_name=_("score: organisation"))
+    count_self = models.PositiveIntegerField(default=0, verbose_name=_("ratings: self"))
+    count_peer = models.PositiveIntegerField(default=0, verbose_name=_("ratings: peers"))
+    count_masses = models.PositiveIntegerField(default=0, verbose_name=_("ratings: masses"))
+    count_org = models.PositiveIntegerField(default=0, verbose_name=_("ratings: organisation"))
     total = models.DecimalField(_("total"), max_digits=5, decimal_places=2)
     rank_branch = models.PositiveIntegerField(_("rank in branch"))
     rank_company = models.PositiveIntegerField(_("rank in company"))
     flag = models.CharField(_("flag"), max_length=8, choices=Flag.choices)
     # When this member's result last changed: a recomputation that gives the same
     # result leaves the row (and its history) alone.
-    computed_at = models.DateTimeField()
+    computed_at = models.DateTimeField(verbose_name=_("computed at"))
 
     # Every change to a result or its flag is kept, written in bulk with the
     # computation (see services/results.py), so a member's record shows its story.
@@ -360,6 +420,9 @@ class Result(models.Model):
         ]
         verbose_name = _("result")
         verbose_name_plural = _("results")
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.period}"
 
     def score_of(self, group: str):
         return getattr(self, f"score_{group}")

@@ -75,6 +75,16 @@ class Quarter:
         return self.code
 
 
+def quarter_label(code: object) -> str:
+    """A quarter's code as people say it (``2026Q4`` → 2026年第4季度); anything that is
+    not a quarter's code (a year, a blank) comes back as it is."""
+    text = "" if code is None else str(code)
+    try:
+        return Quarter.parse(text).label()
+    except ValueError:
+        return text
+
+
 def quarter_or_404(code: str) -> Quarter:
     """The quarter a URL names; 404 where it is not one."""
     try:
