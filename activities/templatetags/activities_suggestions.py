@@ -3,6 +3,7 @@ text box and the colour of its button."""
 
 from django import template
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 register = template.Library()
 
@@ -16,7 +17,8 @@ ACTION_LOOK = {
         _("Why the branch cannot settle it, and what it has done so far."),
         "warning",
     ),
-    "close": (_("Close"), _("The conclusion: what was done or decided."), "success"),
+    # The button says what the status will say (办结 → 已办结), not a window's 关闭.
+    "close": (pgettext_lazy("suggestion", "Close"), _("The conclusion: what was done or decided."), "success"),
     "withdraw": (_("Withdraw"), _("Optional: why you withdraw it."), "outline-secondary"),
 }
 

@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from activities.models import PioneerPost, Recognition
 from activities.services import ActivityError, ConcurrentEditError
@@ -279,7 +279,8 @@ def test_committee_records_a_recognition(org):
 def test_a_quarters_recognition(org):
     quarter = (today().month - 1) // 3 + 1
     r = record(org, quarter=quarter)
-    assert r.period_label == f"{today().year}Q{quarter}"
+    with translation.override("zh-hans"):
+        assert r.period_label == f"{today().year}年第{quarter}季度"
 
 
 def test_the_same_recognition_twice_for_one_period_is_refused(org):
