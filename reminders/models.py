@@ -41,6 +41,17 @@ class Notification(models.Model):
         BRANCH_WAITING = "branch_waiting", _("Reports waiting for the branch")
         TALK_OPEN = "talk_open", _("Talk to record")
         TALK_ESCALATED = "talk_escalated", _("Overdue talk")
+        REPORT_NUDGE = "report_nudge", _("Reminder from the branch to submit the report")
+        # What happened to a person's work, told the moment it happens (reminders.events).
+        REPORT_RETURNED = "report_returned", _("Report returned")
+        REPORT_APPROVED = "report_approved", _("Report approved")
+        RESTUDY_ASSIGNED = "restudy_assigned", _("Assigned to re-study")
+        CARD_RETURNED = "card_returned", _("Card returned")
+        CARD_APPROVED = "card_approved", _("Card approved")
+        TALK_OPENED = "talk_opened", _("Talk opened")
+        SUGGESTION_ANSWERED = "suggestion_answered", _("Suggestion answered")
+        SUGGESTION_CLOSED = "suggestion_closed", _("Suggestion closed")
+        RESULTS_PUBLISHED = "results_published", _("Results published")
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)

@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import datetime
 import logging
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import CharField, Count, Exists, Expression, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -90,16 +92,39 @@ class Selected:
     queryset: QuerySet
 
 
-def select_reminders(queryset: QuerySet, *, recipient: str, **values) -> Selected:
+def select_reminders(queryset: QuerySet, *, recipient: str | Expression, **values) -> Selected:
     """``queryset`` annotated with every column of a reminder: the recipient's user id from
-    the field path ``recipient``, the other columns constant."""
+    the field path ``recipient`` (or an expression), the other columns constant or, where
+    a row's own values go in (a name, an id), expressions (see ``text_with``)."""
     values["created_at"] = timezone.now()
-    annotations = {f"{ALIAS}recipient_id": F(recipient)}
+    annotations = {f"{ALIAS}recipient_id": F(recipient) if isinstance(recipient, str) else recipient}
     for column in INSERT_COLUMNS[1:]:
         field = Notification._meta.get_field(column)
-        annotations[f"{ALIAS}{column}"] = Value(values[column], output_field=field.__class__())
+        value = values[column]
+        annotations[f"{ALIAS}{column}"] = (
+            value if isinstance(value, Expression) else Value(value, output_field=field.__class__())
+        )
     names = list(annotations)
     return Selected(queryset.order_by().annotate(**annotations).values(*names))
+
+
+def text_with(template: str, **fields: str) -> Expression:
+    """A translated text whose ``%(name)s`` placeholders take each row's value of the field
+    path given for the name, as one SQL expression: ``text_with(_("Talk with %(name)s"),
+    name="member__name")``."""
+    parts = re.split(r"%\((\w+)\)s", template)
+    pieces = [
+        Cast(F(fields[part]), CharField()) if odd else Value(part)
+        for odd, part in ((i % 2 == 1, part) for i, part in enumerate(parts))
+        if odd or part
+    ]
+    return pieces[0] if len(pieces) == 1 else Concat(*pieces, output_field=CharField())
+
+
+def write_selected(selected: Selected) -> int:
+    """Write the reminders a SELECT gives, each at most once (the unique key); how many are new."""
+    with transaction.atomic():
+        return insert_selected(Notification._meta.db_table, INSERT_COLUMNS, selected.queryset)
 
 
 def _count_selected_new(selected: Selected) -> int:
@@ -328,8 +353,7 @@ def deliver(job: Job, *, today: datetime.date, lo: int, hi: int, dry_run: bool =
     if isinstance(built, Selected):
         if dry_run:
             return _count_selected_new(built)
-        with transaction.atomic():
-            return insert_selected(Notification._meta.db_table, INSERT_COLUMNS, built.queryset)
+        return write_selected(built)
     rows = list(built)
     if not rows:
         return 0
@@ -360,34 +384,54 @@ def run(*, today: datetime.date, dry_run: bool = False) -> dict[str, int]:
     return counts
 
 
-def send_pending_emails(*, limit: int = 500) -> int:
-    """E-mail notifications not yet e-mailed to recipients who have an address.
+def send_pending_emails(*, limit: int = 500, recipients: Iterable[int] | None = None) -> int:
+    """E-mail what waits for people who have an address: one e-mail per person, listing
+    every notification of theirs not e-mailed yet (a reminder run's whole list in one).
+    ``limit`` people at a time; ``recipients`` narrows it to those users. The number of
+    e-mails sent.
 
-    Each one is claimed with a conditional UPDATE before sending, so two workers,
-    or a retried task, never send the same e-mail twice.
+    A person's notifications are claimed (row locks taken with SKIP LOCKED, then marked
+    e-mailed) before the e-mail goes out, so two workers, or a retried task, never send
+    the same notification twice.
     """
-    pending = list(
-        Notification.objects.filter(emailed_at__isnull=True)
-        .exclude(recipient__email="")
-        .select_related("recipient")
-        .order_by("pk")[:limit]
-    )
-    sent = 0
-    for note in pending:
-        claimed = Notification.objects.filter(pk=note.pk, emailed_at__isnull=True).update(emailed_at=timezone.now())
-        if not claimed:
-            continue
-        try:
-            send_mail(
-                subject=note.title,
-                message=f"{note.body}\n\n{settings.SITE_URL.rstrip('/')}{note.url}",
-                from_email=None,
-                recipient_list=[note.recipient.email],
-            )
-        except Exception:
-            # Give the claim back so the next run tries again.
-            Notification.objects.filter(pk=note.pk).update(emailed_at=None)
-            logger.exception("could not e-mail notification %s", note.pk)
-            raise
-        sent += 1
-    return sent
+    pending = Notification.objects.filter(emailed_at__isnull=True).exclude(recipient__email="")
+    if recipients is not None:
+        pending = pending.filter(recipient_id__in=list(recipients))
+    people = list(pending.order_by("recipient_id").values_list("recipient_id", flat=True).distinct()[:limit])
+    return sum(_email_person(person) for person in people)
+
+
+def _email_person(user_id: int) -> int:
+    now = timezone.now()
+    with transaction.atomic():
+        notes = list(
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(recipient_id=user_id, emailed_at__isnull=True)
+            .order_by("created_at", "pk")
+            .values("pk", "title", "body", "url")
+        )
+        ids = [n["pk"] for n in notes]
+        if not ids or not Notification.objects.filter(pk__in=ids, emailed_at__isnull=True).update(emailed_at=now):
+            return 0
+    address = User.objects.filter(pk=user_id).values_list("email", flat=True).first()
+    site = settings.SITE_URL.rstrip("/")
+    if len(notes) == 1:
+        subject = notes[0]["title"]
+    else:
+        subject = _("%(n)d items for you on the Party building platform") % {"n": len(notes)}
+    lines = []
+    for n in notes:
+        lines.append(f"- {n['title']}")
+        if n["body"]:
+            lines.append(f"  {n['body']}")
+        if n["url"]:
+            lines.append(f"  {site}{n['url']}")
+        lines.append("")
+    try:
+        send_mail(subject=subject, message="\n".join(lines), from_email=None, recipient_list=[address])
+    except Exception:
+        # Give the claim back so the next run tries again.
+        Notification.objects.filter(pk__in=ids, emailed_at=now).update(emailed_at=None)
+        logger.exception("could not e-mail notifications %s", ids)
+        raise
+    return 1

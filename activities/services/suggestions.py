@@ -27,7 +27,9 @@ from django.utils.translation import gettext_lazy
 from members.models import User
 from members.roles import get_roles
 from partybuild.lib.quarters import Quarter
+from partybuild.lib.signals import send_on_commit
 
+from .. import signals
 from ..models import Suggestion, SuggestionEntry
 from . import ActivityError, ConcurrentEditError
 
@@ -87,6 +89,9 @@ TEXT_REQUIRED = {
     "escalate": gettext_lazy("Say why the suggestion is passed up to the company."),
     "close": gettext_lazy("Write the conclusion the member will read."),
 }
+
+# What the author hears of: an answer (from the branch or the company) and the close.
+ANNOUNCED = {"reply": signals.suggestion_answered, "close": signals.suggestion_closed}
 
 TITLE_MAX = Suggestion._meta.get_field("title").max_length
 TEXT_MAX = 5000
@@ -255,7 +260,11 @@ def _thread_move(action: str, *, actor: User, suggestion_id: int, version: int, 
     move = _check(action=action, actor=actor, suggestion=row, version=version)
     text = _clean(text)
     _check_text(action, text)
-    _move(suggestion=row, actor=actor, action=action, move=move, text=text)
+    entry = _move(suggestion=row, actor=actor, action=action, move=move, text=text)
+    # The branch's first answer may come with its acknowledgement.
+    announced = ANNOUNCED.get("reply" if action == "acknowledge" and text else action)
+    if announced is not None:
+        send_on_commit(announced, Suggestion, suggestion=row, entry=entry)
     return row
 
 

@@ -34,7 +34,9 @@ from django.utils.translation import gettext_lazy
 
 from members.models import Member, User
 from members.roles import get_roles
+from partybuild.lib.signals import send_on_commit
 
+from .. import signals
 from ..models import (
     CARD_TEMPLATES,
     Card,
@@ -403,7 +405,9 @@ def card_return(*, actor: User, card_id: int, version: int | None, comment: str)
     comment = _clean_text(comment, "comment")
     if not comment:
         raise ValidationError({"comment": _("Say what the member must change.")})
-    return _move_card(card=card, actor=actor, action="return", comment=comment)
+    _move_card(card=card, actor=actor, action="return", comment=comment)
+    send_on_commit(signals.card_returned, Card, card=card, comment=comment)
+    return card
 
 
 @transaction.atomic
@@ -412,9 +416,10 @@ def card_approve(*, actor: User, card_id: int, version: int | None, comment: str
     _check(action="approve", actor=actor, card=card)
     _check_version(card.version, version)
     card.approved_at = timezone.now()
-    return _move_card(
-        card=card, actor=actor, action="approve", comment=_clean_text(comment, "comment"), fields=["approved_at"]
-    )
+    comment = _clean_text(comment, "comment")
+    _move_card(card=card, actor=actor, action="approve", comment=comment, fields=["approved_at"])
+    send_on_commit(signals.card_approved, Card, card=card)
+    return card
 
 
 @transaction.atomic

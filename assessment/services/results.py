@@ -23,9 +23,11 @@ from simple_history.utils import bulk_create_with_history
 from members.models import Member, User
 from members.roles import get_roles
 from partybuild.lib.bulk_sql import insert_rows, quote
+from partybuild.lib.signals import send_on_commit
+from study import signals as study_signals
 from study.models import Talk
 
-from .. import scoring
+from .. import scoring, signals
 from ..models import Period, RaterGroup, Rating, Result
 from . import AssessmentError
 
@@ -249,6 +251,10 @@ def results_publish(*, actor: User | None, period_id: int) -> tuple[ComputeSumma
     have = set(Talk.objects.filter(subject=subject).values_list("member_id", flat=True))
     talks = [t for t in talks if t.member_id not in have]
     bulk_create_with_history(talks, Talk, batch_size=BATCH, default_user=actor, default_date=timezone.now())
+    send_on_commit(signals.results_published, Period, period=period)
+    # The talks of this publication (a period is published once): member and holder hear of each.
+    opened = Talk.objects.filter(subject=subject, status=Talk.Status.OPEN)
+    send_on_commit(study_signals.talks_opened, Talk, talks=opened)
     return summary, len(talks)
 
 

@@ -166,3 +166,36 @@ def test_reminders_written_by_the_database_carry_every_column(org):
     assert note.created_at >= before and note.read_at is None and note.emailed_at is None
     # A dry run counts only what is not there yet.
     assert services.run(today=datetime.date(2026, 10, 5), dry_run=True).get(Kind.REPORT_DUE, 0) == 0
+
+
+def test_one_email_per_person_lists_everything_the_run_found(org):
+    """A secretary with a report to write, reports waiting and talks to record gets one
+    e-mail for the run, listing each of them, not one e-mail per item."""
+    org.secretary.user.email = "secretary@example.com"
+    org.secretary.user.save()
+    QuarterlyReportFactory(member=org.member, quarter="2026Q3", status=QuarterlyReport.Status.WITH_BRANCH)
+    for who in (org.member, org.groupmate, org.leader):
+        Talk.objects.create(member=who, branch=org.branch_a, source=Talk.Source.OTHER)
+    services.run(today=datetime.date(2026, 10, 5))
+    mine = Notification.objects.filter(recipient=org.secretary.user)
+    assert mine.count() >= 5
+    assert services.send_pending_emails() == 1
+    assert len(mail.outbox) == 1
+    body = mail.outbox[0].body
+    for note in mine:
+        assert note.title in body and note.url in body
+    assert str(mine.count()) in mail.outbox[0].subject
+    assert not mine.filter(emailed_at__isnull=True).exists()
+    assert services.send_pending_emails() == 0 and len(mail.outbox) == 1
+
+
+def test_a_failed_email_is_given_back_for_the_next_run(org, settings):
+    org.member.user.email = "member@example.com"
+    org.member.user.save()
+    services.run(today=datetime.date(2026, 10, 5))
+    settings.EMAIL_BACKEND = "reminders.tests.broken_mail.Backend"
+    with pytest.raises(ConnectionError):
+        services.send_pending_emails()
+    assert Notification.objects.filter(recipient=org.member.user, emailed_at__isnull=True).exists()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert services.send_pending_emails() == 1

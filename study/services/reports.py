@@ -30,7 +30,9 @@ from simple_history.utils import bulk_create_with_history
 from members.models import User
 from members.roles import Roles, committee_members, get_roles
 from partybuild.lib.quarters import Quarter
+from partybuild.lib.signals import send_on_commit
 
+from .. import signals
 from ..models import QuarterlyReport, ReportProblem, ReportTransition, StudySession, Talk
 from ..selectors.reports import report_figures_to_keep
 from . import StudyError
@@ -417,7 +419,7 @@ def report_return(
     session = _assign_restudy(report=report, session_id=restudy_session_id) if restudy_session_id else None
     talk = _open_talk(report=report, reason=comment, actor=actor) if open_talk else None
     report.returned_sections = chosen
-    _move(
+    transition = _move(
         report=report,
         actor=actor,
         action=action,
@@ -428,7 +430,19 @@ def report_return(
         talk=talk,
         fields=["returned_sections"],
     )
+    _announce_return(report=report, transition=transition, session=session, talk=talk)
     return report
+
+
+def _announce_return(
+    *, report: QuarterlyReport, transition: ReportTransition, session: StudySession | None, talk: Talk | None
+) -> None:
+    """Tell the member (and whoever holds the talk) once the return commits."""
+    send_on_commit(signals.report_returned, QuarterlyReport, report=report, transition=transition)
+    if session is not None:
+        send_on_commit(signals.restudy_assigned, QuarterlyReport, report=report, transition=transition, session=session)
+    if talk is not None:
+        send_on_commit(signals.talks_opened, Talk, talks=Talk.objects.filter(pk=talk.pk))
 
 
 def _assign_restudy(*, report: QuarterlyReport, session_id: int) -> StudySession:
@@ -487,7 +501,7 @@ def report_approve(
         session = _assign_restudy(report=report, session_id=restudy_session_id) if restudy_session_id else None
         talk = _open_talk(report=report, reason=evaluation, actor=actor) if open_talk else None
         report.returned_sections = chosen
-        _move(
+        transition = _move(
             report=report,
             actor=actor,
             action="return_branch",
@@ -498,9 +512,10 @@ def report_approve(
             talk=talk,
             fields=[*fields, "returned_sections"],
         )
+        _announce_return(report=report, transition=transition, session=session, talk=talk)
         return report
     report.approved_at = timezone.now()
-    _move(
+    transition = _move(
         report=report,
         actor=actor,
         action="approve",
@@ -508,4 +523,5 @@ def report_approve(
         comment=report.evaluation,
         fields=[*fields, "approved_at"],
     )
+    send_on_commit(signals.report_approved, QuarterlyReport, report=report, transition=transition)
     return report
