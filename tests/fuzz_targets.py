@@ -151,6 +151,24 @@ def b_member_login(org):
     return Target(_url("members:login", org.member.pk))
 
 
+def b_masses_create(org):
+    return Target(_url("members:masses_create"))
+
+
+def b_masses_edit(org):
+    return Target(_url("members:masses_edit", org.masses.pk))
+
+
+def b_masses_deactivate(org):
+    return Target(_url("members:masses_deactivate", org.masses.pk), page=_url("members:masses_list"))
+
+
+def b_masses_reactivate(org):
+    org.masses.is_active = False
+    org.masses.save(update_fields=["is_active"])
+    return Target(_url("members:masses_reactivate", org.masses.pk), page=_url("members:masses_list"))
+
+
 def b_roster_import(org):
     return Target(_url("members:import"))
 

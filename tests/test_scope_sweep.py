@@ -144,6 +144,16 @@ REGISTRY: dict[str, Callable[[SimpleNamespace], list[Target]]] = {
     "members:edit": lambda w: _as_pk(_member_b(w, name=MARK + "-renamed", version="1")),
     "members:login": lambda w: _as_pk(_member_b(w, password1="Zq9!scope-sweep", password2="Zq9!scope-sweep")),
     "members:history": lambda w: _as_pk(_member_b(w)),
+    "members:masses_edit": lambda w: [
+        Target(
+            "B's masses rater",
+            {"pk": w.masses_b.pk},
+            (w.masses_b.name,),
+            post={"employee_no": w.masses_b.employee_no, "name": MARK, "ratees": [w.org.member_b.pk]},
+        )
+    ],
+    "members:masses_deactivate": lambda w: [Target("B's masses rater", {"pk": w.masses_b.pk}, (), post={})],
+    "members:masses_reactivate": lambda w: [Target("B's masses rater", {"pk": w.masses_b.pk}, (), post={})],
     # study: sessions and records
     "study:session_detail": lambda w: [Target("session B", {"pk": w.session_b.pk}, (_marker("session-b"),))],
     "study:session_edit": lambda w: [
@@ -407,8 +417,26 @@ REGISTRY: dict[str, Callable[[SimpleNamespace], list[Target]]] = {
     "assessment:card_check_acknowledge": lambda w: _check(w, version="1", comment=MARK),
     "assessment:card_check_return": lambda w: _check(w, version="1", comment=MARK),
     # assessment: Excel (administrators; the committee downloads its own branch's rankings)
-    "assessment:rating_template_download": lambda w: _admin_only("template", {"code": w.open.code}, (), branch=""),
-    "assessment:ratings_import": lambda w: _admin_only("import", {"code": w.open.code}, ()),
+    # A branch secretary handles their own branch's paper ballots: another branch's template
+    # is refused them, and their own names nobody of branch B.
+    "assessment:rating_template_download": lambda w: [
+        Target("template", {"code": w.open.code}, (), ALL - {"secretary"}, post={"branch": ""}),
+        Target("B's template", {"code": w.open.code}, (w.name_b,), post={"branch": str(w.org.branch_b.pk)}),
+        Target(
+            "own branch's template",
+            {"code": w.open.code},
+            (w.name_b,),
+            frozenset({"secretary"}),
+            post={"branch": ""},
+            own_page=True,
+        ),
+    ],
+    "assessment:ratings_import": lambda w: [
+        Target("import", {"code": w.open.code}, (), ALL - {"secretary"}),
+        Target(
+            "own import page", {"code": w.open.code}, (w.org.branch_b.name,), frozenset({"secretary"}), own_page=True
+        ),
+    ],
     "assessment:ratings_import_confirm": lambda w: _admin_only("confirm", {"code": w.open.code}, (), token="x"),
     "assessment:rankings_download": lambda w: [
         Target("branch B's rankings", {"code": w.published.code}, (w.name_b,), query=f"branch={w.org.branch_b.pk}"),
