@@ -4,13 +4,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from members.selectors import committee_branch_for_user
+from partybuild.lib.actions import button_action
 from partybuild.lib.pagination import paginate
+from partybuild.lib.quarters import Quarter, recent_quarters
 
+from . import nudges
 from .models import Notification
 from .selectors import unread_count
 
@@ -57,3 +62,39 @@ def notification_read_all(request: HttpRequest) -> HttpResponse:
     n = Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(read_at=timezone.now())
     messages.success(request, _("%(n)d notifications marked as read.") % {"n": n})
     return redirect("reminders:list")
+
+
+@login_required
+@require_POST
+def remind_reports(request: HttpRequest) -> HttpResponse:
+    """The review board's button: remind the branch's members who have not submitted the
+    quarter's report (each at most once a day)."""
+    branch, branches = committee_branch_for_user(
+        user=request.user, requested=request.POST.get("branch"), pick_first=False
+    )
+    board = reverse("study:review_board")
+    if branch is None:
+        messages.error(request, _("Branch: choose the branch whose members to remind."))
+        return redirect(board)
+    try:
+        quarter = Quarter.parse(request.POST.get("quarter", ""))
+    except ValueError:
+        quarter = None
+    if quarter not in recent_quarters(8):  # the board's choices
+        messages.error(request, _("Quarter: choose the quarter from the board."))
+        return redirect(board)
+    query = {"quarter": quarter.code, **({"branch": branch.pk} if branches is not None else {})}
+    back = f"{board}?{urlencode(query)}"
+
+    def said(reminded: int) -> str:
+        if reminded:
+            return _("%(n)d members who have not submitted their report were reminded.") % {"n": reminded}
+        return _("Nobody was reminded: everyone who has not submitted was reminded today already or has no login.")
+
+    return button_action(
+        request,
+        lambda: nudges.remind_unsubmitted(actor=request.user, branch_id=branch.pk, quarter=quarter),
+        success_url=back,
+        success_message=said,
+        failure_url=back,
+    )

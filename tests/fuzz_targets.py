@@ -528,3 +528,8 @@ def b_notification_open(org):
 def b_notification_read_all(org):
     _notification(org)
     return Target(_url("reminders:read_all"), page=_url("reminders:list"))
+
+
+def b_remind_reports(org):
+    # The review board's button; the org's members have no report this quarter.
+    return Target(_url("reminders:remind_reports"), page=_url("study:review_board"))

@@ -92,6 +92,7 @@ from tests.fuzz_targets import (
     b_recognition_create,
     b_recognition_withdraw,
     b_reflection,
+    b_remind_reports,
     b_report_approve,
     b_report_edit,
     b_report_forward,
@@ -209,6 +210,7 @@ FORMS: dict[str, Form] = {
     # reminders
     "reminders:open": Form("member", b_notification_open, ("notification",)),
     "reminders:read_all": Form("member", b_notification_read_all, ()),
+    "reminders:remind_reports": Form("secretary", b_remind_reports, ("quarter",)),
 }
 
 

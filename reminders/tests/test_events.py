@@ -142,9 +142,9 @@ def test_a_talk_with_the_secretary_goes_to_the_administrators(org, committed):
     )
     talk = Talk.objects.get(member=org.secretary)
     assert list(
-        Notification.objects.filter(kind=Kind.TALK_OPENED).exclude(recipient=org.secretary.user).values_list(
-            "recipient_id", "subject"
-        )
+        Notification.objects.filter(kind=Kind.TALK_OPENED)
+        .exclude(recipient=org.secretary.user)
+        .values_list("recipient_id", "subject")
     ) == [(org.admin.pk, f"talk:{talk.pk}")]
 
 
