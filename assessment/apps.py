@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class AssessmentConfig(AppConfig):
     name = "assessment"
     verbose_name = _("Evaluation for excellence")
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401 (connects them)

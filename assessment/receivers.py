@@ -1,0 +1,35 @@
+"""What the assessment app tells other apps about its records (connected in apps.ready)."""
+
+from __future__ import annotations
+
+from django.dispatch import receiver
+
+from study.models import Talk
+from study.selectors.talks import talk_outcomes
+
+from .models import Period, Result
+
+SUBJECT_PREFIX = "assessment:"  # services.results.results_publish: f"assessment:{period.code}"
+
+
+@receiver(talk_outcomes, sender=Talk, dispatch_uid="assessment.talk_outcomes")
+def talk_outcomes_from_results(sender, *, talks: list[Talk], **kwargs) -> dict[int, dict]:
+    """The published flag and total each assessment talk follows up (one query)."""
+    wanted = {
+        (talk.subject.removeprefix(SUBJECT_PREFIX), talk.member_id): talk.pk
+        for talk in talks
+        if talk.subject.startswith(SUBJECT_PREFIX)
+    }
+    if not wanted:
+        return {}
+    flag_labels = dict(Result.Flag.choices)
+    rows = Result.objects.filter(
+        period__code__in={code for code, _member in wanted},
+        period__state=Period.State.PUBLISHED,
+        member_id__in={member for _code, member in wanted},
+    ).values_list("period__code", "member_id", "flag", "total")
+    return {
+        wanted[(code, member)]: {"flag": flag, "flag_label": flag_labels.get(flag, flag), "total": total}
+        for code, member, flag, total in rows
+        if (code, member) in wanted
+    }
