@@ -114,4 +114,4 @@ def test_rating_pages_link_to_the_paper_ballots(client_for, org, period):
         html = client.get(reverse(f"assessment:{page}")).content.decode()
         assert url("ratings_import", period) in html, page
     html = client.get(url("ratings_import", period)).content.decode()
-    assert reverse("members:masses_list") in html and "All branches" not in html and "全部支部" not in html
+    assert reverse("members:masses_list") in html and "All branches" not in html and "全部党支部" not in html

@@ -89,7 +89,8 @@ def test_year_end_evaluation_from_rating_to_talk(company, browser, browser_conte
     # The administrator closes rating, computes and publishes.
     admin = login(new_page(browser, browser_context_args), "admin")
     admin.goto(f"{base}/assessment/periods/{period.pk}/")
-    click_and_wait(admin, admin.get_by_test_id("action-close"))
+    admin.get_by_test_id("action-close").click()  # closing says what it ends, and asks
+    click_and_wait(admin, admin.get_by_test_id("confirm-ok"))
     click_and_wait(admin, admin.get_by_test_id("action-compute"))
     click_and_wait(admin, admin.get_by_test_id("action-publish"))
     click_and_wait(admin, admin.get_by_test_id("publish-submit"))

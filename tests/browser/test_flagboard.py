@@ -69,7 +69,8 @@ def test_admin_publishes_and_member1_reads_flag_team_and_board(
     admin = open_as(browser, browser_context_args, login, "admin")
     admin.goto(f"{base}/assessment/periods/")
     click_and_wait(admin, admin.get_by_test_id("period-link").first)
-    click_and_wait(admin, admin.get_by_test_id("action-close"))
+    admin.get_by_test_id("action-close").click()  # closing says what it ends, and asks
+    click_and_wait(admin, admin.get_by_test_id("confirm-ok"))
     expect(admin.locator(".alert-success")).to_be_visible()
     click_and_wait(admin, admin.get_by_test_id("action-compute"))
     expect(admin.locator(".alert-success")).to_be_visible()
