@@ -17,7 +17,10 @@ from partybuild.lib.quarters import Quarter, recent_quarters
 
 from . import nudges
 from .models import Notification
-from .selectors import unread_count
+from .selectors import group_by_day_and_kind, unread_count
+
+# A page holds a reminder run's groups (shown one entry per day and kind).
+NOTES_PER_PAGE = 50
 
 
 @login_required
@@ -29,9 +32,13 @@ def notification_list(request: HttpRequest) -> HttpResponse:
         notes = notes.filter(read_at__isnull=True)
         # The navigation shows the same count: one COUNT serves both.
         count = request.unread_notification_count = unread_count(user_id=request.user.pk)
-    rows = notes.order_by("-created_at", "-pk").values("pk", "title", "body", "created_at", "read_at")
-    page = paginate(request, rows, count=count)
-    return render(request, "reminders/notification_list.html", {"page": page, "show": show, "query": f"show={show}"})
+    rows = notes.order_by("-created_at", "-pk").values("pk", "kind", "title", "body", "created_at", "read_at")
+    page = paginate(request, rows, NOTES_PER_PAGE, count=count)
+    return render(
+        request,
+        "reminders/notification_list.html",
+        {"page": page, "days": group_by_day_and_kind(page.object_list), "show": show, "query": f"show={show}"},
+    )
 
 
 @login_required

@@ -94,3 +94,16 @@ def test_the_schedule_exists_after_migrating(db):
 
     task = PeriodicTask.objects.get(name="Daily reminders")
     assert task.task == "reminders.run_reminders" and task.enabled
+
+
+def test_a_days_notifications_of_one_kind_are_one_entry(client_for, org):
+    """A reminder run's talks to record are one entry listing them, not one entry each."""
+    for i in range(27):
+        note(org.secretary.user, subject=f"talk:{i}", title=f"记录谈话{i}")
+    note(org.secretary.user, kind="branch_waiting", subject="due", title="报告单待审核")
+    html = client_for(org.secretary).get(reverse("reminders:list")).content.decode()
+    assert html.count('data-testid="notification-group"') == 1
+    group = html.split('data-testid="notification-group"', 1)[1].split("</details>", 1)[0]
+    assert group.count('name="notification"') == 27 and ">27<" in group
+    assert html.count('name="notification"') == 28
+    assert html.count('data-testid="notification-day"') == 1
