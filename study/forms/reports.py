@@ -69,8 +69,16 @@ class ReportEditForm(ReportTextsForm):
         super().__init__(data, report=report)
         self.problems_open = report.section_open(Section.PROBLEMS)
         initial = [
-            {"id": p.pk, "problem": p.problem, "cause": p.cause, "measure": p.measure, "status": p.status}
-            for p in report.problems.all()
+            {
+                "id": p.pk,
+                "problem": p.problem,
+                "cause": p.cause,
+                "measure": p.measure,
+                "status": p.status,
+                # Not a field: marks the row as carried over (上季度转入) on the page.
+                "carried_from": p.carried_from.report.quarter if p.carried_from_id else "",
+            }
+            for p in report.problems.select_related("carried_from__report")
         ]
         self.formset = ProblemFormSet(data, initial=initial, prefix="problems")
         if initial or not self.problems_open:

@@ -14,7 +14,7 @@ from members.models import Member, User
 from members.roles import Roles, committee_members, get_roles
 from partybuild.lib.quarters import Quarter
 
-from ..models import Attendance, QuarterlyReport, StudySession, Talk
+from ..models import Attendance, QuarterlyReport, ReportProblem, StudySession, Talk
 
 Status = QuarterlyReport.Status
 NOT_STARTED = "not_started"
@@ -363,3 +363,28 @@ def branch_talk_counts(*, branch_id: int, excluding: Member | None, today: datet
     return talks.exclude(pk__in=talks_for_company(Talk.objects.all())).aggregate(
         open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today))
     )
+
+
+@dataclass(frozen=True)
+class CarriedRemoval:
+    """A rectification measure carried over from an earlier report that the member took
+    out of this one: kept in the report's history for the group and the branch to see."""
+
+    created_at: datetime.datetime
+    actor: User | None
+    problem: str
+    measure: str
+    action: str = "remove_carried"
+
+
+def report_history(report: QuarterlyReport) -> list:
+    """The report's transitions and the removals of carried-over measures, oldest first
+    (two queries: the removals are read from the problems' history)."""
+    transitions = list(report.transitions.select_related("actor__member", "restudy_session", "talk"))
+    removals = [
+        CarriedRemoval(created_at=row.history_date, actor=row.history_user, problem=row.problem, measure=row.measure)
+        for row in ReportProblem.history.filter(
+            report_id=report.pk, history_type="-", carried_from_id__isnull=False
+        ).select_related("history_user__member")
+    ]
+    return sorted([*transitions, *removals], key=lambda entry: entry.created_at)

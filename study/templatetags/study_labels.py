@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from django import template
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from partybuild.lib.quarters import Quarter, quarter_label
 
 from ..selectors import reports as report_selectors
 
@@ -35,3 +38,18 @@ def report_state_badge(state: str, label: str | None = None) -> str:
         BADGES.get(state, NO_BADGE),
         report_state_label(state) if label is None else label,
     )
+
+
+@register.simple_tag
+def carried_over_badge(source_quarter: str, quarter: str) -> str:
+    """The mark of a rectification measure carried over into the report of ``quarter``
+    from the report of ``source_quarter`` (上季度转入 when that is the quarter before)."""
+    try:
+        previous = Quarter.parse(quarter).previous().code
+    except ValueError:
+        previous = None
+    if source_quarter and source_quarter != previous:
+        label = _("Carried over from %(quarter)s") % {"quarter": quarter_label(source_quarter)}
+    else:
+        label = _("Carried over from last quarter")
+    return format_html('<span class="badge text-bg-warning" data-testid="carried-over">{}</span>', label)

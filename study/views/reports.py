@@ -74,7 +74,7 @@ def _detail_context(request: HttpRequest, report: QuarterlyReport) -> dict:
         "sessions": figures.sessions,
         "attendance": figures.attendance,
         "particulars": figures.particulars,
-        "transitions": list(report.transitions.select_related("actor__member", "restudy_session", "talk")),
+        "transitions": selectors.report_history(report),
         "sections": QuarterlyReport.Section,
         "goes_to_branch": services.first_stop(report) == QuarterlyReport.Status.WITH_BRANCH,
     }
