@@ -53,13 +53,15 @@ class Notification(models.Model):
         SUGGESTION_CLOSED = "suggestion_closed", _("Suggestion closed")
         RESULTS_PUBLISHED = "results_published", _("Results published")
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    subject = models.CharField(max_length=64)
+    subject = models.CharField(max_length=64, verbose_name=_("what it is about"))
     quarter = models.CharField(_("quarter"), max_length=6)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("message"), blank=True)
-    url = models.CharField(max_length=300, blank=True)
+    url = models.CharField(max_length=300, blank=True, verbose_name=_("link"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)

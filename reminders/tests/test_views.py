@@ -92,7 +92,7 @@ def test_run_reminders_refuses_a_bad_date(db):
 def test_the_schedule_exists_after_migrating(db):
     from django_celery_beat.models import PeriodicTask
 
-    task = PeriodicTask.objects.get(name="Daily reminders")
+    task = PeriodicTask.objects.get(name="每日提醒")
     assert task.task == "reminders.run_reminders" and task.enabled
 
 
