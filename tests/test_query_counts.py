@@ -338,6 +338,8 @@ def build_company(n: int) -> tuple[dict[str, User | None], dict[str, Page]]:
         "talks_member": Page("member", reverse("study:talk_list"), tid("talk-list")),
         "talk_as_secretary": Page("secretary", reverse("study:talk_detail", args=[talk.pk]), tid("talk-record-form")),
         "talk_as_member": Page("member", reverse("study:talk_detail", args=[talk.pk]), tid("talk-status")),
+        "masses_list": Page("secretary", reverse("members:masses_list"), tid("masses-table")),
+        "masses_edit": Page("secretary", reverse("members:masses_edit", args=[masses.pk]), tid("ratee-picker")),
         "notifications_member": Page("member", reverse("reminders:list"), tid("notification-list")),
         "notifications_secretary": Page("secretary", reverse("reminders:list"), tid("notification-list")),
     }
@@ -434,6 +436,8 @@ PAGES = [
     "talks_member",
     "talk_as_secretary",
     "talk_as_member",
+    "masses_list",
+    "masses_edit",
     "notifications_member",
     "notifications_secretary",
 ]
