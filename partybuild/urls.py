@@ -31,5 +31,6 @@ urlpatterns = [
     path("activities/", include("activities.urls")),
     path("assessment/", include("assessment.urls")),
     path("notifications/", include("reminders.urls")),
+    path("help/", views.help_page, name="help"),
     path("admin/", admin.site.urls),
 ]

@@ -1,8 +1,10 @@
-"""The pages that gather from every app: the home page and a member's history."""
+"""The pages that gather from every app: the home page, a member's history and the user guides."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from assessment.views.home import home_context as assessment_home
 from members import selectors as member_selectors
@@ -33,3 +35,31 @@ def member_history(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "members/member_history.html", {"member": member, "page": page, "rows": rows, "anonymous": anonymous}
     )
+
+
+# The user guides (templates/help/<key>.html, Chinese documents), in the order of the roles'
+# power; a visitor's roles (Roles.names) choose the guide the help page opens with. A
+# committee member works as the secretary does; a masses rater rates as members do.
+HELP_GUIDES = {
+    "member": _("Party member"),
+    "leader": _("Group leader"),
+    "secretary": _("Branch secretary"),
+    "admin": _("Administrator"),
+}
+HELP_ROLE_GUIDES = {"admin": "admin", "secretary": "secretary", "committee": "secretary", "leader": "leader"}
+
+
+@login_required
+def help_page(request: HttpRequest) -> HttpResponse:
+    """The guide asked for (?guide=), or the one of the visitor's most powerful role, with
+    links to the others; the visitor's own are marked. Traditional Chinese readers get the
+    guide converted by scripts/fill_help_hant.py (templates/help/zh_hant/)."""
+    mine = list(dict.fromkeys(HELP_ROLE_GUIDES.get(name, "member") for name in get_roles(request.user).names))
+    guide = request.GET.get("guide", "")
+    if guide not in HELP_GUIDES:
+        guide = mine[0] if mine else "member"
+    template = f"help/zh_hant/{guide}.html" if get_language() == "zh-hant" else f"help/{guide}.html"
+    guides = [
+        {"key": key, "label": label, "mine": key in mine, "current": key == guide} for key, label in HELP_GUIDES.items()
+    ]
+    return render(request, "help/page.html", {"guide": guide, "guide_template": template, "guides": guides})
