@@ -235,6 +235,18 @@ class MassesRater(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("members:masses_edit", args=[self.pk])
 
+    def clean_ratees(self, ratee_ids) -> None:
+        """The members the rater may be linked to: those on the roll of the rater's branch
+        (a link made while a member was on the roll may stay). Every door checks this: the
+        app's form (through the service) and the Django admin."""
+        ids = set(ratee_ids)
+        linked = set(self.ratees.values_list("pk", flat=True)) if self.pk else set()
+        allowed = Member.objects.filter(pk__in=ids, branch_id=self.branch_id).filter(
+            models.Q(is_active=True) | models.Q(pk__in=linked)
+        )
+        if ids - set(allowed.values_list("pk", flat=True)):
+            raise ValidationError({"ratees": _("A masses rater rates only members on the roll of their own branch.")})
+
     def clean(self) -> None:
         # A masses rater is an employee who is no Party member: a login of a member would
         # give one person both roles (and the rater's record would be ignored, see roles).

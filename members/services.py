@@ -8,7 +8,6 @@ from typing import IO, Any
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -128,17 +127,9 @@ def _check_keeps_raters(*, actor: User, branch_id: int) -> None:
 def _set_ratees(rater: MassesRater, ratee_ids: list[int] | None) -> None:
     if ratee_ids is None:
         return
+    rater.clean_ratees(ratee_ids)
     ids = set(ratee_ids)
-    linked = set(rater.ratees.values_list("pk", flat=True)) if rater.pk else set()
-    # A member who is no longer on the roll may stay linked, but nobody new is linked to one.
-    allowed = set(
-        Member.objects.filter(pk__in=ids, branch_id=rater.branch_id)
-        .filter(Q(is_active=True) | Q(pk__in=linked))
-        .values_list("pk", flat=True)
-    )
-    if ids - allowed:
-        raise ValidationError({"ratees": _("A masses rater rates only members on the roll of their own branch.")})
-    if ids != linked:
+    if ids != set(rater.ratees.values_list("pk", flat=True)):
         rater.ratees.set(ids)
 
 

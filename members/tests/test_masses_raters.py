@@ -209,3 +209,24 @@ def test_nobody_new_is_linked_to_a_member_off_the_roll(org):
 def test_setting_the_state_it_has_is_refused(org):
     with pytest.raises(DomainError):
         services.masses_rater_set_active(actor=org.secretary.user, rater_id=org.masses.pk, active=True)
+
+
+def test_the_django_admin_keeps_the_same_rules(client_for, org):
+    """Every door keeps the same rules: a member's login, or a member of another branch,
+    is refused in the Django admin as in the app."""
+    client = client_for(org.admin)
+    url = reverse("admin:members_massesrater_change", args=[org.masses.pk])
+    data = {
+        "employee_no": org.masses.employee_no,
+        "name": org.masses.name,
+        "branch": org.branch_a.pk,
+        "ratees": str(org.member_b.pk),
+        "is_active": "on",
+        "user": org.masses.user_id,
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200 and "ratees" in response.context["adminform"].form.errors
+    response = client.post(url, data | {"ratees": str(org.member.pk), "user": org.member.user_id})
+    assert response.status_code == 200 and "user" in response.context["adminform"].form.errors
+    assert client.post(url, data | {"ratees": str(org.member.pk)}).status_code == 302
+    assert list(org.masses.ratees.all()) == [org.member]
