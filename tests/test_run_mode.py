@@ -23,11 +23,13 @@ from django.test import Client
 client = Client(HTTP_HOST="127.0.0.1", HTTP_ACCEPT_LANGUAGE="zh-hans")
 missing = client.get("/no-such-page/")
 static = client.get("/static/css/partybuild.css")
+expired = Client(HTTP_HOST="127.0.0.1", enforce_csrf_checks=True).post("/accounts/login/", {"username": "x"})
 print(json.dumps({
     "debug": settings.DEBUG,
     "key": settings.SECRET_KEY,
     "missing": [missing.status_code, missing.content.decode()],
     "static": static.status_code,
+    "expired": [expired.status_code, expired.content.decode()],
 }))
 """
 
@@ -57,6 +59,13 @@ def test_make_run_serves_with_debug_off_and_the_chinese_404_page(tmp_path):
     assert "未找到该页面或记录" in page
     assert "URLconf" not in page  # not Django's technical page listing every URL
     assert seen["static"] == 200  # WhiteNoise serves the source folders, nothing collected
+
+
+def test_an_expired_form_gets_the_applications_page_not_djangos(tmp_path):
+    status, page = run_mode(tmp_path)["expired"]
+    assert status == 403
+    assert 'data-testid="form-expired"' in page and "返回首页" in page
+    assert "DEBUG" not in page  # Django's own page ends "set DEBUG=True for more information"
 
 
 @pytest.mark.parametrize("value", ["1", "on", "true"])
