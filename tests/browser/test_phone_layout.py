@@ -7,7 +7,7 @@ first one's). On each page:
 
 - the page does not scroll sideways (the document is no wider than the window);
 - no element reaches past the window's right edge, unless it sits inside an element that
-  scrolls sideways on purpose (a wide print preview in a scrolling frame);
+  scrolls sideways on purpose or clips what sticks out (overflow-x other than visible);
 - no table cell or button is narrower than its Chinese text (up to four characters of it):
   no name or button word broken over lines, no long text one or two characters a line.
 
