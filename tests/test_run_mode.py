@@ -24,12 +24,18 @@ client = Client(HTTP_HOST="127.0.0.1", HTTP_ACCEPT_LANGUAGE="zh-hans")
 missing = client.get("/no-such-page/")
 static = client.get("/static/css/partybuild.css")
 expired = Client(HTTP_HOST="127.0.0.1", enforce_csrf_checks=True).post("/accounts/login/", {"username": "x"})
+from django.test import RequestFactory
+from django.urls import get_resolver
+from django.utils import translation
+translation.activate("zh-hans")
+broken = get_resolver().resolve_error_handler(500)(RequestFactory().get("/"))
 print(json.dumps({
     "debug": settings.DEBUG,
     "key": settings.SECRET_KEY,
     "missing": [missing.status_code, missing.content.decode()],
     "static": static.status_code,
     "expired": [expired.status_code, expired.content.decode()],
+    "broken": [broken.status_code, broken.content.decode()],
 }))
 """
 
@@ -51,8 +57,14 @@ def run_mode(tmp_path: Path, **extra: str) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def test_make_run_serves_with_debug_off_and_the_chinese_404_page(tmp_path):
-    seen = run_mode(tmp_path)
+@pytest.fixture(scope="module")
+def default_run(tmp_path_factory) -> dict:
+    """The run mode as `make run` starts it: nothing set but the database."""
+    return run_mode(tmp_path_factory.mktemp("run"))
+
+
+def test_make_run_serves_with_debug_off_and_the_chinese_404_page(default_run):
+    seen = default_run
     assert seen["debug"] is False
     status, page = seen["missing"]
     assert status == 404
@@ -61,8 +73,13 @@ def test_make_run_serves_with_debug_off_and_the_chinese_404_page(tmp_path):
     assert seen["static"] == 200  # WhiteNoise serves the source folders, nothing collected
 
 
-def test_an_expired_form_gets_the_applications_page_not_djangos(tmp_path):
-    status, page = run_mode(tmp_path)["expired"]
+def test_a_server_error_gets_the_chinese_500_page(default_run):
+    status, page = default_run["broken"]
+    assert status == 500 and "服务器出现了问题" in page
+
+
+def test_an_expired_form_gets_the_applications_page_not_djangos(default_run):
+    status, page = default_run["expired"]
     assert status == 403
     assert 'data-testid="form-expired"' in page and "返回首页" in page
     assert "DEBUG" not in page  # Django's own page ends "set DEBUG=True for more information"
@@ -76,8 +93,8 @@ def test_debug_is_on_only_when_asked_for(tmp_path, value):
     assert status == 404 and "URLconf" in page
 
 
-def test_without_a_secret_key_the_run_mode_makes_one_of_its_own(tmp_path):
-    key = run_mode(tmp_path)["key"]
+def test_without_a_secret_key_the_run_mode_makes_one_of_its_own(default_run, tmp_path):
+    key = default_run["key"]
     assert len(key) >= 50 and "insecure" not in key
     assert run_mode(tmp_path)["key"] == key  # the same on every start: sessions survive a restart
     assert run_mode(tmp_path, SECRET_KEY="k" * 60)["key"] == "k" * 60
