@@ -2,6 +2,7 @@
 Party-spirit reports and their review, individual talks, criticism meetings."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -89,6 +90,23 @@ class StudySession(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("study:session_detail", args=[self.pk])
+
+    def clean_fields(self, exclude=None) -> None:
+        # Requirements are one of the four rigid constraints (time, content, people,
+        # requirements): a session is not planned without them, whichever door it comes in
+        # by. A field rule (not clean()), so that a form which refused the field already
+        # does not say it twice.
+        errors = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if "requirements" not in (exclude or ()) and not (self.requirements or "").strip():
+            errors.setdefault("requirements", []).append(
+                ValidationError(_("Write the study requirements: what members must do before, at and after it."))
+            )
+        if errors:
+            raise ValidationError(errors)
 
 
 class Attendance(models.Model):

@@ -245,6 +245,7 @@ FILLS: dict[str, Callable[..., dict]] = {
         "content_tag": "prescribed",
         "title": "学习党章",
         "content": "第一章",
+        "requirements": "会前自学",
     },
     "study:report_forward": lambda org: {"opinion": "同意"},
     "study:report_return": lambda org: {"comment": "请重写体会", "sections": ["insights"]},

@@ -262,7 +262,7 @@ def test_session_plan_edited_by_secretary_after_administrator_is_refused(org):
     assert "一楼报告厅" in page and "带笔记本" in page
     study_session.refresh_from_db()
     assert study_session.location == "党员活动室"
-    assert study_session.requirements == ""
+    assert study_session.requirements == "会前自学，会上发言"
 
 
 def test_session_plan_saved_again_after_reloading_still_works(org):

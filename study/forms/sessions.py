@@ -59,6 +59,10 @@ class SessionForm(HiddenErrorsAbove, forms.ModelForm):
             self.fields["assigned_members"].initial = list(self.instance.assigned_members.values_list("pk", flat=True))
         else:
             del self.fields["version"]
+        self.fields["requirements"].required = True
+        self.fields["requirements"].error_messages["required"] = _(
+            "Write the study requirements: what members must do before, at and after it."
+        )
         self.fields["duration_minutes"].min_value = 10
         self.fields["duration_minutes"].max_value = 600
 

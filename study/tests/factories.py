@@ -17,6 +17,7 @@ class StudySessionFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"学习专题{n}")
     content_tag = StudySession.ContentTag.PRESCRIBED
     content = "学习党章"
+    requirements = "会前自学，会上发言"
     starts_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
     audience = StudySession.Audience.BRANCH
 

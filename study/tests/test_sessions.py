@@ -180,7 +180,7 @@ def test_secretary_plans_a_session_through_the_form(client_for, org):
             "title": "专题党课",
             "content_tag": "higher",
             "content": "上级精神",
-            "requirements": "",
+            "requirements": "会前自学",
             "starts_at": "2026-12-01T14:30",
             "duration_minutes": "90",
             "location": "",
@@ -209,6 +209,7 @@ def test_a_start_in_an_impossible_year_is_refused_on_its_field(client_for, org, 
         "title": "专题党课",
         "content_tag": "higher",
         "content": "上级精神",
+        "requirements": "会前自学",
         "starts_at": starts_at,
         "duration_minutes": "90",
         "audience": "branch",
@@ -276,6 +277,7 @@ def test_a_session_whose_planner_was_deleted_can_still_be_edited(client_for, org
         title="专题党课",
         content_tag="higher",
         content="上级精神",
+        requirements="会前自学",
         starts_at=timezone.now() + datetime.timedelta(days=3),
         audience="branch",
         created_by=planner.user,
@@ -310,3 +312,35 @@ def test_an_attendance_list_that_changed_meanwhile_is_refused_with_a_message(cli
         assert response.status_code == 200
         assert "名单已有变化" in response.content.decode()
     assert not Attendance.objects.filter(session=session).exists()
+
+
+# ---------------------------------------------------------------------------
+# Requirements (学习要求): one of the four rigid constraints, so required
+
+
+@pytest.mark.parametrize("requirements", ["", "   "])
+def test_a_session_without_requirements_is_refused(org, requirements):
+    with pytest.raises(ValidationError) as exc:
+        services.session_create(actor=org.secretary.user, data=session_data(org, requirements=requirements))
+    assert "requirements" in exc.value.message_dict
+    assert not StudySession.objects.exists()
+
+
+def test_the_session_form_says_requirements_are_missing_on_their_field(client_for, org):
+    page = client_for(org.secretary).get(reverse("study:session_create"))
+    assert page.context["form"].fields["requirements"].required
+    data = {
+        "kind": "assembly",
+        "content_tag": "prescribed",
+        "title": "学习党章",
+        "content": "第一章",
+        "requirements": "",
+        "starts_at": (timezone.localtime() - datetime.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        "duration_minutes": "90",
+        "audience": "branch",
+    }
+    response = client_for(org.secretary).post(reverse("study:session_create"), data)
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["requirements"]
+    assert len(response.context["form"].errors["requirements"]) == 1
+    assert not StudySession.objects.exists()
