@@ -199,3 +199,16 @@ def test_a_failed_email_is_given_back_for_the_next_run(org, settings):
     assert Notification.objects.filter(recipient=org.member.user, emailed_at__isnull=True).exists()
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert services.send_pending_emails() == 1
+
+
+@pytest.mark.parametrize("status", ["draft", "submitted", "returned", None])
+def test_no_self_check_reminder_without_an_approved_card(org, status):
+    """The 5+X self-check is only for a card the branch approved: a card not approved yet,
+    returned, or never started gets no self-check reminder."""
+    from assessment.models import Card, CardKind
+
+    if status:
+        Card.objects.create(kind=CardKind.GOAL_CARD, member=org.member, year=2026, branch=org.branch_a, status=status)
+    services.run(today=datetime.date(2026, 10, 5))
+    services.run(today=datetime.date(2026, 10, 12))
+    assert not Notification.objects.filter(kind__in=[Kind.SELFCHECK_DUE, Kind.SELFCHECK_OVERDUE]).exists()
