@@ -32,9 +32,9 @@ from assessment.anonymity import rater_keys
 from assessment.models import Period, RaterGroup, Rating
 from assessment.selectors.results import FLAGS
 from members.models import Member
-from partybuild.lib.pagination import PAGE_SIZE
 from partybuild.lib.quarters import Quarter
 from reminders.models import Notification
+from reminders.views import NOTES_PER_PAGE
 from study.models import Attendance, QuarterlyReport, Talk
 
 # The real pages' page sizes: the review board (study.views.reports) and the flag board.
@@ -141,7 +141,7 @@ def notifications(request: HttpRequest, user_id: int) -> HttpResponse:
     rows = (
         Notification.objects.filter(recipient_id=user_id, read_at__isnull=True)
         .order_by("-created_at", "-pk")
-        .values_list("pk", "title", "body", "created_at", "read_at")[:PAGE_SIZE]
+        .values_list("pk", "kind", "title", "body", "created_at", "read_at")[:NOTES_PER_PAGE]
     )
     return _render("bench/floor_notifications.html", {"rows": rows})
 

@@ -119,9 +119,9 @@ def prepare_targets() -> tuple[list[Target], str]:
     from assessment.models import Period
     from members.demo import DEMO_PASSWORD
     from members.models import Member
-    from partybuild.lib.pagination import PAGE_SIZE
     from partybuild.lib.quarters import Quarter
     from reminders.models import Notification
+    from reminders.views import NOTES_PER_PAGE
 
     try:
         member = Member.objects.select_related("user").get(user__username="member1")
@@ -141,7 +141,7 @@ def prepare_targets() -> tuple[list[Target], str]:
         sys.exit("bench/web.py: no period has computed results — seed_demo publishes last year's.")
     quarter = Quarter.current()
     unread = Notification.objects.filter(recipient=member.user, read_at__isnull=True).count()
-    if unread < PAGE_SIZE + 5:
+    if unread < NOTES_PER_PAGE + 5:
         now = timezone.now()
         Notification.objects.bulk_create(
             [
@@ -155,7 +155,7 @@ def prepare_targets() -> tuple[list[Target], str]:
                     url=reverse("study:report_mine", args=[quarter.code]),
                     created_at=now,
                 )
-                for i in range(PAGE_SIZE + 5 - unread)
+                for i in range(NOTES_PER_PAGE + 5 - unread)
             ],
             ignore_conflicts=True,
         )
