@@ -22,7 +22,7 @@ class SessionForm(HiddenErrorsAbove, forms.ModelForm):
         label=_("Members assigned individually"),
         queryset=Member.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         help_text=_("For remedial re-study, or to add people to the audience."),
     )
 

@@ -344,3 +344,28 @@ def test_the_session_form_says_requirements_are_missing_on_their_field(client_fo
     assert list(response.context["form"].errors) == ["requirements"]
     assert len(response.context["form"].errors["requirements"]) == 1
     assert not StudySession.objects.exists()
+
+
+def test_members_assigned_individually_are_picked_with_checkboxes(client_for, org):
+    content = client_for(org.secretary).get(reverse("study:session_create")).content.decode()
+    assert '<select name="assigned_members"' not in content
+    boxes = content.count('type="checkbox" name="assigned_members"')
+    assert boxes == org.branch_a.members.filter(is_active=True).count() > 0
+    assert 'data-testid="assigned-members"' in content and 'data-pb-check="all"' in content
+
+
+def test_a_session_for_members_picked_by_checkbox_is_saved(client_for, org):
+    data = {
+        "kind": "restudy",
+        "content_tag": "prescribed",
+        "title": "补学",
+        "content": "党章",
+        "requirements": "会前自学",
+        "starts_at": (timezone.localtime() - datetime.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        "duration_minutes": "60",
+        "audience": "assigned",
+        "assigned_members": [str(org.member.pk), str(org.groupmate.pk)],
+    }
+    response = client_for(org.secretary).post(reverse("study:session_create"), data)
+    assert response.status_code == 302, response.context["form"].errors
+    assert set(StudySession.objects.get(title="补学").assigned_members.all()) == {org.member, org.groupmate}
