@@ -166,6 +166,24 @@
     }
   }
 
+  // The attendance list (<tr data-attendance-row>): a member marked excused or absent
+  // whose reason is still empty is marked, as the form will refuse it.
+  function markAttendanceRow(row) {
+    var checked = row.querySelector("input[type=radio]:checked");
+    var reason = row.querySelector("input[type=text]");
+    var lacks = Boolean(checked && checked.value !== "present" && reason && reason.value.trim() === "");
+    row.classList.toggle("table-warning", lacks);
+    row.toggleAttribute("data-lacks-reason", lacks);
+  }
+  document.addEventListener("change", function (event) {
+    var row = event.target.closest("[data-attendance-row]");
+    if (row) markAttendanceRow(row);
+  });
+  document.addEventListener("input", function (event) {
+    var row = event.target.closest("[data-attendance-row]");
+    if (row) markAttendanceRow(row);
+  });
+
   function updateTotals() {
     updateTotal();
     updateRubricTotal();

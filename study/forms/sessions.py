@@ -78,6 +78,15 @@ class AttendanceRowForm(forms.Form):
     status = forms.ChoiceField(choices=Attendance.Status.choices, widget=forms.RadioSelect)
     reason = forms.CharField(required=False, max_length=200)
 
+    def clean(self):
+        # The service refuses the list as a whole (services.attendance_record); here the
+        # rows that lack their reason are each marked, so the page shows which they are.
+        cleaned = super().clean()
+        status = cleaned.get("status")
+        if status and status != Attendance.Status.PRESENT and not cleaned.get("reason", "").strip():
+            self.add_error("reason", _("Give the reason: this member is marked excused or absent."))
+        return cleaned
+
 
 AttendanceFormSet = forms.formset_factory(
     AttendanceRowForm, formset=RowsFormSet, extra=0, max_num=5000, validate_max=True

@@ -369,3 +369,25 @@ def test_a_session_for_members_picked_by_checkbox_is_saved(client_for, org):
     response = client_for(org.secretary).post(reverse("study:session_create"), data)
     assert response.status_code == 302, response.context["form"].errors
     assert set(StudySession.objects.get(title="补学").assigned_members.all()) == {org.member, org.groupmate}
+
+
+def test_attendance_page_marks_the_rows_that_lack_a_reason(client_for, org):
+    session = StudySessionFactory(branch=org.branch_a)
+    client = client_for(org.secretary)
+    page = client.get(reverse("study:session_attendance", args=[session.pk]))
+    rows = page.context["rows"]
+    data = {"att-TOTAL_FORMS": str(len(rows)), "att-INITIAL_FORMS": str(len(rows))}
+    data["version"] = page.context["version_form"]["version"].value()
+    lacking = {org.member.pk, org.groupmate.pk}
+    for i, (member, _form) in enumerate(rows):
+        data[f"att-{i}-member_id"] = member.pk
+        data[f"att-{i}-status"] = "excused" if member.pk in lacking else "present"
+        data[f"att-{i}-reason"] = ""
+        if member.pk == org.leader.pk:
+            data[f"att-{i}-status"], data[f"att-{i}-reason"] = "absent", "出差"
+    response = client.post(reverse("study:session_attendance", args=[session.pk]), data)
+    assert response.status_code == 200
+    marked = {member.pk for member, form in response.context["rows"] if "reason" in form.errors}
+    assert marked == lacking
+    assert response.content.decode().count("data-lacks-reason") == 2
+    assert not Attendance.objects.filter(session=session).exists()
