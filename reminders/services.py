@@ -14,6 +14,7 @@ a conditional UPDATE, so each goes out once too.
 from __future__ import annotations
 
 import datetime
+import itertools
 import logging
 import re
 from collections.abc import Iterable, Iterator
@@ -289,20 +290,28 @@ def _branch_waiting(job: Job, today: datetime.date, lo: int, hi: int) -> Iterato
 
 @builder(Kind.TALK_OPEN)
 def _talk_open(job: Job, today: datetime.date, lo: int, hi: int) -> Iterator[Notification]:
-    """Every open talk, to its branch's secretary (once a quarter until it is recorded)."""
+    """Every open talk, to whoever holds it (once a quarter until it is recorded): the
+    branch's secretary, or, for a talk with the secretary, every administrator."""
     secretary = Member.objects.filter(
         branch_id=OuterRef("branch_id"),
         committee_role=Member.CommitteeRole.SECRETARY,
         is_active=True,
         user__isnull=False,
     ).values("user_id")[:1]
+    open_talks = Talk.objects.filter(status=Talk.Status.OPEN, member__pk__gte=lo, member__pk__lt=hi)
+    with_secretary = Q(member__committee_role=Member.CommitteeRole.SECRETARY, member__branch_id=F("branch_id"))
     talks = (
-        Talk.objects.filter(status=Talk.Status.OPEN, member__pk__gte=lo, member__pk__lt=hi)
+        open_talks.exclude(with_secretary)
         .annotate(secretary_user=Subquery(secretary))
         .exclude(secretary_user__isnull=True)
         .values_list("pk", "secretary_user", "member__name", "due_on")
     )
-    for pk, user, name, due_on in talks.iterator(chunk_size=BATCH):
+    rows: Iterable = talks.iterator(chunk_size=BATCH)
+    held_by_company = list(open_talks.filter(with_secretary).values_list("pk", "member__name", "due_on"))
+    if held_by_company:
+        admins = list(User.objects.filter(is_staff=True, is_active=True).values_list("pk", flat=True))
+        rows = itertools.chain(rows, ((pk, a, name, due_on) for pk, name, due_on in held_by_company for a in admins))
+    for pk, user, name, due_on in rows:
         yield Notification(
             recipient_id=user,
             kind=job.kind,

@@ -212,3 +212,12 @@ def test_no_self_check_reminder_without_an_approved_card(org, status):
     services.run(today=datetime.date(2026, 10, 5))
     services.run(today=datetime.date(2026, 10, 12))
     assert not Notification.objects.filter(kind__in=[Kind.SELFCHECK_DUE, Kind.SELFCHECK_OVERDUE]).exists()
+
+
+def test_a_talk_with_the_secretary_reminds_the_administrators_not_the_secretary(org):
+    """Nobody holds a talk with themselves: the company holds the secretary's talk."""
+    talk = Talk.objects.create(member=org.secretary, branch=org.branch_a, source=Talk.Source.OTHER)
+    services.run(today=datetime.date(2026, 5, 20))
+    assert list(Notification.objects.filter(kind=Kind.TALK_OPEN).values_list("recipient_id", "subject")) == [
+        (org.admin.pk, f"talk:{talk.pk}")
+    ]
