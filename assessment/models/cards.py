@@ -77,6 +77,8 @@ class CardTemplate:
     checkpoints: tuple[str, ...]
     results: tuple[str, ...]
     has_role_aimed: bool = False
+    # What the pages call one card of the kind: 争优卡, 承诺表.
+    noun: str | Promise = ""
 
     def section(self, key: str) -> SectionSpec | None:
         return next((s for s in self.sections if s.key == key), None)
@@ -112,6 +114,7 @@ GOAL_CARD = CardTemplate(
     ),
     checkpoints=QUARTER_CHECKPOINTS,
     results=(CheckResult.DONE, CheckResult.IN_PROGRESS, CheckResult.NOT_DONE),
+    noun=_("goal card"),
 )
 
 PLEDGE = CardTemplate(
@@ -126,6 +129,7 @@ PLEDGE = CardTemplate(
     checkpoints=(Checkpoint.YEAR_END,),
     results=(CheckResult.DONE, CheckResult.NOT_DONE),
     has_role_aimed=True,
+    noun=_("pledge form"),
 )
 
 CARD_TEMPLATES: dict[str, CardTemplate] = {GOAL_CARD.kind: GOAL_CARD, PLEDGE.kind: PLEDGE}

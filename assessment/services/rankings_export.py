@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from members.models import Branch
 
-from ..models import Period, Result
+from ..models import Period, RaterGroup, Result
 from ..selectors.results import ANONYMITY_MIN
 
 CHUNK_SIZE = 2000
@@ -61,10 +61,11 @@ def _headers(*, company_rank: bool) -> list[str]:
         _("Party group"),
         _("Employee number"),
         _("Name"),
-        _("Self"),
-        _("Peers"),
-        _("Masses"),
-        _("Organisation"),
+        # The rater groups by their own names (组织考评, not the roster's 组织架构).
+        str(RaterGroup.SELF.label),
+        str(RaterGroup.PEER.label),
+        str(RaterGroup.MASSES.label),
+        str(RaterGroup.ORG.label),
         _("Total"),
         _("Rank in branch"),
     ]

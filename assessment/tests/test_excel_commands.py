@@ -122,8 +122,8 @@ def test_import_ratings_prints_each_bad_row_and_exits_non_zero(org, period, tmp_
     from openpyxl import load_workbook
 
     book = load_workbook(path)
-    ws = book["ratings"]
-    org_row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 3).value == "org")
+    ws = book["评分表"]
+    org_row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 3).value == "组织考评")
     ws.cell(org_row, 1).value = "X999"
     ws["F2"] = 99  # the first item of the (blank) first row: partly blank, and too high
     book.save(path)
@@ -132,7 +132,7 @@ def test_import_ratings_prints_each_bad_row_and_exits_non_zero(org, period, tmp_
     lines = err.strip().splitlines()
     assert lines[0].startswith("row 2 [A1]: ")
     assert lines[1].startswith("row 2 [A2]: ") and "blank" in lines[1]
-    assert f"row {org_row} [ratee_employee_no]: No member has the employee number “X999”." in lines
+    assert f"row {org_row} [被评价人工号]: No member has the employee number “X999”." in lines
     assert not Rating.objects.exists()
 
 

@@ -137,7 +137,8 @@ def test_template_has_a_row_per_expected_rating_and_the_rubric(org, paper):
     headers, rows = sheet_rows(content)
     codes = list(paper.rubric.items.order_by("position", "code").values_list("code", flat=True))
     assert headers == [*KEY_COLUMNS, *codes] and len(codes) == 18
-    assert KEY_COLUMNS == ("ratee_employee_no", "ratee_name", "rater_group", "rater", "ballot_no")
+    assert KEY_COLUMNS == ("被评价人工号", "被评价人姓名", "评价主体", "评价人工号", "票号")
+    assert {r["评价主体"] for r in rows} == {"个人自评", "党员互评", "群众参评", "组织考评"}
     assert len(rows) == len(list(expected_ratings(period=paper))) == 33
     assert {r["rater_group"] for r in rows} == {"self", "peer", "masses", "org"}
     own = [r for r in rows if r["ratee_employee_no"] == org.member.employee_no]
@@ -154,10 +155,10 @@ def test_template_has_a_row_per_expected_rating_and_the_rubric(org, paper):
     ]
     rubric_headers, rubric = sheet_rows(content, RUBRIC_SHEET)
     assert rubric_headers == list(RUBRIC_COLUMNS)
-    assert [r["code"] for r in rubric] == codes
-    assert sum(Decimal(str(r["maximum"])) for r in rubric) == 100
+    assert [r["编码"] for r in rubric] == codes
+    assert sum(Decimal(str(r["满分"])) for r in rubric) == 100
     a1 = paper.rubric.items.get(code="A1")
-    assert (rubric[0]["area"], rubric[0]["name"]) == (a1.area.name, a1.name)
+    assert (rubric[0]["考核方面"], rubric[0]["考核项目"]) == (a1.area.name, a1.name)
 
 
 def test_template_of_online_branches_has_self_and_organisation_rows_only(org, period):

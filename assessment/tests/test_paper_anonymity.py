@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from assessment.models import RaterGroup, Rating, RatingChannel
 from assessment.services import AssessmentError
+from assessment.services.ballots.sheet import COL_GROUP
 from assessment.services.ballots.template_import import ratings_import
 from assessment.services.ratings import ballot_issue, channel_set, rating_save, rating_save_by_ballot
 from assessment.tests.excel_helpers import export_template, fill_template, on_paper, ratings_workbook, sheet_rows
@@ -229,7 +230,7 @@ def test_a_paper_row_for_a_branch_that_rates_online_is_refused_on_import(org, pe
     assert [(e.row, e.column, e.message) for e in report.errors] == [
         (
             3,
-            "rater_group",
+            COL_GROUP,
             _("In this branch the %(group)s rate online in this period: their ratings are not entered from paper.")
             % {"group": RaterGroup.PEER.label},
         )

@@ -53,7 +53,7 @@ def test_secretary_imports_their_branch_and_nothing_else(client_for, org, period
     client = client_for(org.secretary)
     content = template(client, period)
     scores = {c: float(v) for c, v in scores_totalling(period, Decimal(88)).items()}
-    self_rows = upload(content, lambda row: scores if row[COL_GROUP] == "self" else None)
+    self_rows = upload(content, lambda row: scores if row["rater_group"] == "self" else None)
     response = client.post(url("ratings_import", period), {"file": self_rows})
     report, token = response.context["report"], response.context["token"]
     assert report.ok and report.new == 6 and token
@@ -80,7 +80,7 @@ def test_secretary_does_not_enter_their_own_organisation_rating(client_for, org,
     scores = {c: float(v) for c, v in scores_totalling(period, Decimal(90)).items()}
 
     def own_org_row(row):
-        return scores if row[COL_RATEE] == org.secretary.employee_no and row[COL_GROUP] == "org" else None
+        return scores if row[COL_RATEE] == org.secretary.employee_no and row["rater_group"] == "org" else None
 
     response = client.post(url("ratings_import", period), {"file": upload(content, own_org_row)})
     report = response.context["report"]

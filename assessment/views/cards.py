@@ -158,10 +158,14 @@ def card_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if card.member.user_id != request.user.pk:
         raise PermissionDenied
     if card.status not in (Card.Status.DRAFT, Card.Status.RETURNED):
-        messages.info(request, _("This card is with the branch or approved and cannot be edited now."))
+        messages.info(
+            request,
+            _("This %(card)s is with the branch or approved and cannot be edited now.") % {"card": card.template.noun},
+        )
         return redirect(card)
     form = CardEditForm(request.POST if request.method == "POST" else None, card=card)
     edit_url = reverse("assessment:card_edit", args=[card.pk])
+    noun = {"card": card.template.noun}
 
     def save(data: dict) -> tuple[object, str]:
         saved = services.card_save(
@@ -172,13 +176,13 @@ def card_edit(request: HttpRequest, pk: int) -> HttpResponse:
             role_aimed=data.get("role_aimed") if "role_aimed" in form.fields else None,
         )
         if "submit" not in request.POST:
-            return edit_url, _("Your card was saved.")
+            return edit_url, _("Your %(card)s was saved.") % noun
         if hand_in(
             request,
             lambda: services.card_submit(actor=request.user, card_id=saved.pk),
-            not_ready=_("Your changes were saved, but the card is not ready to submit."),
+            not_ready=_("Your changes were saved, but the %(card)s is not ready to submit.") % noun,
         ):
-            return saved, _("Your card was submitted to the branch.")
+            return saved, _("Your %(card)s was submitted to the branch.") % noun
         return edit_url, ""
 
     return form_action(
@@ -209,7 +213,7 @@ def card_submit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         lambda: services.card_submit(actor=request.user, card_id=card.pk, version=_version(request)),
         success_url=card,
-        success_message=_("Your card was submitted to the branch."),
+        success_message=_("Your %(card)s was submitted to the branch.") % {"card": card.template.noun},
     )
 
 
@@ -218,10 +222,17 @@ def _judge(request: HttpRequest, pk: int, *, returning: bool) -> HttpResponse:
     card = selectors.card_get_for_user(user=request.user, pk=pk)
     if returning:
         key, form = "return_form", CardReturnForm(request.POST, card=card)
-        service, message = services.card_return, _("The card was returned to %(name)s.") % {"name": card.member.name}
+        service, message = (
+            services.card_return,
+            _("The %(card)s was returned to %(name)s.")
+            % {
+                "card": card.template.noun,
+                "name": card.member.name,
+            },
+        )
     else:
         key, form = "approve_form", CardApproveForm(request.POST, card=card)
-        service, message = services.card_approve, _("The card was approved.")
+        service, message = services.card_approve, _("The %(card)s was approved.") % {"card": card.template.noun}
     return form_action(
         request,
         form,
@@ -258,7 +269,7 @@ def card_task_add(request: HttpRequest, pk: int) -> HttpResponse:
         context=_detail_context(request, card),
         form_name="task_form",
         success_url=card,
-        success_message=_("The task was added to the card."),
+        success_message=_("The task was added to the %(card)s.") % {"card": card.template.noun},
     )
 
 

@@ -329,9 +329,10 @@ def _cell(value):
     return value
 
 
-def read_sheet(file: IO[bytes], *, sheet: str | None = None, limits: SheetLimits) -> tablib.Dataset:
-    """The named sheet (or the first) as a dataset: first row headers, empty rows dropped,
-    once the workbook has passed ``check_workbook`` with ``limits``.
+def read_sheet(file: IO[bytes], *, sheet: str | tuple[str, ...] | None = None, limits: SheetLimits) -> tablib.Dataset:
+    """The named sheet (the first of the names the workbook has, where several are given;
+    or the first sheet) as a dataset: first row headers, empty rows dropped, once the
+    workbook has passed ``check_workbook`` with ``limits``.
 
     ``dataset.row_numbers[i]`` is the Excel row number of data row ``i``.
     """
@@ -343,9 +344,11 @@ def read_sheet(file: IO[bytes], *, sheet: str | None = None, limits: SheetLimits
         raise WorkbookError(not_a_workbook) from exc
     try:
         if sheet is not None:
-            if sheet not in book.sheet_names:
-                raise WorkbookError(_("The workbook has no sheet named “%(sheet)s”.") % {"sheet": sheet})
-            ws = book.get_sheet_by_name(sheet)
+            names = (sheet,) if isinstance(sheet, str) else sheet
+            found = next((name for name in names if name in book.sheet_names), None)
+            if found is None:
+                raise WorkbookError(_("The workbook has no sheet named “%(sheet)s”.") % {"sheet": names[0]})
+            ws = book.get_sheet_by_name(found)
         else:
             if not book.sheet_names:
                 raise WorkbookError(_("The sheet is empty."))

@@ -1,11 +1,13 @@
 """Paper ballots: the rating template written to Excel and the filled template read back.
 
-The template is a sheet ``ratings`` with one row per expected rating — columns
-``ratee_employee_no``, ``ratee_name``, ``rater_group`` (self / peer / masses / org),
-``rater`` (the ratee's own employee number on a self row, nothing on any other) and
-``ballot_no`` (on a peer or masses row: a number such as ``E0001-P03`` that names the
-ratee and the ballot, never the rater), then one column per rubric item code — and a
-sheet ``rubric`` with each item's code, area, name and maximum.
+The template is a sheet ``评分表`` with one row per expected rating — columns
+``被评价人工号``, ``被评价人姓名``, ``评价主体`` (个人自评 / 党员互评 / 群众参评 / 组织考评),
+``评价人工号`` (the ratee's own employee number on a self row, nothing on any other) and
+``票号`` (on a peer or masses row: a number such as ``E0001-P03`` that names the ratee
+and the ballot, never the rater), then one column per rubric item code — and a sheet
+``考核细则`` with each item's code, area, name and maximum. A template written before the
+headers were Chinese (sheet ``ratings``, ``ratee_employee_no`` … ``ballot_no``, groups
+self / peer / masses / org) is read as well.
 
 Anonymity (docs/reliability.md): a peer or masses row names no rater, so whoever
 types the paper ballots in learns nothing about who gave what, and the rows are never

@@ -15,18 +15,46 @@ from members.roles import get_roles
 
 from ...models import Period, RaterGroup, RatingChannel
 
-RATINGS_SHEET = "ratings"
-RUBRIC_SHEET = "rubric"
-COL_RATEE = "ratee_employee_no"
-COL_NAME = "ratee_name"
-COL_GROUP = "rater_group"
-COL_RATER = "rater"
-COL_BALLOT = "ballot_no"
+# The sheets, headers and rater groups are fixed Chinese words, whatever the interface
+# language: the workbook is a contract with the people who fill it in Excel (as the
+# roster's headers are).
+RATINGS_SHEET = "评分表"
+RUBRIC_SHEET = "考核细则"
+COL_RATEE = "被评价人工号"
+COL_NAME = "被评价人姓名"
+COL_GROUP = "评价主体"
+COL_RATER = "评价人工号"
+COL_BALLOT = "票号"
 KEY_COLUMNS = (COL_RATEE, COL_NAME, COL_GROUP, COL_RATER, COL_BALLOT)
 REQUIRED_KEY_COLUMNS = (COL_RATEE, COL_GROUP, COL_RATER, COL_BALLOT)
 BALLOT_LETTER = {RaterGroup.PEER: "P", RaterGroup.MASSES: "M"}
-RUBRIC_COLUMNS = ("code", "area", "name", "maximum", "guidance")
+RUBRIC_COLUMNS = ("编码", "考核方面", "考核项目", "满分", "评分说明")
 GROUP_VALUES = (RaterGroup.SELF, RaterGroup.PEER, RaterGroup.MASSES, RaterGroup.ORG)
+GROUP_LABELS = {
+    RaterGroup.SELF: "个人自评",
+    RaterGroup.PEER: "党员互评",
+    RaterGroup.MASSES: "群众参评",
+    RaterGroup.ORG: "组织考评",
+}
+# Templates written before the workbook spoke Chinese are still read: their sheet name,
+# their English headers and their group codes (self / peer / masses / org), and the
+# groups as Traditional Chinese readers write them.
+LEGACY_RATINGS_SHEET = "ratings"
+LEGACY_COLUMNS = {
+    "ratee_employee_no": COL_RATEE,
+    "ratee_name": COL_NAME,
+    "rater_group": COL_GROUP,
+    "rater": COL_RATER,
+    "ballot_no": COL_BALLOT,
+}
+GROUP_OF_TEXT = {
+    **{label: group for group, label in GROUP_LABELS.items()},
+    **{str(group): group for group in GROUP_VALUES},
+    "個人自評": RaterGroup.SELF,
+    "黨員互評": RaterGroup.PEER,
+    "群眾參評": RaterGroup.MASSES,
+    "組織考評": RaterGroup.ORG,
+}
 # Rows whose scores the template carries: the groups that are not anonymous.
 NAMED_GROUPS = (RaterGroup.SELF, RaterGroup.ORG)
 EXCEL_MAX_ROWS = 1_048_576

@@ -16,6 +16,7 @@ from .. import AssessmentError
 from ..ratings import rubric_items
 from .sheet import (
     EXCEL_MAX_ROWS,
+    GROUP_LABELS,
     GROUP_VALUES,
     KEY_COLUMNS,
     NAMED_GROUPS,
@@ -86,7 +87,7 @@ def rating_template_export(*, actor: User | None, period_id: int, out: IO[bytes]
                     )
                 ws.write_string(row, 0, expected.ratee_no)
                 ws.write_string(row, 1, expected.ratee_name)
-                ws.write_string(row, 2, expected.rater_group)
+                ws.write_string(row, 2, GROUP_LABELS[expected.rater_group])
                 if expected.rater_no:  # only a self row names its rater: the ratee
                     ws.write_string(row, 3, expected.rater_no)
                 if expected.ballot_no:
@@ -117,8 +118,9 @@ def rating_template_export(*, actor: User | None, period_id: int, out: IO[bytes]
                 2,
                 {
                     "validate": "list",
-                    "source": list(GROUP_VALUES),
-                    "error_message": _("Use self, peer, masses or org."),
+                    "source": [GROUP_LABELS[group] for group in GROUP_VALUES],
+                    "error_message": _("Choose one of: %(groups)s.")
+                    % {"groups": "、".join(GROUP_LABELS[group] for group in GROUP_VALUES)},
                 },
             )
             for offset, item in enumerate(items):

@@ -35,8 +35,12 @@ from .sheet import (
     COL_GROUP,
     COL_RATEE,
     COL_RATER,
+    GROUP_LABELS,
+    GROUP_OF_TEXT,
     GROUP_VALUES,
     KEY_COLUMNS,
+    LEGACY_COLUMNS,
+    LEGACY_RATINGS_SHEET,
     NAMED_GROUPS,
     RATINGS_SHEET,
     REQUIRED_KEY_COLUMNS,
@@ -117,6 +121,12 @@ def _is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def _group(value: object) -> str:
+    """The rater group a cell names: its Chinese label, or an older template's code."""
+    text = _text(value)
+    return GROUP_OF_TEXT.get(text) or GROUP_OF_TEXT.get(text.lower(), text)
+
+
 def _parse(dataset, items: list[RubricItem], report: RatingsImportReport) -> list[_PaperRow]:
     index = {header: i for i, header in enumerate(dataset.headers) if header}
     codes = [item.code for item in items]
@@ -130,7 +140,7 @@ def _parse(dataset, items: list[RubricItem], report: RatingsImportReport) -> lis
         paper = _PaperRow(
             row=excel_row,
             ratee_no=_text(values[index[COL_RATEE]]),
-            group=_text(values[index[COL_GROUP]]).lower(),
+            group=_group(values[index[COL_GROUP]]),
             rater=_text(values[index[COL_RATER]]),
             ballot_no=_text(values[index[COL_BALLOT]]).upper(),
         )
@@ -211,7 +221,8 @@ def _resolve(
             error(
                 row,
                 COL_GROUP,
-                _("“%(value)s” is not a rater group; write self, peer, masses or org.") % {"value": row.group},
+                _("“%(value)s” is not a rater group; write one of: %(groups)s.")
+                % {"value": row.group, "groups": "、".join(GROUP_LABELS[group] for group in GROUP_VALUES)},
             )
             continue
         if row.group in ANONYMOUS_GROUPS:
@@ -320,10 +331,15 @@ def ratings_import(
             max_columns=len(KEY_COLUMNS) + len(items) + SPARE_COLUMNS,
             max_bytes=WEB_BALLOTS_MAX_BYTES,
         )
-        dataset = read_sheet(file, sheet=RATINGS_SHEET, limits=limits)
+        dataset = read_sheet(file, sheet=(RATINGS_SHEET, LEGACY_RATINGS_SHEET), limits=limits)
     except WorkbookError as exc:
         report.errors.append(RowError(row=0, column="", message=str(exc)))
         return report
+    # An older template's English headers read as today's (where today's is not there too).
+    dataset.headers = [
+        LEGACY_COLUMNS[h] if h in LEGACY_COLUMNS and LEGACY_COLUMNS[h] not in dataset.headers else h
+        for h in dataset.headers
+    ]
     codes = [item.code for item in items]
     missing = [c for c in (*REQUIRED_KEY_COLUMNS, *codes) if c not in dataset.headers]
     if missing:
