@@ -167,3 +167,17 @@ def test_a_bad_group_is_refused_with_the_chinese_choices(org):
     assert [(e.row, e.column) for e in report.errors] == [(org_row, "评价主体")]
     assert "个人自评、党员互评、群众参评、组织考评" in report.errors[0].message
     assert not Rating.objects.exists()
+
+
+def test_the_import_preview_names_the_rater_groups(client_for, org):
+    period = PeriodFactory()
+    client = client_for(org.admin)
+    download = client.post(reverse("assessment:rating_template_download", args=[period.code]))
+    content = b"".join(download.streaming_content)
+    scores = {c: float(v) for c, v in scores_totalling(period, Decimal(88)).items()}
+    filled = fill_template(content, lambda row: scores if row["评价主体"] == "组织考评" else None)
+    filled.name = "ballots.xlsx"
+    response = client.post(reverse("assessment:ratings_import", args=[period.code]), {"file": filled})
+    assert response.context["report"].ok
+    html = response.content.decode()
+    assert 'data-label="评价主体">组织考评</td>' in html and ">org</td>" not in html
