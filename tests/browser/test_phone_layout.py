@@ -8,7 +8,7 @@ first one's). On each page:
 - the page does not scroll sideways (the document is no wider than the window);
 - no element reaches past the window's right edge, unless it sits inside an element that
   scrolls sideways on purpose or clips what sticks out (overflow-x other than visible);
-- no table cell or button is narrower than its Chinese text (up to four characters of it):
+- no table cell, caption or button is narrower than its Chinese text (up to four characters of it):
   no name or button word broken over lines, no long text one or two characters a line.
 
 Pages come from the links, so a new page linked from any menu is walked without being
@@ -119,7 +119,7 @@ MEASURE = """
     if (box.right > width + 0.5 && !clipped(el)) {
       found.push(name(el) + " ends at " + Math.round(box.right) + " px");
     }
-    if (el.tagName === "TD" || el.tagName === "TH" || el.classList.contains("btn")) {
+    if (["TD", "TH", "CAPTION"].includes(el.tagName) || el.classList.contains("btn")) {
       // Squeezed: narrower than its Chinese text, up to four characters of it (a name,
       // a button's word on one line; a long text at least four characters a line).
       const style = getComputedStyle(el);
@@ -218,6 +218,10 @@ def test_every_page_fits_a_phone(live_server, demo_company, browser: Browser):
     # Pages behind a form's button or a state the walk does not pass through, opened directly.
     seeds = {
         "admin": [
+            # The published period's company pages (the open one's have no results yet).
+            reverse("assessment:result_company", args=[w.published.code]),
+            reverse("assessment:result_company_ranking", args=[w.published.code]),
+            reverse("assessment:period_edit", args=[w.open.pk]),  # their links lead to a published one
             reverse("assessment:period_publish", args=[w.closed.pk]),
             reverse("assessment:rubric_edit", args=[w.rubric.pk]),
         ],
