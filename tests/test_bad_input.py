@@ -280,6 +280,7 @@ FILLS: dict[str, Callable[..., dict]] = {
         "place": "检修一班",
         "destination_kind": "benchmark",
         "destination": "检修一班",
+        "participants": [str(org.member.pk), str(org.groupmate.pk)],
     },
     "activities:partyday_contribution_add": lambda org: {"member": str(org.member.pk), "summary": "思想汇报"},
     "activities:partyday_reflection": lambda org: {"text": "很受教育"},

@@ -47,6 +47,9 @@ class PioneerPostForm(HiddenErrorsAbove, forms.ModelForm):
     def __init__(self, *args, members: QuerySet[Member] | None = None, today: datetime.date, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["post_name"].required = False
+        # The model field has no default, so Django would offer (and tick) a blank "---------"
+        # radio button; the kind is chosen, not defaulted.
+        self.fields["kind"].choices = PioneerPost.Kind.choices
         if members is None:
             del self.fields["member"]
         else:

@@ -292,3 +292,13 @@ def test_detail_queries_are_bounded(org, client_for):
             party_day=d, member=MemberFactory(branch=org.branch_a, group=org.group_a2), attendance=Att.PRESENT
         )
     assert count_queries(client, url("partyday_detail", pk=d.pk)) == small
+
+
+def test_a_new_party_day_ticks_nobody(org, client_for):
+    page = client_for(org.secretary).get(url("partyday_create"))
+    assert page.status_code == 200
+    assert not page.context["form"]["participants"].value()
+    assert 'name="participants"' in page.content.decode()
+    assert " checked" not in "".join(
+        line for line in page.content.decode().splitlines() if 'name="participants"' in line
+    )

@@ -2,6 +2,7 @@
 role may do, filters, empty states, pagination and a bounded number of queries."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -371,3 +372,16 @@ def test_list_pages_use_a_bounded_number_of_queries(org, client_for, who):
     assert max(large) <= 20
     member_page = _queries(c, url("post_member", batch[0].pk))
     assert member_page <= 20
+
+
+def test_the_kind_of_a_new_post_is_chosen_not_pre_selected(org, client_for):
+    page = client_for(org.secretary).get(url("post_create") + f"?member={org.member.pk}")
+    kinds = [value for value, _label in page.context["form"].fields["kind"].choices]
+    assert "" not in kinds
+    content = page.content.decode()
+    assert not re.search(r'<input type="radio" name="kind" value=""', content)
+    assert not re.search(r'<input type="radio" name="kind"[^>]*checked', content)
+    response = client_for(org.secretary).post(
+        url("post_create") + f"?member={org.member.pk}", {"member": org.member.pk}
+    )
+    assert "kind" in response.context["form"].errors

@@ -85,7 +85,8 @@ def partyday_create(request: HttpRequest) -> HttpResponse:
     form = PartyDayForm(
         request.POST or None,
         members=members,
-        initial={"kind": PartyDay.Kind.OPEN, "participants": [m.pk for m in members]},
+        # Nobody is ticked beforehand: the secretary chooses who takes part ("select all" is one click).
+        initial={"kind": PartyDay.Kind.OPEN},
     )
     return form_action(
         request,

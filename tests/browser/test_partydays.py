@@ -45,13 +45,15 @@ def test_secretary_holds_an_interactive_day_and_member_reflects(
     outsider = Member.objects.get(user__username="secretary2")
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
 
-    # secretary1 plans the day: the branch's members are ticked, nobody from elsewhere is offered.
+    # secretary1 plans the day: the branch's members are offered, none ticked beforehand, nobody from elsewhere.
     secretary = open_as(browser, browser_context_args, login, "secretary1")
     secretary.goto(f"{url}/")
     expect(secretary.get_by_test_id("partyday-empty")).to_be_visible()
     click_and_wait(secretary, secretary.get_by_test_id("partyday-create"))
     form = secretary.get_by_test_id("partyday-form")
     expect(form.locator(f"input[name=participants][value='{outsider.pk}']")).to_have_count(0)
+    expect(form.locator("input[name=participants]:checked")).to_have_count(0)
+    form.get_by_test_id("participants").locator("[data-pb-check=all]").click()
     expect(form.locator(f"input[name=participants][value='{me.pk}']")).to_be_checked()
     form.locator("input[name=kind][value=interactive]").check()
     form.locator("#id_theme").fill(THEME)
