@@ -31,6 +31,7 @@ translation.activate("zh-hans")
 broken = get_resolver().resolve_error_handler(500)(RequestFactory().get("/"))
 print(json.dumps({
     "debug": settings.DEBUG,
+    "site": settings.SITE_URL,
     "key": settings.SECRET_KEY,
     "missing": [missing.status_code, missing.content.decode()],
     "static": static.status_code,
@@ -108,6 +109,12 @@ def test_the_local_key_is_made_once_and_kept_private(tmp_path):
     assert local_secret_key(path) == first
     assert path.stat().st_mode & 0o777 == 0o600
     assert sorted(p.name for p in tmp_path.iterdir()) == ["secret_key"]  # no draft left behind
+
+
+def test_links_in_e_mails_name_the_port_make_run_serves_on(default_run, tmp_path):
+    assert default_run["site"] == "http://127.0.0.1:8000"
+    assert run_mode(tmp_path, PORT="8080")["site"] == "http://127.0.0.1:8080"
+    assert run_mode(tmp_path, PORT="8080", SITE_URL="https://dj.example.com")["site"] == "https://dj.example.com"
 
 
 def test_the_server_listens_on_this_machine_only_on_the_port_asked_for():

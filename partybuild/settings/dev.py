@@ -36,6 +36,8 @@ def local_secret_key(path: Path) -> str:
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY", default="") or local_secret_key(VAR_DIR / "secret_key")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+# Links in e-mails point at the port `make run PORT=…` serves on.
+SITE_URL = env("SITE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}")
 # Nothing is collected for `make run`: WhiteNoise finds the files where they are, as
 # runserver would with DEBUG on.
 WHITENOISE_USE_FINDERS = True
