@@ -5,6 +5,8 @@ are read-only here."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from partybuild.lib.admin_quarters import quarter_column
+
 from .models import (
     ContactPoint,
     HelpRecord,
@@ -36,7 +38,7 @@ class SuggestionEntryInline(admin.TabularInline):
 
 @admin.register(Suggestion)
 class SuggestionAdmin(SimpleHistoryAdmin):
-    list_display = ("title", "member", "branch", "status", "quarter", "created_at", "closed_at")
+    list_display = ("title", "member", "branch", "status", quarter_column, "created_at", "closed_at")
     list_filter = ("status", "branch")
     search_fields = ("title", "member__name", "member__employee_no")
     raw_id_fields = ("member", "group")

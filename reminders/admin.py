@@ -9,6 +9,8 @@ from django_celery_beat.models import (
     SolarSchedule,
 )
 
+from partybuild.lib.admin_quarters import QuarterFilter, quarter_column
+
 from .models import Notification, ReminderSettings
 
 
@@ -25,8 +27,8 @@ class ReminderSettingsAdmin(admin.ModelAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ("title", "recipient", "kind", "quarter", "created_at", "read_at", "emailed_at")
-    list_filter = ("kind", "quarter")
+    list_display = ("title", "recipient", "kind", quarter_column, "created_at", "read_at", "emailed_at")
+    list_filter = ("kind", QuarterFilter)
     search_fields = ("recipient__username", "title")
     list_select_related = ("recipient",)
     raw_id_fields = ("recipient",)

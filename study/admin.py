@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from partybuild.lib.admin_quarters import QuarterFilter, quarter_column
+
 from .models import (
     Attendance,
     Criticism,
@@ -66,8 +68,8 @@ class ReportTransitionInline(admin.TabularInline):
 
 @admin.register(QuarterlyReport)
 class QuarterlyReportAdmin(SimpleHistoryAdmin):
-    list_display = ("member", "quarter", "branch", "group", "status", "grade")
-    list_filter = ("quarter", "status", "grade", "branch")
+    list_display = ("member", quarter_column, "branch", "group", "status", "grade")
+    list_filter = (QuarterFilter, "status", "grade", "branch")
     search_fields = ("member__name", "member__employee_no")
     raw_id_fields = ("member", "group")
     readonly_fields = ("status", "version", "submitted_figures")

@@ -115,6 +115,10 @@ def test_the_admin_speaks_chinese(settings):
     assert not untranslated, "\n".join(f"{url}: {' '.join(words)}" for url, words in untranslated.items())
     nameless = [url for url, html in pages.items() if re.search(r"\b\w+ object \(\d+\)", html)]
     assert not nameless, f"objects named by their id: {nameless}"
+    for name in ("study_quarterlyreport", "activities_suggestion", "reminders_notification"):
+        changelist = pages[reverse(f"admin:{name}_changelist")]
+        assert not re.search(r">\d{4}Q[1-4]<", changelist), f"{name}: a quarter shown by its code"
+    assert "年第" in pages[reverse("admin:study_quarterlyreport_changelist")]
     index = pages[reverse("admin:index")]
     assert "Axes" not in index
     tasks = pages[reverse("admin:django_celery_beat_periodictask_changelist")]
