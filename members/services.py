@@ -162,6 +162,28 @@ def masses_rater_update(
 
 
 @transaction.atomic
+def masses_rater_set_login(*, actor: User, rater_id: int, password: str) -> User:
+    """Give a masses rater a login (username = their employee number) or reset its
+    password; a login that is a Party member's is refused (MassesRater.clean)."""
+    rater = MassesRater.objects.select_for_update(of=("self",)).select_related("user").get(pk=rater_id)
+    _check_keeps_raters(actor=actor, branch_id=rater.branch_id)
+    user = rater.user or User(username=rater.employee_no)
+    if user.pk is None and User.objects.filter(username=rater.employee_no).exists():
+        raise ValidationError({"password": _("A login named %(name)s already exists.") % {"name": rater.employee_no}})
+    rater.user = user if user.pk else None
+    rater.full_clean()
+    validate_password(password, user)
+    user.set_password(password)
+    user.is_active = True
+    user.save()
+    if rater.user_id != user.pk:
+        rater.user = user
+        rater._history_user = actor
+        rater.save(update_fields=["user"])
+    return user
+
+
+@transaction.atomic
 def masses_rater_set_active(*, actor: User, rater_id: int, active: bool) -> MassesRater:
     """Deactivate a rater (their link stops working, they drop off the paper template) or
     take them back; refused when they already are so."""

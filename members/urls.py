@@ -20,6 +20,7 @@ urlpatterns = [
     path("masses/", views.masses_list, name="masses_list"),
     path("masses/new/", views.masses_create, name="masses_create"),
     path("masses/<int:pk>/edit/", views.masses_edit, name="masses_edit"),
+    path("masses/<int:pk>/login/", views.masses_login, name="masses_login"),
     path("masses/<int:pk>/deactivate/", views.masses_deactivate, name="masses_deactivate"),
     path("masses/<int:pk>/reactivate/", views.masses_reactivate, name="masses_reactivate"),
 ]

@@ -329,6 +329,32 @@ def masses_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def masses_login(request: HttpRequest, pk: int) -> HttpResponse:
+    rater = selectors.masses_rater_get_for_edit(user=request.user, pk=pk)
+
+    def set_login(data: dict):
+        try:
+            return services.masses_rater_set_login(actor=request.user, rater_id=rater.pk, password=data["password1"])
+        except ValidationError as exc:
+            # What is wrong is said beside the password typed.
+            raise ValidationError({"password1": exc.messages}) from exc
+
+    return form_action(
+        request,
+        LoginForm(request.POST or None),
+        set_login,
+        template="members/masses_login.html",
+        context={"rater": rater},
+        success_url=_masses_list_url(rater.branch_id),
+        success_message=lambda user: (
+            _("%(name)s can now log in as %(username)s with the new password.")
+            % {"name": rater.name, "username": user.username}
+        ),
+    )
+
+
 def _masses_set_active(request: HttpRequest, pk: int, *, active: bool) -> HttpResponse:
     rater = selectors.masses_rater_get_for_edit(user=request.user, pk=pk)
     if active:

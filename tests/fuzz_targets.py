@@ -159,6 +159,10 @@ def b_masses_edit(org):
     return Target(_url("members:masses_edit", org.masses.pk))
 
 
+def b_masses_login(org):
+    return Target(_url("members:masses_login", org.masses.pk))
+
+
 def b_masses_deactivate(org):
     return Target(_url("members:masses_deactivate", org.masses.pk), page=_url("members:masses_list"))
 

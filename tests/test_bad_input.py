@@ -61,6 +61,7 @@ from tests.fuzz_targets import (
     b_masses_create,
     b_masses_deactivate,
     b_masses_edit,
+    b_masses_login,
     b_masses_reactivate,
     b_meeting_create,
     b_meeting_edit,
@@ -130,6 +131,7 @@ FORMS: dict[str, Form] = {
     "members:import_confirm": Form("admin", b_roster_import_confirm, ("token",)),
     "members:masses_create": Form("secretary", b_masses_create, ("employee_no", "name", "ratees")),
     "members:masses_edit": Form("secretary", b_masses_edit, ("employee_no", "name", "ratees")),
+    "members:masses_login": Form("secretary", b_masses_login, ("password1", "password2")),
     "members:masses_deactivate": Form("secretary", b_masses_deactivate, ()),
     "members:masses_reactivate": Form("secretary", b_masses_reactivate, ()),
     # study
@@ -239,6 +241,7 @@ FILLS: dict[str, Callable[..., dict]] = {
         "branch": str(org.branch_a.pk),
     },
     "members:login": lambda org: {"password1": "Qz7#kv9Lm2", "password2": "Qz7#kv9Lm2"},
+    "members:masses_login": lambda org: {"password1": "Qz7#kv9Lm2", "password2": "Qz7#kv9Lm2"},
     "members:masses_create": lambda org: {"employee_no": "Q900001", "name": "新群众", "ratees": [str(org.member.pk)]},
     "study:session_create": lambda org: {
         "kind": "assembly",

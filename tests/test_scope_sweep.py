@@ -152,6 +152,14 @@ REGISTRY: dict[str, Callable[[SimpleNamespace], list[Target]]] = {
             post={"employee_no": w.masses_b.employee_no, "name": MARK, "ratees": [w.org.member_b.pk]},
         )
     ],
+    "members:masses_login": lambda w: [
+        Target(
+            "B's masses rater",
+            {"pk": w.masses_b.pk},
+            (w.masses_b.name,),
+            post={"password1": "Zq9!scope-sweep", "password2": "Zq9!scope-sweep"},
+        )
+    ],
     "members:masses_deactivate": lambda w: [Target("B's masses rater", {"pk": w.masses_b.pk}, (), post={})],
     "members:masses_reactivate": lambda w: [Target("B's masses rater", {"pk": w.masses_b.pk}, (), post={})],
     # study: sessions and records

@@ -230,3 +230,39 @@ def test_the_django_admin_keeps_the_same_rules(client_for, org):
     assert response.status_code == 200 and "user" in response.context["adminform"].form.errors
     assert client.post(url, data | {"ratees": str(org.member.pk)}).status_code == 302
     assert list(org.masses.ratees.all()) == [org.member]
+
+
+# --- a login for a masses rater ---------------------------------------------------------
+
+
+def test_secretary_opens_a_login_for_a_rater(client_for, org):
+    from members.roles import get_roles
+
+    rater = MassesRaterFactory(branch=org.branch_a, employee_no="Q5001", user=None)
+    url = reverse("members:masses_login", args=[rater.pk])
+    client = client_for(org.secretary)
+    assert url in client.get(LIST).content.decode()
+    response = client.post(url, {"password1": "Qz7#kv9Lm2", "password2": "Qz7#kv9Lm2"})
+    assert response.status_code == 302
+    rater.refresh_from_db()
+    assert rater.user.username == "Q5001" and rater.user.check_password("Qz7#kv9Lm2")
+    assert get_roles(rater.user).masses_rater == rater
+    assert rater.history.first().history_user == org.secretary.user
+
+
+def test_a_login_name_taken_by_a_member_is_refused(client_for, org):
+    rater = MassesRaterFactory(branch=org.branch_a, employee_no=org.member.user.username, user=None)
+    response = client_for(org.secretary).post(
+        reverse("members:masses_login", args=[rater.pk]), {"password1": "Qz7#kv9Lm2", "password2": "Qz7#kv9Lm2"}
+    )
+    assert response.status_code == 200 and "password1" in response.context["form"].errors
+    rater.refresh_from_db()
+    assert rater.user is None
+
+
+def test_a_raters_login_is_not_opened_by_another_branch(client_for, org):
+    url = reverse("members:masses_login", args=[org.masses.pk])
+    response = client_for(org.other_secretary).post(url, {"password1": "Qz7#kv9Lm2", "password2": "Qz7#kv9Lm2"})
+    assert response.status_code == 404
+    org.masses.user.refresh_from_db()
+    assert not org.masses.user.check_password("Qz7#kv9Lm2")
