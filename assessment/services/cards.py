@@ -535,7 +535,7 @@ def _check_entries_complete(*, card: Card, self_check: SelfCheck) -> None:
     errors = {}
     for entry in self_check.entries.select_related("item"):
         if not entry.result:
-            errors[f"result_{entry.item_id}"] = _("Say how far this item got.")
+            errors[f"result_{entry.item_id}"] = _("Choose how far this item got.")
         elif entry.result == CheckResult.NOT_DONE and not entry.note.strip():
             errors[f"note_{entry.item_id}"] = _("Say why this item is not done.")
     if errors:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -366,13 +366,17 @@ def card_check(request: HttpRequest, pk: int, checkpoint: str) -> HttpResponse:
         )
         if "report" not in request.POST:
             return _("Your self-check was saved.")
-        if hand_in(
-            request,
-            lambda: services.check_report(actor=request.user, check_id=saved.pk),
-            not_ready=_("Your self-check was saved, but it is not ready to report."),
-        ):
-            return _("Your self-check was reported to the branch.")
-        return ""
+        try:
+            services.check_report(actor=request.user, check_id=saved.pk)
+        except ValidationError:
+            # Saved, but not ready to report: the page is shown again with each missing
+            # answer next to its item (form_action puts the keyed errors on their fields),
+            # and at the version just saved, so that the next try is not refused as stale.
+            form.data = form.data.copy()
+            form.data["version"] = str(saved.version)
+            messages.warning(request, _("Your self-check was saved, but it is not ready to report."))
+            raise
+        return _("Your self-check was reported to the branch.")
 
     return form_action(
         request,
