@@ -132,6 +132,10 @@ def _published(w, pk_key=None, pk=None, personas=ALL, markers=None) -> Target:
     return Target(f"{pk_key or 'code'}={pk}", kwargs, markers or (w.name_b,), personas, post={})
 
 
+def _masses_b(w, marked=True, **post) -> list[Target]:
+    return [Target("B's masses rater", {"pk": w.masses_b.pk}, (w.masses_b.name,) if marked else (), post=post)]
+
+
 def _admin_only(label, kwargs, markers, **post) -> list[Target]:
     return [Target(label, kwargs, markers, post=post)]
 
@@ -144,24 +148,10 @@ REGISTRY: dict[str, Callable[[SimpleNamespace], list[Target]]] = {
     "members:edit": lambda w: _as_pk(_member_b(w, name=MARK + "-renamed", version="1")),
     "members:login": lambda w: _as_pk(_member_b(w, password1="Zq9!scope-sweep", password2="Zq9!scope-sweep")),
     "members:history": lambda w: _as_pk(_member_b(w)),
-    "members:masses_edit": lambda w: [
-        Target(
-            "B's masses rater",
-            {"pk": w.masses_b.pk},
-            (w.masses_b.name,),
-            post={"employee_no": w.masses_b.employee_no, "name": MARK, "ratees": [w.org.member_b.pk]},
-        )
-    ],
-    "members:masses_login": lambda w: [
-        Target(
-            "B's masses rater",
-            {"pk": w.masses_b.pk},
-            (w.masses_b.name,),
-            post={"password1": "Zq9!scope-sweep", "password2": "Zq9!scope-sweep"},
-        )
-    ],
-    "members:masses_deactivate": lambda w: [Target("B's masses rater", {"pk": w.masses_b.pk}, (), post={})],
-    "members:masses_reactivate": lambda w: [Target("B's masses rater", {"pk": w.masses_b.pk}, (), post={})],
+    "members:masses_edit": lambda w: _masses_b(w, ratees=[w.org.member_b.pk], name=MARK, employee_no="QX1"),
+    "members:masses_login": lambda w: _masses_b(w, password1="Zq9!scope-sweep", password2="Zq9!scope-sweep"),
+    "members:masses_deactivate": lambda w: _masses_b(w, marked=False),
+    "members:masses_reactivate": lambda w: _masses_b(w, marked=False),
     # study: sessions and records
     "study:session_detail": lambda w: [Target("session B", {"pk": w.session_b.pk}, (_marker("session-b"),))],
     "study:session_edit": lambda w: [
