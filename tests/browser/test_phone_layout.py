@@ -110,13 +110,21 @@ MEASURE = """
     }
     return false;
   };
+  // Inside a box shrunk to a pixel that clips (a header row kept for screen readers only).
+  const unseen = (el) => {
+    for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+      const box = p.getBoundingClientRect();
+      if ((box.width <= 1 || box.height <= 1) && getComputedStyle(p).overflow !== "visible") return true;
+    }
+    return false;
+  };
   if (document.documentElement.scrollWidth > width) {
     found.push("the page scrolls sideways: " + document.documentElement.scrollWidth + " px wide");
   }
   for (const el of document.body.querySelectorAll("*")) {
     const box = el.getBoundingClientRect();
     if (box.width <= 1 || box.height <= 1) continue;
-    if (box.right > width + 0.5 && !clipped(el)) {
+    if (box.right > width + 0.5 && !clipped(el) && !unseen(el)) {
       found.push(name(el) + " ends at " + Math.round(box.right) + " px");
     }
     if (["TD", "TH", "CAPTION"].includes(el.tagName) || el.classList.contains("btn")) {
@@ -126,7 +134,7 @@ MEASURE = """
       const font = parseFloat(style.fontSize);
       const inner = el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
       const han = (el.innerText.match(/[\u3400-\u9fff]/g) || []).length;
-      if (han >= 2 && inner < 0.97 * font * Math.min(han, 4)) {
+      if (han >= 2 && inner < 0.97 * font * Math.min(han, 4) && !unseen(el)) {
         found.push(name(el) + " is squeezed to " + Math.round(inner) + " px");
       }
     }
