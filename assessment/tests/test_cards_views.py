@@ -286,7 +286,7 @@ def test_member_list_offers_this_year(client_for, org):
     card_in(org.member, S.APPROVED, year=THIS_YEAR - 3)
     response = client_for(org.member).get(reverse("assessment:card_list"))
     assert response.status_code == 200
-    assert [year for year, _card in response.context["rows"]] == [THIS_YEAR, THIS_YEAR + 1, THIS_YEAR - 1]
+    assert [year for year, _card in response.context["rows"]] == [THIS_YEAR + 1, THIS_YEAR, THIS_YEAR - 1]
     assert len(response.context["older"]) == 1
 
 

@@ -77,13 +77,14 @@ def _version(request: HttpRequest) -> int | None:
 
 @login_required
 def card_list(request: HttpRequest, kind: str = CardKind.GOAL_CARD) -> HttpResponse:
-    """The member's own cards: this year's and next year's on top, then the older ones."""
+    """The member's own cards, newest year first: next year's, this year's and last year's
+    (each there to start if it is not), then the older ones."""
     roles = get_roles(request.user)
     if roles.member is None:
         raise PermissionDenied
     this_year = timezone.localdate().year
     cards = {card.year: card for card in selectors.my_cards(member=roles.member, kind=kind)}
-    years = [this_year, this_year + 1, this_year - 1]
+    years = [this_year + 1, this_year, this_year - 1]
     rows = [(year, cards.get(year)) for year in years]
     older = [card for year, card in sorted(cards.items(), reverse=True) if year < this_year - 1]
     return render(
