@@ -23,6 +23,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from assessment.models import MassesBallot, Period, RaterGroup, RatingChannel, Result
 from assessment.services import results as result_services
+from assessment.services.ballots.sheet import COL_BALLOT, COL_GROUP, COL_RATER, GROUP_LABELS, RATINGS_SHEET
 from assessment.tests.factories import PeriodFactory, rate, scores_totalling
 
 pytestmark = pytest.mark.django_db
@@ -181,12 +182,12 @@ def test_rating_template_never_prefills_or_names_anonymous_rows(org, open_period
     response = client_of(org.admin).post(reverse("assessment:rating_template_download", args=[open_period.code]))
     assert response.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
-    rows = list(book["ratings"].iter_rows(values_only=True))
+    rows = list(book[RATINGS_SHEET].iter_rows(values_only=True))
     header = rows[0]
-    group_col = next(i for i, h in enumerate(header) if h and "group" in str(h).lower())
-    anonymous = [r for r in rows[1:] if r[group_col] in (RaterGroup.PEER, RaterGroup.MASSES)]
+    group_col = header.index(COL_GROUP)
+    anonymous = [r for r in rows[1:] if r[group_col] in (GROUP_LABELS["peer"], GROUP_LABELS["masses"])]
     assert anonymous, header
-    first_item = header.index("ballot_no") + 1
+    first_item = header.index(COL_BALLOT) + 1
     own = [r for r in anonymous if r[0] == org.member.employee_no]
     assert len(own) == 4  # three peer ballots and one masses ballot
     for row in anonymous:
@@ -195,8 +196,8 @@ def test_rating_template_never_prefills_or_names_anonymous_rows(org, open_period
         # A ballot number in place of a rater: it names the ratee, never who rated.
         others = set(rater_marks(org)) - {row[0], row[1]}
         assert not [c for c in row if c is not None and any(mark in str(c) for mark in others)], row
-        assert row[header.index("rater")] is None, row
-        assert str(row[header.index("ballot_no")]).startswith(f"{row[0]}-"), row
+        assert row[header.index(COL_RATER)] is None, row
+        assert str(row[header.index(COL_BALLOT)]).startswith(f"{row[0]}-"), row
     for row in rows[1:]:
         assert not [c for c in row if str(c) in SECRET_NUMBERS], row
 

@@ -22,7 +22,14 @@ from django.utils.html import escape
 from openpyxl import Workbook
 
 from assessment.models import Period
-from assessment.services.ballots.sheet import KEY_COLUMNS, RATINGS_SHEET
+from assessment.services.ballots.sheet import (
+    COL_GROUP,
+    COL_RATEE,
+    COL_RATER,
+    KEY_COLUMNS,
+    LEGACY_COLUMNS,
+    RATINGS_SHEET,
+)
 from assessment.tests.factories import PeriodFactory
 from members.resources import COLUMNS
 from members.tests.xlsx import HEADERS, roster_row
@@ -103,13 +110,10 @@ class Ratings(Importer):
         period = Period.objects.get(code="2026")
         # A self rating: good but for what each test breaks (a peer row would need a
         # ballot number and a branch rating on paper).
-        values = {
-            "ratee_employee_no": org.member.employee_no,
-            "rater_group": "self",
-            "rater": org.member.employee_no,
-        }
+        values = {COL_RATEE: org.member.employee_no, COL_GROUP: "个人自评", COL_RATER: org.member.employee_no}
         values |= {item.code: 1 for item in period.rubric.items.all()}
-        values.update(changes)
+        # Changes by the older English names (rater_group="boss") or by the headers.
+        values.update({LEGACY_COLUMNS.get(name, name): value for name, value in changes.items()})
         return [values.get(h) for h in self.headers]
 
 
@@ -306,4 +310,4 @@ def test_fifty_thousand_rows_with_one_bad_are_refused_whole(org, admin, tmp_path
         ws.append(blank)
     ws.append(importer.row(org, rater_group="boss"))
     content = save(book)
-    assert_refused(admin, importer, content, tmp_path, row=50_001, column="rater_group")
+    assert_refused(admin, importer, content, tmp_path, row=50_001, column=COL_GROUP)
