@@ -464,7 +464,7 @@ def test_a_list_form_with_its_initial_count_lowered_checks_every_row(org, name, 
     assert snapshot() == before
 
 
-@pytest.mark.parametrize("name", ["password_change", "members:login"])
+@pytest.mark.parametrize("name", ["password_change", "members:login", "members:masses_login"])
 def test_a_short_password_is_refused_in_chinese(org, name):
     prepared = prepare(org, name)
     fields = [f for f in prepared.fields if "password" in f]
