@@ -72,7 +72,37 @@ def _headers(*, company_rank: bool) -> list[str]:
     if company_rank:
         headers.append(_("Rank in company"))
     headers.append(_("Flag"))
+    headers.append(_("Note"))
     return headers
+
+
+def _withheld_note(short: tuple[bool, bool]) -> str:
+    """Why the group scores of a row are blank: which anonymous group has too few ratings."""
+    groups = [
+        str(group.label)
+        for group, is_short in zip((RaterGroup.PEER, RaterGroup.MASSES), short, strict=True)
+        if is_short
+    ]
+    return _("%(groups)s: fewer than %(n)s ratings, so the group scores are not shown (only the total).") % {
+        "groups": _(", ").join(groups),
+        "n": ANONYMITY_MIN,
+    }
+
+
+_FILENAME_FORBIDDEN = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+
+
+def export_filename(*, what: str, period: Period, branch_name: str | None = None) -> str:
+    """A downloaded workbook's name, as people file it: the period's and the branch's
+    names and what it is (“2026年度党员量化考核-第一党支部-排名.xlsx”), without the
+    characters a file name cannot hold."""
+    parts = [period.name, *([branch_name] if branch_name else []), what]
+    return _FILENAME_FORBIDDEN.sub("_", "-".join(parts)).strip(". ") + ".xlsx"
+
+
+def rankings_filename(*, period: Period, branch_id: int | None) -> str:
+    branch_name = Branch.objects.filter(pk=branch_id).values_list("name", flat=True).first() if branch_id else None
+    return export_filename(what=_("Rankings"), period=period, branch_name=branch_name)
 
 
 def _results(period: Period, branch_id: int | None):
@@ -108,11 +138,13 @@ class _Writer:
         }
         # Translated once, not once per row.
         self.flag_names = {flag: str(label) for flag, label in Result.Flag.choices}
+        # Why a row's group scores are blank, by (peers short, masses short).
+        self.withheld = {short: _withheld_note(short) for short in ((True, False), (False, True), (True, True))}
         self.used_names: set[str] = set()
 
     def sheet(self, name: str):
         ws = self.book.add_worksheet(_sheet_name(name, self.used_names))
-        widths = [18, 14, 12, 10, 8, 8, 8, 8, 8, 7] + ([7] if self.company_rank else []) + [9]
+        widths = [18, 14, 12, 10, 8, 8, 8, 8, 8, 7] + ([7] if self.company_rank else []) + [9, 30]
         for col, width in enumerate(widths):
             ws.set_column(col, col, width)
         ws.freeze_panes(1, 4)
@@ -130,9 +162,10 @@ class _Writer:
         # parses "A1" cell references (most of its per-cell cost; the pinned 3.3 API).
         text, number = ws._write_string, ws._write_number
         score_format, total_format, flag_formats = self.score, self.total, self.flags
-        flag_names = self.flag_names
+        flag_names, withheld = self.flag_names, self.withheld
         company_rank = self.company_rank
         flag_col = 11 if company_rank else 10
+        note_col = flag_col + 1
         n = 0
         for (
             _branch_id,
@@ -152,8 +185,10 @@ class _Writer:
             count_masses,
         ) in rows:
             n += 1
+            note = None
             if 0 < count_peer < ANONYMITY_MIN or 0 < count_masses < ANONYMITY_MIN:
                 s_peer = s_masses = s_org = None
+                note = withheld[(0 < count_peer < ANONYMITY_MIN, 0 < count_masses < ANONYMITY_MIN)]
             text(n, 0, branch)
             if group:
                 text(n, 1, group)
@@ -173,6 +208,8 @@ class _Writer:
             if company_rank:
                 number(n, 10, rank_company)
             text(n, flag_col, flag_names.get(flag, flag), flag_formats.get(flag))
+            if note is not None:
+                text(n, note_col, note)
         if n:
             ws.autofilter(0, 0, n, len(self.headers) - 1)
         return n

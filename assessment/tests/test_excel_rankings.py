@@ -88,12 +88,14 @@ def test_round_trip_template_filled_imported_computed_exported(org, period):
     assert book.sheetnames == ["Company-wide", "By branch"]
 
     headers, company = records(book["Company-wide"])
-    assert headers == [*HEADERS, "Rank in branch", "Rank in company", "Flag"]
+    assert headers == [*HEADERS, "Rank in branch", "Rank in company", "Flag", "Note"]
     by_no = {r["Employee number"]: r for r in company}
     member = by_no[org.member.employee_no]
     # peers: (86 + 80 + 80) / 3 = 82; 0.1·90 + 0.3·82 + 0.2·70 + 0.4·95 = 9 + 24.6 + 14 + 38 = 85.6.
     # One masses rating only: below the anonymity threshold, so every mean but self is left blank.
     assert (member["Self"], member["Peers"], member["Masses"], member["Organisation"]) == (90, None, None, None)
+    # ... and the row says why.
+    assert member["Note"] == "Masses: fewer than 3 ratings, so the group scores are not shown (only the total)."
     assert member["Total"] == 85.6 and member["Flag"] == "Yellow flag"
     assert (member["Branch"], member["Party group"], member["Name"]) == (
         org.branch_a.name,
@@ -103,6 +105,7 @@ def test_round_trip_template_filled_imported_computed_exported(org, period):
     # Masses missing: weights 0.1, 0.3, 0.4 rescaled over 0.8: 75.5 / 0.8 = 94.375, half up to 94.38.
     secretary = by_no[org.secretary.employee_no]
     assert secretary["Masses"] is None
+    assert secretary["Note"] is None  # no masses rating at all: nothing withheld
     assert secretary["Total"] == 94.38 and secretary["Flag"] == "Red flag"
     assert org.member_b.employee_no not in by_no
 
@@ -162,7 +165,7 @@ def test_one_branch_only_and_without_the_company_rank(org, period):
     book = rankings_book(export(period, branch_id=org.branch_a.pk, company_rank=False))
     assert book.sheetnames == [org.branch_a.name]
     headers, rows = records(book[org.branch_a.name])
-    assert "Rank in company" not in headers and headers[-1] == "Flag"
+    assert "Rank in company" not in headers and headers[-2:] == ["Flag", "Note"]
     assert [r["Employee number"] for r in rows] == [org.member.employee_no]
 
 

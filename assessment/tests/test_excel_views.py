@@ -2,6 +2,7 @@
 
 import io
 from decimal import Decimal
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -56,7 +57,9 @@ def shown(msgid: str) -> str:
 def test_admin_downloads_the_template(client_for, org, period):
     response = client_for(org.admin).post(url("rating_template_download", period))
     assert response.status_code == 200
-    assert response["Content-Disposition"].startswith('attachment; filename="rating-template-2026')
+    # Named by the period (and the branch, for a branch's template), as people file it.
+    assert "filename*=utf-8''" in response["Content-Disposition"]
+    assert response["Content-Disposition"].endswith(quote(f"{period.name}-{shown('Rating template')}.xlsx"))
     _, rows = sheet_rows(content_of(response))
     assert len(rows) == 33
     assert not MassesBallot.objects.exists()  # the template issues no one-time links
@@ -191,6 +194,9 @@ def test_admin_downloads_one_branch_before_publishing(client_for, org, published
 def test_branch_committee_downloads_only_their_branch(client_for, org, published, who):
     client = client_for(getattr(org, who))
     response = client.get(url("rankings_download", published))
+    # The file is named by the period and the branch, not by their codes and ids.
+    filename = f"{published.name}-{org.branch_a.name}-{shown('Rankings')}.xlsx"
+    assert response["Content-Disposition"].endswith(quote(filename))
     book = rankings_book(content_of(response))
     assert book.sheetnames == [org.branch_a.name]
     ws = book[org.branch_a.name]

@@ -28,7 +28,7 @@ from ..selectors import ratings as rating_selectors
 from ..selectors import results as selectors
 from ..services import AssessmentError
 from ..services.ballots import template_export, template_import
-from ..services.rankings_export import rankings_export
+from ..services.rankings_export import export_filename, rankings_export, rankings_filename
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 IMPORT_DIR = Path(settings.VAR_DIR) / "imports"
@@ -89,10 +89,8 @@ def rating_template_download(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, exc.message)
         return redirect("assessment:ratings_import", code=period.code)
     fh.seek(0)
-    suffix = f"-{branch.pk}" if branch else ""
-    return FileResponse(
-        fh, as_attachment=True, filename=f"rating-template-{period.code}{suffix}.xlsx", content_type=XLSX
-    )
+    filename = export_filename(what=_("Rating template"), period=period, branch_name=branch.name if branch else None)
+    return FileResponse(fh, as_attachment=True, filename=filename, content_type=XLSX)
 
 
 @login_required
@@ -171,5 +169,5 @@ def rankings_download(request: HttpRequest, code: str) -> HttpResponse:
     fh = tempfile.TemporaryFile()
     rankings_export(period=period, out=fh, branch_id=branch_id, company_rank=company_rank)
     fh.seek(0)
-    suffix = f"-{branch_id}" if branch_id else ""
-    return FileResponse(fh, as_attachment=True, filename=f"rankings-{period.code}{suffix}.xlsx", content_type=XLSX)
+    filename = rankings_filename(period=period, branch_id=branch_id)
+    return FileResponse(fh, as_attachment=True, filename=filename, content_type=XLSX)
