@@ -219,7 +219,7 @@ def report_start(*, actor: User, quarter: Quarter) -> QuarterlyReport:
         raise StudyError(_("Only Party members write quarterly reports."))
     if quarter > Quarter.current():
         raise StudyError(
-            _("The report for %(quarter)s cannot be started before the quarter begins.") % {"quarter": quarter.code}
+            _("The report for %(quarter)s cannot be started before the quarter begins.") % {"quarter": quarter.label()}
         )
     existing = QuarterlyReport.objects.filter(member=member, quarter=quarter.code).first()
     if existing is not None:
