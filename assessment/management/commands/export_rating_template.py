@@ -9,12 +9,13 @@ from ._excel import branch_by_name, output_file, period_by_code
 
 class Command(BaseCommand):
     help = (
-        "Write the rating template (paper ballots) of an open period: sheet '评分表' with one row per "
-        "expected rating (被评价人工号, 被评价人姓名, 评价主体 = 个人自评/党员互评/群众参评/组织考评, 评价人工号 = "
-        "the ratee's own number on a self row, blank on any other; 票号 = a peer or masses row's ballot number; "
-        "then one column per item code) and sheet '考核细则'. Ratings are anonymous, so peer and masses rows are never pre-filled with the "
-        "scores already given (the sheet is handed out; filled rows would show who gave what); self and org "
-        "rows are. Masses raters without a ballot for the period are issued one. import_ratings reads the "
+        "Write the rating template (paper ballots) of an open period: sheet '评分表' with one row "
+        "per expected rating (被评价人工号, 被评价人姓名, 评价主体 = 个人自评/党员互评/群众参评/组织考评, "
+        "评价人工号 = the ratee's own number on a self row, blank on any other; 票号 = a peer or "
+        "masses row's ballot number; then one column per item code) and sheet '考核细则'. Ratings "
+        "are anonymous, so peer and masses rows are never pre-filled with the scores already given "
+        "(the sheet is handed out; filled rows would show who gave what); self and org rows are. "
+        "Masses raters without a ballot for the period are issued one. import_ratings reads the "
         "file back; a row left blank there means 'not rated here' and changes nothing."
     )
 
