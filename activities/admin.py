@@ -63,6 +63,10 @@ class ContributionInline(admin.TabularInline):
     fields = ("member", "kind", "generation", "talked_with", "summary")
     extra = 0
 
+    def get_queryset(self, request):
+        # Each row is named by its member(s) (__str__): one query, not one a row.
+        return super().get_queryset(request).select_related("member")
+
 
 class PhotoInline(admin.TabularInline):
     # The file itself is only served by the scoped view; the admin shows the metadata.

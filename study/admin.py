@@ -22,6 +22,10 @@ class AttendanceInline(admin.TabularInline):
     raw_id_fields = ("member",)
     extra = 0
 
+    def get_queryset(self, request):
+        # Each row is named by its member(s) (__str__): one query, not one a row.
+        return super().get_queryset(request).select_related("member")
+
 
 @admin.register(StudySession)
 class StudySessionAdmin(SimpleHistoryAdmin):
@@ -96,11 +100,19 @@ class SelfCriticismInline(admin.StackedInline):
     raw_id_fields = ("member",)
     extra = 0
 
+    def get_queryset(self, request):
+        # Each row is named by its member(s) (__str__): one query, not one a row.
+        return super().get_queryset(request).select_related("member")
+
 
 class CriticismInline(admin.StackedInline):
     model = Criticism
     raw_id_fields = ("from_member", "to_member")
     extra = 0
+
+    def get_queryset(self, request):
+        # Each row is named by its member(s) (__str__): one query, not one a row.
+        return super().get_queryset(request).select_related("from_member", "to_member")
 
 
 class RectificationItemInline(admin.TabularInline):
