@@ -42,7 +42,8 @@ class SuggestionAdmin(SimpleHistoryAdmin):
     list_filter = ("status", "branch")
     search_fields = ("title", "member__name", "member__employee_no")
     raw_id_fields = ("member", "group")
-    readonly_fields = ("status", "version", "acknowledged_at", "escalated_at", "closed_at", "quarter")
+    readonly_fields = ("status", "version", "acknowledged_at", "escalated_at", "closed_at", quarter_column)
+    exclude = ("quarter",)
     list_select_related = ("member", "branch")
     inlines = [SuggestionEntryInline]
 
