@@ -111,12 +111,15 @@ def test_year_end_evaluation_from_rating_to_talk(company, browser, browser_conte
     # Publishing opened a talk with member1; secretary1 records it.
     talk = Talk.objects.get(member=member1, subject=f"assessment:{period.code}")
     secretary.goto(f"{base}/study/talks/")
-    click_and_wait(secretary, secretary.get_by_test_id("talk-list").locator(f"a[href='/study/talks/{talk.pk}/']"))
+    # The list says what the talk follows up: member1's flag and total.
+    row = secretary.get_by_test_id("talk-list").locator(f"a[href^='/study/talks/{talk.pk}/?']")
+    expect(row.get_by_test_id("talk-outcome")).to_contain_text(str(result.total))
+    click_and_wait(secretary, secretary.get_by_test_id("talk-list").locator(f"a[href^='/study/talks/{talk.pk}/?']"))
     secretary.locator("#id_talked_by").fill("支部书记")
     secretary.locator("#id_problems").fill("联系群众不够经常，带头作用发挥不够。")
     secretary.locator("#id_response").fill("接受组织意见，认真整改。")
     secretary.locator("#id_plan").fill("每月与联系点员工谈心两次，下季度牵头一项技术攻关。")
-    click_and_wait(secretary, secretary.get_by_test_id("talk-record-form").locator("button[type=submit]"))
+    click_and_wait(secretary, secretary.get_by_test_id("talk-save"))
     shot(secretary, "talk-recorded")
     talk.refresh_from_db()
     assert talk.status == Talk.Status.RECORDED
