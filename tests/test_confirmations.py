@@ -69,7 +69,8 @@ def test_what_cannot_be_undone_says_what_will_happen_first(org, persona, build, 
     user = org.admin if persona == "admin" else getattr(org, persona).user
     html = client_as(user).get(target.page).content.decode()
     question = confirmation(html, target.url)
-    assert len(question) > 20, f"{target.url} asks nothing on {target.page}"
+    # A sentence saying what will happen (Chinese says it in a dozen characters or so).
+    assert len(question) >= 10, f"{target.url} asks nothing on {target.page}"
     if named is not None:
         assert named(org) in question, question
 
