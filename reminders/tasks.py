@@ -45,7 +45,7 @@ def run_reminders(day: str | None = None) -> int:
         for lo, hi in services.member_ranges():
             deliver_batch.delay(job.kind, job.quarter, job.stage, today.isoformat(), lo, hi)
             queued += 1
-    send_emails.apply_async(countdown=getattr(settings, "REMINDER_EMAIL_AFTER_SECONDS", 900))
+    send_emails.apply_async(countdown=settings.REMINDER_EMAIL_AFTER_SECONDS)
     return queued
 
 

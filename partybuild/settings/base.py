@@ -261,5 +261,8 @@ if REDIS_URL:
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # Reminder fan-out: members per task (each task writes its slice's reminders in batches).
 REMINDER_SLICE_MEMBERS = env.int("REMINDER_SLICE_MEMBERS", default=2000)
+# A reminder run's e-mails (one per person, listing everything) go out this long after the
+# run has queued its fan-out, so that every slice has written its notifications first.
+REMINDER_EMAIL_AFTER_SECONDS = env.int("REMINDER_EMAIL_AFTER_SECONDS", default=900)
 # The queue tasks go to and workers read by default (a test run uses its own).
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
