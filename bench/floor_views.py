@@ -5,7 +5,9 @@ show the same thing.
 A page's requests per second divided by its floor's says how much of the page's
 cost is more than the data it shows. Each floor pays what Django itself costs a
 logged-in request: the stock database session, ``ModelBackend`` loading the user,
-``login_required``; then one query and a template without the layout. The floors take
+``login_required``; then one query and a template without the layout, which writes its
+links as Django does (``{% url %}``: a page may not build its URLs by hand, so neither
+does its floor; since session 8). The floors take
 the ids they show from the URL (any logged-in person may load them), so bench/urls.py
 routes them only in the benchmark.
 
