@@ -139,7 +139,10 @@ def test_member_switches_to_traditional_chinese_from_the_navbar(page, live_serve
     login(page, "member1")
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
 
-    page.select_option("#pb-language", "zh-hant")
+    # The choice submits the form: wait for the page it leads to (on a busy machine the
+    # post, redirect and home page take longer than an assertion's 5 s).
+    with page.expect_navigation():
+        page.select_option("#pb-language", "zh-hant")
 
     expect(page.locator("html")).to_have_attribute("lang", "zh-hant")
     expect(page).to_have_url(f"{live_server.url}/")
