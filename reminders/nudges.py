@@ -13,38 +13,23 @@ import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from members.models import Member, User
+from members.models import User
 from members.roles import get_roles
 from partybuild.lib.errors import DomainError
 from partybuild.lib.quarters import Quarter
-from study.models import QuarterlyReport
-from study.selectors.reports import review_board
+from study.selectors.reports import not_submitted
 
 from .events import EMAIL_INLINE_MAX, email_soon
 from .models import Notification
 from .services import select_reminders, write_selected
 
-NOT_SUBMITTED = [QuarterlyReport.Status.DRAFT, QuarterlyReport.Status.RETURNED]
-
 
 class ReminderError(DomainError):
     pass
-
-
-def not_submitted(*, branch_id: int, quarter: Quarter) -> QuerySet[Member]:
-    """The board's members who have not handed in the quarter's report."""
-    return review_board(branch_id=branch_id, quarter=quarter).filter(
-        Q(report_id__isnull=True) | Q(report_state__in=NOT_SUBMITTED)
-    )
-
-
-def not_submitted_count(*, branch_id: int, quarter: Quarter) -> int:
-    return not_submitted(branch_id=branch_id, quarter=quarter).count()
 
 
 def remind_unsubmitted(*, actor: User, branch_id: int, quarter: Quarter, today: datetime.date | None = None) -> int:

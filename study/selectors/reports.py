@@ -19,6 +19,8 @@ from ..models import Attendance, QuarterlyReport, ReportProblem, StudySession, T
 Status = QuarterlyReport.Status
 NOT_STARTED = "not_started"
 BOARD_STATES = [NOT_STARTED, Status.DRAFT, Status.WITH_GROUP, Status.WITH_BRANCH, Status.RETURNED, Status.APPROVED]
+# Not handed in: no report, a draft, or returned and not handed in again.
+NOT_SUBMITTED_STATES = [NOT_STARTED, Status.DRAFT, Status.RETURNED]
 STATE_LABELS = {NOT_STARTED: gettext_lazy("Not started"), **dict(Status.choices)}
 
 
@@ -104,6 +106,13 @@ def review_board(*, branch_id: int, quarter: Quarter) -> QuerySet[Member]:
             report_updated=F("report__updated_at"),
         )
         .order_by("group__sort_order", "employee_no")
+    )
+
+
+def not_submitted(*, branch_id: int, quarter: Quarter) -> QuerySet[Member]:
+    """The board's members who have not handed in the quarter's report."""
+    return review_board(branch_id=branch_id, quarter=quarter).filter(
+        Q(report_id__isnull=True) | Q(report_state__in=NOT_SUBMITTED_STATES)
     )
 
 

@@ -259,9 +259,6 @@ def report_waiting(request: HttpRequest) -> HttpResponse:
     return render(request, "study/report_waiting.html", {"page": page, "recent": recent})
 
 
-NOT_SUBMITTED_STATES = (selectors.NOT_STARTED, QuarterlyReport.Status.DRAFT, QuarterlyReport.Status.RETURNED)
-
-
 @login_required
 def review_board(request: HttpRequest) -> HttpResponse:
     """The branch's reports for a quarter: every member in one state, with counts."""
@@ -292,7 +289,7 @@ def review_board(request: HttpRequest) -> HttpResponse:
             "counts": counts,
             "count_rows": [(key, selectors.STATE_LABELS[key], counts.by_state[key]) for key in selectors.BOARD_STATES],
             # Who the "remind" button reaches: no report, a draft, or returned and not handed in again.
-            "not_submitted": sum(counts.by_state[key] for key in NOT_SUBMITTED_STATES),
+            "not_submitted": sum(counts.by_state[key] for key in selectors.NOT_SUBMITTED_STATES),
             "groups": member_selectors.group_choices(branch_id=branch.pk),
             "state": state,
             "group_id": group_id,
