@@ -50,7 +50,7 @@ class PeriodAdmin(SimpleHistoryAdmin):
     readonly_fields = ("state", "computed_at", "inputs_changed_at", "published_at", "version")
 
     def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.state == Period.State.PUBLISHED:
+        if obj is not None and obj.is_published:
             return False
         return super().has_change_permission(request, obj)
 

@@ -7,4 +7,4 @@ class AssessmentConfig(AppConfig):
     verbose_name = _("Evaluation for excellence")
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401 (connects them)
+        from . import locks, receivers  # noqa: F401 (connects them)

@@ -9,7 +9,7 @@ from study.selectors.talks import talk_outcomes
 
 from .models import Period, Result
 
-SUBJECT_PREFIX = "assessment:"  # services.results.results_publish: f"assessment:{period.code}"
+SUBJECT_PREFIX = "assessment:"  # services.results.talk_subject: f"assessment:{period.code}"
 
 
 @receiver(talk_outcomes, sender=Talk, dispatch_uid="assessment.talk_outcomes")
@@ -25,7 +25,7 @@ def talk_outcomes_from_results(sender, *, talks: list[Talk], **kwargs) -> dict[i
     flag_labels = dict(Result.Flag.choices)
     rows = Result.objects.filter(
         period__code__in={code for code, _member in wanted},
-        period__state=Period.State.PUBLISHED,
+        period__state__in=[Period.State.PUBLISHED, Period.State.FINAL],
         member_id__in={member for _code, member in wanted},
     ).values_list("period__code", "member_id", "flag", "total")
     return {

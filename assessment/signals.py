@@ -11,3 +11,8 @@ card_returned = Signal()
 card_approved = Signal()
 # sender=Period; period=
 results_published = Signal()
+# sender=Objection; objection= (filed: the branch committee hears of it; ruled: the member)
+objection_filed = Signal()
+objection_ruled = Signal()
+# sender=Period; period= (the publicity window has ended: the results are final)
+results_finalized = Signal()

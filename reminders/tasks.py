@@ -11,21 +11,13 @@ import datetime
 
 from celery import shared_task
 from django.conf import settings
-from django.db import DatabaseError, InterfaceError, OperationalError
 from django.utils import timezone
+
+from partybuild.lib.tasks import COMMON
 
 from . import services
 
 EMAIL_BATCH = 500
-TRANSIENT = (OperationalError, InterfaceError, DatabaseError, ConnectionError, TimeoutError)
-COMMON = {
-    "acks_late": True,
-    "autoretry_for": TRANSIENT,
-    "retry_backoff": True,
-    "retry_backoff_max": 300,
-    "retry_jitter": True,
-    "max_retries": 8,
-}
 
 
 def _day(value: str | None) -> datetime.date:

@@ -22,7 +22,7 @@ from members.models import MassesRater, Member
 from partybuild.lib.bulk_sql import insert_rows
 
 from ..anonymity import keyer
-from ..models import Period, RaterGroup, Rating
+from ..models import Objection, Period, RaterGroup, Rating
 from ..services.periods import rubric_default
 from ..services.results import results_compute
 
@@ -173,4 +173,5 @@ class _Roll:
 
 
 def reset() -> None:
+    Objection.objects.all().delete()
     Period.objects.all().delete()

@@ -1,5 +1,7 @@
+from .objections import Objection
 from .rating import (
     ANONYMOUS_GROUPS,
+    MAX_PUBLICITY_DAYS,
     AnonymityAwareHistory,
     MassesBallot,
     Period,
@@ -15,7 +17,9 @@ from .rating import (
 
 __all__ = [
     "ANONYMOUS_GROUPS",
+    "Objection",
     "AnonymityAwareHistory",
+    "MAX_PUBLICITY_DAYS",
     "MassesBallot",
     "Period",
     "PeriodKey",

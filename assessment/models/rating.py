@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -110,12 +111,18 @@ class RaterGroup(models.TextChoices):
 ANONYMOUS_GROUPS = frozenset({RaterGroup.PEER, RaterGroup.MASSES})
 
 
+MAX_PUBLICITY_DAYS = 30
+
+
 class Period(models.Model):
     class State(models.TextChoices):
         DRAFT = "draft", _("Being prepared")
         OPEN = "open", _("Open for rating")
         CLOSED = "closed", _("Closed")
-        PUBLISHED = "published", _("Published")
+        # Published into the publicity window (公示期): members see their results and may object.
+        PUBLISHED = "published", _("In publicity")
+        # The window has ended and every objection is ruled: locked for good.
+        FINAL = "final", _("Final")
 
     code = models.CharField(
         _("code"),
@@ -137,6 +144,14 @@ class Period(models.Model):
     # When the weights last changed: results computed before it are out of date.
     inputs_changed_at = models.DateTimeField(_("weights changed at"), null=True, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    publicity_days = models.PositiveSmallIntegerField(
+        _("publicity window (working days)"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_PUBLICITY_DAYS)],
+        help_text=_("How many working days members may object to their results once they are published."),
+    )
+    publicity_ends_on = models.DateField(_("publicity ends on"), null=True, blank=True)
+    finalized_at = models.DateTimeField(_("finalised at"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1, verbose_name=_("version"))
 
     history = HistoricalRecords()
@@ -161,6 +176,8 @@ class Period(models.Model):
         from .. import scoring
 
         stored = Period.objects.filter(pk=self.pk).values("state", "rubric_id").first() if self.pk else None
+        if stored and stored["state"] == Period.State.FINAL:
+            raise ValidationError(_("The results of this period are final: it is locked for good."))
         if stored and stored["state"] == Period.State.PUBLISHED:
             raise ValidationError(_("The results of this period are published: it can no longer be changed."))
         if stored and stored["state"] != Period.State.DRAFT and stored["rubric_id"] != self.rubric_id:
@@ -186,7 +203,25 @@ class Period(models.Model):
     @property
     def results_readable(self) -> bool:
         """Results are read only once rating has closed (anonymous ratings no longer change)."""
-        return self.state in (Period.State.CLOSED, Period.State.PUBLISHED)
+        return self.state in (Period.State.CLOSED, Period.State.PUBLISHED, Period.State.FINAL)
+
+    @property
+    def is_published(self) -> bool:
+        """Members see the results: in the publicity window or final."""
+        return self.state in (Period.State.PUBLISHED, Period.State.FINAL)
+
+    @property
+    def is_final(self) -> bool:
+        """Finalised: no rating, weight, rubric, result or objection changes, for anyone."""
+        return self.state == Period.State.FINAL
+
+    def objections_open_on(self, day) -> bool:
+        """Whether a member may still file an objection on ``day`` (the window's last day included)."""
+        return (
+            self.state == Period.State.PUBLISHED
+            and self.publicity_ends_on is not None
+            and day <= self.publicity_ends_on
+        )
 
     @property
     def weights(self) -> dict[str, Decimal]:
@@ -252,6 +287,9 @@ class Rating(models.Model):
         verbose_name=_("entered by"),
     )
     version = models.PositiveIntegerField(default=1, verbose_name=_("version"))
+    # Withdrawn as invalid by an upheld objection (assessment/services/objections.py): kept,
+    # never counted. The objection's ruling records it.
+    withdrawn = models.BooleanField(_("withdrawn as invalid"), default=False, db_default=False)
 
     history = AnonymityAwareHistory(excluded_fields=["rater_key"])
 

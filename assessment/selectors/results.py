@@ -205,7 +205,7 @@ def periods_for_results(*, user: User) -> QuerySet[Period]:
 def results_status(*, period: Period, preview: bool) -> str:
     """PUBLISHED, PREVIEW (computed, not yet published, and this user may look ahead)
     or PENDING (nothing to show yet: results are never read while rating is open)."""
-    if period.state == Period.State.PUBLISHED:
+    if period.is_published:
         return PUBLISHED
     if preview and period.state == Period.State.CLOSED and period.computed_at is not None:
         return PREVIEW
@@ -381,7 +381,7 @@ def area_rows(*, period: Period, member_id: int) -> list[AreaRow]:
         entry[1] += maximum
     ratings = [
         (group, {code: Decimal(str(score)) for code, score in scores.items()})
-        for group, scores in Rating.objects.filter(period=period, ratee_id=member_id)
+        for group, scores in Rating.objects.filter(period=period, ratee_id=member_id, withdrawn=False)
         .order_by()
         .values_list("rater_group", "scores")
     ]
@@ -522,6 +522,6 @@ def rankings_scope_for_user(*, user: User, period: Period, branch_param: str) ->
         raise PermissionDenied
     # The committee sees its own branch, and only published results; the company
     # rank is for administrators.
-    if period.state != Period.State.PUBLISHED or value not in ("", str(roles.committee_branch_id)):
+    if not period.is_published or value not in ("", str(roles.committee_branch_id)):
         raise Http404
     return roles.committee_branch_id, False

@@ -52,7 +52,11 @@ def period_update(*, actor: User | None, period_id: int, version: int, data: dic
     period = Period.objects.select_for_update().get(pk=period_id)
     if period.version != version:
         raise AssessmentError(_("Someone else changed this period after you opened it; reload the page."))
-    if period.state == Period.State.PUBLISHED:
+    if period.is_final:
+        raise AssessmentError(
+            _("The results of %(period)s are final: it is locked for good.") % {"period": period.name}
+        )
+    if period.is_published:
         raise AssessmentError(_("A published period cannot be changed."))
     weights = period.weights
     for name, value in data.items():

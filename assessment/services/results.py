@@ -23,12 +23,13 @@ from simple_history.utils import bulk_create_with_history
 from members.models import Member, User
 from members.roles import get_roles
 from partybuild.lib.bulk_sql import insert_rows, quote
+from partybuild.lib.dates import add_working_days
 from partybuild.lib.signals import send_on_commit
 from study import signals as study_signals
 from study.models import Talk
 
 from .. import scoring, signals
-from ..models import Period, RaterGroup, Rating, Result
+from ..models import MAX_PUBLICITY_DAYS, Period, RaterGroup, Rating, Result
 from . import AssessmentError
 
 GROUPS = [RaterGroup.SELF, RaterGroup.PEER, RaterGroup.MASSES, RaterGroup.ORG]
@@ -73,7 +74,7 @@ def compute_values(period: Period) -> list[list]:
     for g in GROUPS:
         figures[f"sum_{g}"] = Sum(in_units, filter=Q(rater_group=g))
         figures[f"n_{g}"] = Count("pk", filter=Q(rater_group=g))
-    sums = Rating.objects.filter(period=period).order_by().values("ratee_id").annotate(**figures)
+    sums = Rating.objects.filter(period=period, withdrawn=False).order_by().values("ratee_id").annotate(**figures)
     inner, params = sums.query.sql_with_params()
     member = Member._meta
     pk, branch_id, group_id = (quote(member.get_field(f).column) for f in ("id", "branch", "group"))
@@ -114,7 +115,8 @@ def results_compute(*, actor: User | None, period_id: int) -> ComputeSummary:
     """Totals, ranks and flags for the period; recomputing gives the same result.
 
     Only once rating has closed: while it is open, two computations a rating apart
-    would give that one rating away (its rater's scores)."""
+    would give that one rating away (its rater's scores). Never once published: from
+    then on only a ruling on an objection changes a result (services/objections.py)."""
     _require_admin(actor)
     period = Period.objects.select_for_update().get(pk=period_id)
     if period.state == Period.State.OPEN:
@@ -125,6 +127,13 @@ def results_compute(*, actor: User | None, period_id: int) -> ComputeSummary:
         raise AssessmentError(
             _("Results of a period that is “%(state)s” cannot be computed.") % {"state": period.get_state_display()}
         )
+    return recompute(period, actor=actor, reason="computed")
+
+
+def recompute(period: Period, *, actor: User | None, reason: str) -> ComputeSummary:
+    """Compute the period's results and store what changed, inside the caller's
+    transaction and under its lock of the period row; ``reason`` goes into the period's
+    history (see selectors.publicity.PERIOD_STEPS)."""
     if connection.vendor == "postgresql":
         # Results are derived data: a crash right after commit loses at most this
         # computation (all of it, atomically) — rerun it. Not waiting for the WAL flush
@@ -138,6 +147,7 @@ def results_compute(*, actor: User | None, period_id: int) -> ComputeSummary:
     _store_results(period=period, rows=rows, actor=actor, now=now)
     period.computed_at = now
     period._history_user = actor
+    period._change_reason = reason
     period.save(update_fields=["computed_at"])
     flags: dict[str, int] = defaultdict(int)
     flag_at = VALUE_COLUMNS.index("flag")
@@ -223,28 +233,36 @@ def _copy_history(*, where: str, params: list, kind: str | None, actor: User | N
 
 
 @transaction.atomic
-def results_publish(*, actor: User | None, period_id: int) -> tuple[ComputeSummary, int]:
-    """Publish: compute afresh from the closed period's ratings, show the results to
-    members, and open a follow-up talk for every member at yellow or below."""
+def results_publish(*, actor: User | None, period_id: int, days: int | None = None) -> tuple[ComputeSummary, int]:
+    """Publish into the publicity window (公示期): compute afresh from the closed period's
+    ratings, show the results to members until the window's last working day (``days``,
+    the period's own number when not given), during which each may object, and open a
+    follow-up talk for every member at yellow or below."""
     _require_admin(actor)
     period = Period.objects.select_for_update().get(pk=period_id)
-    if period.state == Period.State.PUBLISHED:
+    if period.is_published:
         raise AssessmentError(_("The results of %(period)s are already published.") % {"period": period.name})
     if period.state != Period.State.CLOSED:
         raise AssessmentError(_("Close the period for rating before publishing its results."))
-    summary = results_compute(actor=actor, period_id=period.pk)
+    days = period.publicity_days if days is None else days
+    if not 1 <= days <= MAX_PUBLICITY_DAYS:
+        raise AssessmentError(
+            _("The publicity window is 1 to %(max)d working days; %(days)d was asked for.")
+            % {"max": MAX_PUBLICITY_DAYS, "days": days}
+        )
+    summary = recompute(period, actor=actor, reason="computed")
     period.refresh_from_db()
     period.state = Period.State.PUBLISHED
     period.published_at = timezone.now()
+    period.publicity_days = days
+    period.publicity_ends_on = add_working_days(timezone.localdate(), days)
     period.version += 1
     period._history_user = actor
-    period.save(update_fields=["state", "published_at", "version"])
-    subject = f"assessment:{period.code}"
+    period._change_reason = "published"
+    period.save(update_fields=["state", "published_at", "publicity_days", "publicity_ends_on", "version"])
+    subject = talk_subject(period)
     due = timezone.localdate() + datetime.timedelta(days=TALK_DAYS)
-    flag_names = dict(Result.Flag.choices)
-    # The talk's reason is stored text: write it in the site's language, not the publisher's.
-    with translation.override(settings.LANGUAGE_CODE):
-        talks = _talks_for(period, subject=subject, due=due, flag_names=flag_names)
+    talks = _talks_for(period, subject=subject, due=due)
     # A member who already has this period's talk gets no second one (the unique
     # (member, subject) constraint backs this up); the period's row lock keeps two
     # publications from racing.
@@ -258,15 +276,30 @@ def results_publish(*, actor: User | None, period_id: int) -> tuple[ComputeSumma
     return summary, len(talks)
 
 
-def _talks_for(period: Period, *, subject: str, due, flag_names) -> list[Talk]:
+def talk_subject(period: Period) -> str:
+    """The subject of the period's follow-up talks (assessment/receivers.py reads it back)."""
+    return f"assessment:{period.code}"
+
+
+def talk_reason(period: Period, total: Decimal, flag: str) -> str:
+    """A follow-up talk's reason, in the site's language (it is stored text)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _("%(period)s: total %(total)s, %(flag)s.") % {
+            "period": period.name,
+            "total": total,
+            "flag": Result.Flag(flag).label,
+        }
+
+
+def _talks_for(period: Period, *, subject: str, due) -> list[Talk]:
+    # The talk's reason is stored text: written in the site's language, not the publisher's.
     return [
         Talk(
             member_id=r.member_id,
             branch_id=r.branch_id,
             source=Talk.Source.ASSESSMENT,
             subject=subject,
-            reason=_("%(period)s: total %(total)s, %(flag)s.")
-            % {"period": period.name, "total": r.total, "flag": flag_names[r.flag]},
+            reason=talk_reason(period, r.total, r.flag),
             due_on=due,
         )
         for r in Result.objects.filter(period=period, flag__in=scoring.TALK_FLAGS).only(

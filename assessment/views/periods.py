@@ -98,7 +98,7 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def period_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _require_admin(request)
     period = selectors.period_get(pk=pk)
-    if period.state == Period.State.PUBLISHED:
+    if period.is_published:
         messages.error(request, _("A published period cannot be changed."))
         return redirect(period)
     # The form writes its values into the instance while validating; keep the page's own copy intact.

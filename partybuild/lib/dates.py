@@ -35,3 +35,15 @@ def record_year_error(day: datetime.date | None) -> str | None:
 def validate_record_year(day: datetime.date | None) -> None:
     if error := record_year_error(day):
         raise ValidationError(error, code="year")
+
+
+def add_working_days(start: datetime.date, days: int) -> datetime.date:
+    """The ``days``-th working day (Monday to Friday) after ``start``: a publicity window
+    of 5 working days published on a Friday runs to the next Friday. Public holidays and
+    the weekends worked in their place are not known here (see docs/reliability.md)."""
+    day, left = start, days
+    while left > 0:
+        day += datetime.timedelta(days=1)
+        if day.weekday() < 5:
+            left -= 1
+    return day

@@ -10,6 +10,7 @@ from activities.demo import suggestions_partydays as suggestions_demo
 from assessment.demo import cards as cards_demo
 from assessment.demo import pledges as pledges_demo
 from assessment.demo import ratings as ratings_demo
+from assessment.locks import wiping_everything
 from members import demo as roster_demo
 from members.models import Branch, Member
 from partybuild.lib.bulk_sql import foreign_keys_checked_at_end
@@ -41,12 +42,13 @@ class Command(BaseCommand):
             raise CommandError(_("The database already has a roster. Use --reset to replace it with the demo data."))
         with transaction.atomic():
             if reset:
-                suggestions_demo.reset()
-                posts_warmth_demo.reset()
-                cards_demo.reset_cards()
-                ratings_demo.reset()
-                study_demo.reset()
-                roster_demo.reset()
+                with wiping_everything():
+                    suggestions_demo.reset()
+                    posts_warmth_demo.reset()
+                    cards_demo.reset_cards()
+                    ratings_demo.reset()
+                    study_demo.reset()
+                    roster_demo.reset()
             with foreign_keys_checked_at_end():
                 summary = roster_demo.build(members=members, seed=seed)
                 study = study_demo.build(seed=seed)

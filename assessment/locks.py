@@ -1,0 +1,83 @@
+"""A final period is locked for good, whichever door a change comes through.
+
+The services refuse first, with a message for the person; the Django admin shows a final
+period's records read-only (assessment/admin.py). These receivers are the last line, for
+any code that saves or deletes a model instance (the admin, a shell, a future page):
+a rating, result, objection or the period itself of a final period, or a rubric a final
+period uses, is refused with ``PeriodLocked``. Set-based writes (``QuerySet.update``,
+the bulk SQL paths) bypass signals; each of their callers checks the period's state under
+its row lock first (results_compute, the seal at close, the ratings import, the ruling).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.db.models.signals import pre_delete, pre_save
+from django.dispatch import receiver
+from django.utils.translation import gettext as _
+
+from .models import Objection, Period, Rating, Result, Rubric, RubricArea, RubricItem
+from .services import AssessmentError
+
+
+class PeriodLocked(AssessmentError):
+    def __init__(self, period_name: str):
+        super().__init__(_("The results of %(period)s are final: it is locked for good.") % {"period": period_name})
+
+
+# Set only while seed_demo --reset wipes the whole demo company, final periods included.
+_wiping = ContextVar("assessment_lock_wiping", default=False)
+
+
+@contextmanager
+def wiping_everything() -> Iterator[None]:
+    """For seed_demo --reset alone: it removes every record of the demo company."""
+    token = _wiping.set(True)
+    try:
+        yield
+    finally:
+        _wiping.reset(token)
+
+
+def _refuse_if_final(period_id: int | None) -> None:
+    if period_id is None or _wiping.get():
+        return
+    name = Period.objects.filter(pk=period_id, state=Period.State.FINAL).values_list("name", flat=True).first()
+    if name is not None:
+        raise PeriodLocked(name)
+
+
+@receiver(pre_save, sender=Rating, dispatch_uid="assessment.lock_rating_save")
+@receiver(pre_save, sender=Result, dispatch_uid="assessment.lock_result_save")
+@receiver(pre_save, sender=Objection, dispatch_uid="assessment.lock_objection_save")
+@receiver(pre_delete, sender=Rating, dispatch_uid="assessment.lock_rating_delete")
+@receiver(pre_delete, sender=Result, dispatch_uid="assessment.lock_result_delete")
+@receiver(pre_delete, sender=Objection, dispatch_uid="assessment.lock_objection_delete")
+def lock_period_records(sender, instance, **kwargs) -> None:
+    _refuse_if_final(instance.period_id)
+
+
+@receiver(pre_save, sender=Period, dispatch_uid="assessment.lock_period_save")
+@receiver(pre_delete, sender=Period, dispatch_uid="assessment.lock_period_delete")
+def lock_period(sender, instance, **kwargs) -> None:
+    # The stored state decides: finalising itself saves a period that was published.
+    if instance.pk is not None:
+        _refuse_if_final(instance.pk)
+
+
+@receiver(pre_save, sender=Rubric, dispatch_uid="assessment.lock_rubric_save")
+@receiver(pre_delete, sender=Rubric, dispatch_uid="assessment.lock_rubric_delete")
+@receiver(pre_save, sender=RubricArea, dispatch_uid="assessment.lock_area_save")
+@receiver(pre_delete, sender=RubricArea, dispatch_uid="assessment.lock_area_delete")
+@receiver(pre_save, sender=RubricItem, dispatch_uid="assessment.lock_item_save")
+@receiver(pre_delete, sender=RubricItem, dispatch_uid="assessment.lock_item_delete")
+def lock_rubric(sender, instance, **kwargs) -> None:
+    rubric_id = instance.pk if sender is Rubric else instance.rubric_id
+    if rubric_id is None or _wiping.get():
+        return
+    name = Period.objects.filter(rubric_id=rubric_id, state=Period.State.FINAL).values_list("name", flat=True).first()
+    if name is not None:
+        raise PeriodLocked(name)
