@@ -28,7 +28,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from assessment.models import ANONYMOUS_GROUPS, Card, Period, RaterGroup, Rating, Result
+from assessment.models import ANONYMOUS_GROUPS, Card, Objection, Period, RaterGroup, Rating, Result
 from members.forms import MEMBER_FIELDS
 from members.models import Branch, Member, PartyGroup
 from partybuild.lib.quarters import Quarter
@@ -99,6 +99,14 @@ KINDS: dict[str, Kind] = {
             "member_id",
             ("total", "flag", "rank_branch", "rank_company"),
             on_create=("total", "flag", "rank_branch", "rank_company"),
+        ),
+        Kind(
+            "objection",
+            gettext_lazy("Objection to a result"),
+            Objection,
+            "member_id",
+            ("state", "ruling", "org_corrected", "ratings_withdrawn", "total_after", "flag_after"),
+            on_create=("reason", "total_before", "flag_before"),
         ),
         Kind("card", gettext_lazy("Card"), Card, "member_id", ("status", "role_aimed")),
         Kind(
@@ -253,6 +261,7 @@ def _subject(kind: Kind, record, names: _Names) -> str:
         "report": lambda: Quarter.parse(record.quarter).label(),
         "talk": lambda: str(record.get_source_display()),
         "result": lambda: names.period.get(record.period_id, ""),
+        "objection": lambda: names.period.get(record.period_id, ""),
         "card": lambda: f"{record.year} · {record.get_kind_display()}",
         "rating": lambda: f"{names.period.get(record.period_id, '')} · {RaterGroup(record.rater_group).label}",
     }

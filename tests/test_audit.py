@@ -467,3 +467,31 @@ def _member_history_count(member) -> int:
         m.history.model.objects.filter(**{field: member.pk}).count()
         for m, field in ((Member, "id"), (QuarterlyReport, "member_id"), (Rating, "ratee_id"), (Talk, "member_id"))
     )
+
+
+def test_an_objection_and_its_ruling_are_in_the_members_history(client_for, org, period):
+    """Filed by the member, ruled by the secretary: both steps with who made them, the
+    result before and after; nothing of who rated."""
+    from assessment.services import objections as objection_services
+
+    _story(org, period)
+    result_services.results_publish(actor=org.admin, period_id=period.pk)
+    objection = objection_services.objection_file(actor=org.member.user, period_id=period.pk, reason="组织评分偏低")
+    objection_services.objection_rule(
+        actor=org.secretary.user,
+        objection_id=objection.pk,
+        version=objection.version,
+        upheld=True,
+        ruling="经支委会复核，组织评分更正",
+        org_scores=full_scores(period, Decimal("0.9")),
+    )
+    filed, ruled = objection.history.order_by("history_date", "history_id")
+    assert_recorded(filed, by=org.member.user, kind=CREATED)
+    assert_recorded(ruled, by=org.secretary.user, kind=CHANGED)
+    response = client_for(org.admin).get(history_url(org.member))
+    rows = [row for row in response.context["rows"] if row.kind == "objection"]
+    assert [row.who for row in rows] == ["书记甲", "党员甲"]
+    assert rows[0].subject == period.name
+    page = response.content.decode()
+    assert "经支委会复核，组织评分更正" in page and "组织评分偏低" in page
+    assert org.groupmate.name not in page
