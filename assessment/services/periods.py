@@ -72,7 +72,9 @@ def period_update(*, actor: User | None, period_id: int, version: int, data: dic
     return period
 
 
-def _move(period: Period, actor: User | None, sources: set[str], target: str) -> Period:
+def _move(period: Period, actor: User | None, sources: set[str], target: str, reason: str) -> Period:
+    """Move the period to ``target``; ``reason`` is the code its history row carries
+    (assessment/selectors/publicity.py reads it back)."""
     if period.state not in sources:
         raise AssessmentError(
             _("A period that is “%(state)s” cannot become “%(target)s”.")
@@ -81,6 +83,7 @@ def _move(period: Period, actor: User | None, sources: set[str], target: str) ->
     period.state = target
     period.version += 1
     period._history_user = actor
+    period._change_reason = reason
     period.save(update_fields=["state", "version"])
     return period
 
@@ -95,7 +98,7 @@ def period_open(*, actor: User | None, period_id: int) -> Period:
         raise AssessmentError(_("Rating has closed for good: a closed period cannot be opened again."))
     check_rubric(period.rubric)
     period.full_clean()
-    return _move(period, actor, {Period.State.DRAFT}, Period.State.OPEN)
+    return _move(period, actor, {Period.State.DRAFT}, Period.State.OPEN, "opened")
 
 
 @transaction.atomic
@@ -105,7 +108,7 @@ def period_close(*, actor: User | None, period_id: int) -> Period:
     longer be tied to anyone."""
     _require_admin(actor)
     period = Period.objects.select_for_update().get(pk=period_id)
-    _move(period, actor, {Period.State.OPEN}, Period.State.CLOSED)
+    _move(period, actor, {Period.State.OPEN}, Period.State.CLOSED, "closed")
     seal_anonymous_ratings(period)
     return period
 
