@@ -164,7 +164,7 @@ SHOTS = [
         before=_start_check,
     ),
     Shot("member-rate", "member1", lambda: _peer_to_rate("member1")),
-    Shot("member-result", "member1", lambda: "/assessment/results/{}/mine/".format(_period("published")[1])),
+    Shot("member-result", "member1", lambda: "/assessment/results/{}/mine/".format(_period("final")[1])),
     # 党小组长
     Shot("leader-home", "leader1", lambda: "/"),
     Shot("leader-waiting", "leader1", lambda: "/study/reports/waiting/"),
@@ -186,11 +186,11 @@ SHOTS = [
     # 党委管理员
     Shot("admin-home", "admin", lambda: "/"),
     Shot("admin-period", "admin", lambda: "/assessment/periods/{}/".format(_period("open")[0])),
-    Shot("admin-results", "admin", lambda: "/assessment/periods/{}/".format(_period("published")[0])),
+    Shot("admin-results", "admin", lambda: "/assessment/periods/{}/".format(_period("final")[0])),
     Shot(
         "admin-flagboard",
         "admin",
-        lambda: "/assessment/results/{}/flags/{}/".format(_period("published")[1], _branch_pk()),
+        lambda: "/assessment/results/{}/flags/{}/".format(_period("final")[1], _branch_pk()),
     ),
     Shot("admin-roster", "admin", lambda: "/members/"),
 ]

@@ -1,6 +1,7 @@
 """Demo data for Platform 3: this year's assessment period, open, with the default
-rubric and ratings from every rater group; last year's, closed and published, with
-results in which every flag colour occurs.
+rubric and ratings from every rater group; last year's, published and final, with
+results in which every flag colour occurs and three objections ruled during its
+publicity window (assessment/demo/publicity.py).
 
 This year's peer and masses ratings carry their raters' keys as the web would give
 them (assessment/anonymity.py); last year's are sealed, as closing leaves them.
@@ -24,7 +25,7 @@ from partybuild.lib.bulk_sql import insert_rows
 from ..anonymity import keyer
 from ..models import Objection, Period, RaterGroup, Rating
 from ..services.periods import rubric_default
-from ..services.results import results_compute
+from . import publicity as publicity_demo
 
 MAX_PEERS = 8
 LAST_YEAR_PEERS = 3
@@ -66,7 +67,8 @@ def build(*, seed: int = 2026, today: datetime.date | None = None) -> dict[str, 
     today = today or datetime.date.today()
     rubric = rubric_default()
     items = list(rubric.items.order_by("position").values_list("code", "max_score"))
-    roll = _Roll.load(_scores_by_total(items))
+    table = _scores_by_total(items)
+    roll = _Roll.load(table)
 
     last = Period.objects.create(
         code=str(today.year - 1),
@@ -77,12 +79,7 @@ def build(*, seed: int = 2026, today: datetime.date | None = None) -> dict[str, 
         rubric=rubric,
     )
     roll.rate(last, rng, max_peers=LAST_YEAR_PEERS, keyed=False)
-    results = results_compute(actor=None, period_id=last.pk).members
-    # Computed and published last January, its follow-up talks long since held: none is opened here.
-    published = datetime.datetime(today.year, 1, 20, 9, tzinfo=datetime.UTC)
-    Period.objects.filter(pk=last.pk).update(
-        state=Period.State.PUBLISHED, computed_at=published - datetime.timedelta(days=5), published_at=published
-    )
+    last_year = publicity_demo.publish_object_finalize(last, today=today, scores_by_total=table)
 
     period = Period.objects.create(
         code=str(today.year),
@@ -93,7 +90,7 @@ def build(*, seed: int = 2026, today: datetime.date | None = None) -> dict[str, 
         rubric=rubric,
     )
     ratings = roll.rate(period, rng, max_peers=MAX_PEERS, keyed=True)
-    return {"ratings": ratings, "results": results}
+    return {"ratings": ratings, **last_year}
 
 
 class _Roll:

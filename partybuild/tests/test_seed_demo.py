@@ -94,3 +94,45 @@ def test_seed_demo_at_scale_uses_bulk_inserts(db):
         )
     )
     assert len(queries) * 30 < rows
+
+
+def test_seed_demo_builds_last_year_final_after_its_publicity_window(db):
+    """Last year's period went through the real services: published, three objections
+    ruled in its window (member1's among them), finalised; no follow-up talk is opened."""
+    import datetime
+
+    from django.utils import timezone
+
+    from assessment.models import Objection, Period, Result
+    from partybuild.lib.dates import add_working_days
+    from study.models import Talk
+
+    out, _ = run("seed_demo", "--members", "60")
+    today = timezone.localdate()
+    last = Period.objects.get(code=str(today.year - 1))
+    assert last.state == Period.State.FINAL and last.is_published
+    published_on = timezone.localtime(last.published_at).date()
+    assert published_on < today
+    assert last.publicity_ends_on == add_working_days(published_on, last.publicity_days)
+    assert last.finalized_at > timezone.make_aware(datetime.datetime.combine(last.publicity_ends_on, datetime.time()))
+    assert last.computed_at < last.published_at < last.finalized_at
+    steps = list(last.history.order_by("history_date").values_list("history_change_reason", flat=True))
+    assert steps == [None, "computed", "published", "ruled", "finalized"]
+
+    objections = list(Objection.objects.filter(period=last))
+    assert sorted(o.state for o in objections) == ["rejected", "rejected", "upheld"]
+    assert any(o.member.user.username == "member1" for o in objections)
+    window = (
+        last.published_at,
+        timezone.make_aware(datetime.datetime.combine(last.publicity_ends_on, datetime.time.max)),
+    )
+    for o in objections:
+        assert window[0] < o.filed_at < o.ruled_at <= window[1]
+        assert o.ruling and o.ruled_by.member.committee_role == "secretary"
+        result = Result.objects.get(period=last, member=o.member)
+        assert (o.total_after, o.flag_after) == (result.total, result.flag)
+    upheld = next(o for o in objections if o.state == "upheld")
+    assert upheld.org_corrected and upheld.total_after > upheld.total_before
+    assert not Talk.objects.filter(subject=f"assessment:{last.code}").exists()
+    assert set(Result.objects.filter(period=last).values_list("flag", flat=True)) == {"red", "yellow", "blue", "grey"}
+    assert "3" in out.splitlines()[2]

@@ -85,7 +85,8 @@ class Command(BaseCommand):
         self.stdout.write(
             _(
                 "Evaluation: this year's period is open with %(ratings)d ratings; "
-                "last year's results are published for %(results)d members."
+                "last year's results are final for %(results)d members, after a publicity window "
+                "with %(objections)d objections (%(upheld)d upheld)."
             )
             % assessment
         )
