@@ -23,6 +23,7 @@ from partybuild.lib.pagination import paginate
 from ..forms.results import ResultFilterForm
 from ..models import Period
 from ..selectors import results as selectors
+from ..selectors import years as year_selectors
 from .common import query_without
 
 RANKING_PAGE = 50
@@ -49,6 +50,7 @@ def _member_result(request: HttpRequest, period: Period, member: Member, *, own:
     # Nobody, the administrator included, is shown a peer or masses mean below the threshold:
     # with one masses rating, the mean is that rater's score, and the roster says who it was.
     context = {"period": period, "member": member, "status": status, "own": own, "company_rank": roles.is_admin}
+    context["years"] = year_selectors.member_years(member=member, roles=roles)
     if status != selectors.PENDING:
         result = selectors.result_for_member(period=period, member_id=member.pk)
         context["result"] = result

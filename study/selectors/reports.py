@@ -43,6 +43,36 @@ def report_for_quarter(*, member: Member, quarter: Quarter) -> QuarterlyReport |
     return QuarterlyReport.objects.filter(member=member, quarter=quarter.code).first()
 
 
+@dataclass(frozen=True)
+class QuarterGrade:
+    """A handed-in report as a member's years show it: its state, and its grade once approved."""
+
+    status: str
+    grade: str  # "" until the branch approves the report
+
+    @property
+    def label(self) -> str:
+        return _label(QuarterlyReport.Grade, self.grade) if self.grade else _label(Status, self.status)
+
+
+def handed_in_grades(*, member_id: int, quarters: list[Quarter]) -> dict[str, QuarterGrade]:
+    """The member's handed-in reports of these quarters by quarter code, in one query.
+
+    A draft or a returned report is still in the member's hands and is left out; a report
+    with the group or the branch has no grade yet (a returned one may carry the grade it was
+    returned with: that is not its grade, so only an approved report's grade is given)."""
+    rows = (
+        QuarterlyReport.objects.filter(member_id=member_id, quarter__in=[q.code for q in quarters])
+        .exclude(status__in=NOT_SUBMITTED_STATES)
+        .order_by()
+        .values_list("quarter", "status", "grade")
+    )
+    return {
+        quarter: QuarterGrade(status=status, grade=grade if status == Status.APPROVED else "")
+        for quarter, status, grade in rows
+    }
+
+
 def _not_own(qs: QuerySet[QuarterlyReport], roles: Roles) -> QuerySet[QuarterlyReport]:
     """Nobody judges themselves: a queue never holds the actor's own report."""
     return qs.exclude(member_id=roles.member.pk) if roles.member is not None else qs
