@@ -7,7 +7,7 @@ serve every kind."""
 from django.urls import path
 
 from .models import CardKind
-from .views import cards, excel, periods, ratings, results
+from .views import cards, excel, objections, periods, ratings, results
 
 app_name = "assessment"
 
@@ -78,4 +78,8 @@ urlpatterns = [
     path("results/<str:code>/ranking/", results.result_company_ranking, name="result_company_ranking"),
     path("results/<str:code>/flags/<int:pk>/", results.flagboard, name="flagboard"),
     path("results/<str:code>/flags/<int:pk>/wall/", results.flagboard_wall, name="flagboard_wall"),
+    # Objections (异议) in the publicity window
+    path("results/<str:code>/objection/", objections.objection_file, name="objection_file"),
+    path("objections/", objections.objection_list, name="objection_list"),
+    path("objections/<int:pk>/", objections.objection_detail, name="objection_detail"),
 ]

@@ -25,6 +25,7 @@ from ..models import Period
 from ..selectors import results as selectors
 from ..selectors import years as year_selectors
 from .common import query_without
+from .objections import objection_box
 
 RANKING_PAGE = 50
 BOARD_PAGE = 240
@@ -44,7 +45,9 @@ def result_index(request: HttpRequest) -> HttpResponse:
     return render(request, "assessment/result_index.html", {"page": page, "roles": roles})
 
 
-def _member_result(request: HttpRequest, period: Period, member: Member, *, own: bool) -> HttpResponse:
+def _member_result(
+    request: HttpRequest, period: Period, member: Member, *, own: bool, objection_form=None
+) -> HttpResponse:
     roles = get_roles(request.user)
     status = selectors.results_status(period=period, preview=roles.is_admin)
     # Nobody, the administrator included, is shown a peer or masses mean below the threshold:
@@ -68,6 +71,8 @@ def _member_result(request: HttpRequest, period: Period, member: Member, *, own:
                 branch_count=selectors.branch_result_count(period=period, branch_id=result.branch_id),
                 anonymity_min=selectors.ANONYMITY_MIN,
             )
+    if own:  # the publicity window, and the member's objection or the form to file one
+        context.update(objection_box(period=period, member=member, result=context.get("result"), form=objection_form))
     return render(request, "assessment/result_member.html", context)
 
 
