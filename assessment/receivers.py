@@ -7,7 +7,9 @@ from django.dispatch import receiver
 from study.models import Talk
 from study.selectors.talks import talk_outcomes
 
-from .models import Period, Result
+from . import signals
+from .models import Objection, Period, Result
+from .services.area_averages import store_area_averages
 
 SUBJECT_PREFIX = "assessment:"  # services.results.talk_subject: f"assessment:{period.code}"
 
@@ -33,3 +35,21 @@ def talk_outcomes_from_results(sender, *, talks: list[Talk], **kwargs) -> dict[i
         for code, member, flag, total in rows
         if (code, member) in wanted
     }
+
+
+# ---------------------------------------------------------------------------
+# The trends pages' stored area averages follow the published results
+
+
+@receiver(signals.results_published, dispatch_uid="assessment.area_averages_published")
+@receiver(signals.results_finalized, dispatch_uid="assessment.area_averages_finalized")
+def area_averages_for_period(sender, *, period: Period, **kwargs) -> int:
+    return store_area_averages(period)
+
+
+@receiver(signals.objection_ruled, dispatch_uid="assessment.area_averages_ruled")
+def area_averages_for_branch(sender, *, objection: Objection, **kwargs) -> int:
+    """An upheld objection changed the objector's ratings: their branch's averages follow."""
+    if objection.state != Objection.State.UPHELD:
+        return 0
+    return store_area_averages(objection.period, branch_id=objection.branch_id)

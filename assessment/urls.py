@@ -7,7 +7,7 @@ serve every kind."""
 from django.urls import path
 
 from .models import CardKind
-from .views import cards, excel, objections, periods, ratings, results
+from .views import cards, excel, objections, periods, ratings, results, trends
 
 app_name = "assessment"
 
@@ -69,6 +69,8 @@ urlpatterns = [
     path("rubrics/<int:pk>/edit/", periods.rubric_edit, name="rubric_edit"),
     # Results
     path("results/", results.result_index, name="result_index"),
+    path("results/trends/", trends.trends_company, name="trends_company"),
+    path("results/trends/branches/<int:pk>/", trends.trends_branch, name="trends_branch"),
     path("results/<str:code>/mine/", results.result_mine, name="result_mine"),
     path("results/<str:code>/members/<int:pk>/", results.result_member, name="result_member"),
     path("results/<str:code>/team/", results.result_team, name="result_team"),

@@ -1,3 +1,4 @@
+from .area_averages import AreaAverage
 from .objections import Objection
 from .rating import (
     ANONYMOUS_GROUPS,
@@ -17,6 +18,7 @@ from .rating import (
 
 __all__ = [
     "ANONYMOUS_GROUPS",
+    "AreaAverage",
     "Objection",
     "AnonymityAwareHistory",
     "MAX_PUBLICITY_DAYS",
