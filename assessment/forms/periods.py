@@ -8,11 +8,12 @@ from typing import Any
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from partybuild.lib.forms import HiddenErrorsAbove, RecordDateField
 
-from ..models import Period
+from ..models import MAX_PUBLICITY_DAYS, Period
 
 WEIGHT_FIELDS = ("weight_self", "weight_peer", "weight_masses", "weight_org")
 # The code goes into URLs and onto the command line (compute_results --period CODE).
@@ -66,3 +67,40 @@ class PeriodForm(HiddenErrorsAbove, forms.ModelForm):
 
 class RubricCopyForm(forms.Form):
     name = forms.CharField(label=_("Name of the copy"), max_length=100)
+
+
+class PublishForm(forms.Form):
+    """How many working days the publicity window runs (公示期); empty: the period's own number."""
+
+    days = forms.IntegerField(
+        label=_("Publicity window (working days)"),
+        required=False,
+        min_value=1,
+        max_value=MAX_PUBLICITY_DAYS,
+        help_text=_("Members may object until the window's last working day; Saturdays and Sundays do not count."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Said when the page is shown, in the reader's language.
+        out_of_range = gettext("Give a number of working days from 1 to %(max)d.") % {"max": MAX_PUBLICITY_DAYS}
+        field = self.fields["days"]
+        field.error_messages.update(
+            {
+                "invalid": gettext("Give the number of working days as a whole number, for example 5."),
+                "min_value": out_of_range,
+                "max_value": out_of_range,
+            }
+        )
+        field.widget.attrs.update({"inputmode": "numeric"})
+
+
+class FinalizeForm(forms.Form):
+    """Finalising before the window's last day has passed needs the administrator to say
+    so: members then can no longer object."""
+
+    early = forms.BooleanField(
+        label=_("End the publicity window now: I confirm that members can no longer object."),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )

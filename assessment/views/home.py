@@ -4,15 +4,20 @@ from django.http import HttpRequest
 
 from members.roles import Roles
 
+from ..selectors import publicity as publicity_selectors
 from ..selectors import ratings as selectors
 
 
 def home_context(request: HttpRequest, roles: Roles) -> dict:
-    """Platform 3 on the home page: what is left to rate in the open period."""
+    """Platform 3 on the home page: what is left to rate in the open period, and for a
+    member the latest results while they are in their publicity window (公示期)."""
+    context: dict = {}
+    if roles.is_member:
+        context["publicity_period"] = publicity_selectors.publicity_period()
     period = selectors.current_period()
     if period is None:
-        return {}
-    context: dict = {"rating_period": period}
+        return context
+    context["rating_period"] = period
     if roles.is_member:
         peers = selectors.task_counts(selectors.my_peer_tasks(roles=roles, period=period))
         has_self = selectors.my_self_rating(roles=roles, period=period) is not None

@@ -14,20 +14,26 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from members import selectors as member_selectors
 from members.roles import get_roles
 from partybuild.lib.actions import button_action, form_action
+from partybuild.lib.dates import add_working_days
 from partybuild.lib.errors import DomainError
 from partybuild.lib.forms import add_service_errors
 from partybuild.lib.pagination import paginate
 
-from ..forms.periods import PeriodForm, RubricCopyForm
+from ..forms.periods import FinalizeForm, PeriodForm, PublishForm, RubricCopyForm
 from ..forms.rubrics import RubricEditor
-from ..models import Period
+from ..models import MAX_PUBLICITY_DAYS, Objection, Period
+from ..selectors import objections as objection_selectors
+from ..selectors import publicity as publicity_selectors
 from ..selectors import results as selectors
+from ..services import objections as objection_services
 from ..services import periods as period_services
 from ..services import results as result_services
 
@@ -89,8 +95,39 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "weights": selectors.weight_rows(period),
             "branches": member_selectors.branch_list_for_user(user=request.user),
             "State": Period.State,
+            **_publicity_context(period),
         },
     )
+
+
+# How many steps of its history the period's page shows; the history page shows them all.
+TIMELINE_SHOWN = 15
+
+
+def _publicity_context(period: Period) -> dict:
+    """The publicity window, the objections by state and the latest steps, for the period's page."""
+    if not period.is_published:
+        context: dict = {}
+    else:
+        objections = objection_selectors.objection_counts(period=period)
+        context = {
+            "objections": objections,
+            "objection_rows": [(state, label, objections[state]) for state, label in Objection.State.choices],
+            "objections_open": objections[Objection.State.OPEN],
+            "window_open": period.objections_open_on(timezone.localdate()),
+            "finalize_form": FinalizeForm(),
+        }
+    timeline = publicity_selectors.period_timeline(period, limit=TIMELINE_SHOWN)
+    return {**context, "timeline": timeline[:TIMELINE_SHOWN], "timeline_more": len(timeline) > TIMELINE_SHOWN}
+
+
+@login_required
+def period_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every step of the period and its objections (who, when, what), newest first."""
+    _require_admin(request)
+    period = selectors.period_get(pk=pk)
+    page = paginate(request, publicity_selectors.period_timeline(period), per_page=50)
+    return render(request, "assessment/period_history.html", {"period": period, "page": page})
 
 
 @login_required
@@ -169,23 +206,67 @@ def period_compute(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def period_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    """Ask first; publishing shows results to every member and opens follow-up talks."""
-    if request.method == "POST":
-        return _period_button(
-            request,
-            pk,
-            lambda period: result_services.results_publish(actor=request.user, period_id=period.pk),
-            lambda _period, published: (
-                _("Results published: %(summary)s %(talks)s follow-up talks opened.")
-                % {"summary": _summary_text(published[0]), "talks": published[1]}
-            ),
-        )
+    """Ask first; publishing shows results to every member, opens follow-up talks and
+    opens the publicity window, whose working days the administrator sets here (the
+    page shows the day it would end, and static/js/publicity.js as the number changes)."""
     _require_admin(request)
     period = selectors.period_get(pk=pk)
+    can_publish = period.state == Period.State.CLOSED
+    form = PublishForm(request.POST or None, initial={"days": period.publicity_days})
+    valid = form.is_bound and form.is_valid()
+    days = (form.cleaned_data["days"] if valid else None) or period.publicity_days
+    if request.method == "POST" and (valid or not can_publish):
+        # Refused (not closed, already published): a message on the period's page.
+        return button_action(
+            request,
+            lambda: result_services.results_publish(actor=request.user, period_id=period.pk, days=days),
+            success_url=period,
+            success_message=lambda published: (
+                _("Results published: %(summary)s %(talks)s follow-up talks opened.")
+                % {"summary": _summary_text(published[0]), "talks": published[1]}
+                + " "
+                + _("Members may object until %(day)s.")
+                % {"day": date_format(add_working_days(timezone.localdate(), days), "DATE_FORMAT")}
+            ),
+        )
     return render(
         request,
         "assessment/period_publish_confirm.html",
-        {"period": period, **_overview_context(period), "can_publish": period.state == Period.State.CLOSED},
+        {
+            "period": period,
+            **_overview_context(period),
+            "can_publish": can_publish,
+            "form": form,
+            "days": days,
+            "window_ends_on": add_working_days(timezone.localdate(), days),
+            "window_ends": _window_ends(),
+        },
+    )
+
+
+def _window_ends() -> dict[int, str]:
+    """The day a window published today would end, for each number of days the form takes."""
+    today = timezone.localdate()
+    ends = {}
+    for days in range(1, MAX_PUBLICITY_DAYS + 1):
+        end = add_working_days(today, days)
+        ends[days] = f"{date_format(end, 'DATE_FORMAT')} ({date_format(end, 'l')})"
+    return ends
+
+
+@login_required
+@require_POST
+def period_finalize(request: HttpRequest, pk: int) -> HttpResponse:
+    """End the publicity window: refused while an objection awaits a ruling, and before
+    the window's last day has passed unless the administrator ticked that members can no
+    longer object (early)."""
+    form = FinalizeForm(request.POST)
+    early = form.is_valid() and form.cleaned_data["early"]
+    return _period_button(
+        request,
+        pk,
+        lambda period: objection_services.results_finalize(actor=request.user, period_id=period.pk, early=early),
+        lambda period, _result: _("The results of %(name)s are final.") % {"name": period.name},
     )
 
 
