@@ -123,8 +123,9 @@ def _year_results(member: Member) -> list[Result]:
 
 
 def _area_rows(results: list[Result]) -> dict[int, list[result_selectors.AreaRow]]:
-    """Each period's area subtotals for the member (``results.area_rows`` for many periods
-    at once: two queries in all, not two a year)."""
+    """Each period's area subtotals for the member: ``results.area_rows`` for many periods
+    at once, two queries in all rather than two a year (the page has a budget of 20).
+    Keep the two in step; test_result_years compares them."""
     if not results:
         return {}
     periods = {r.period_id: r.period for r in results}
