@@ -1,7 +1,11 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import MassesBallot, Period, Result, Rubric, RubricArea, RubricItem
+from partybuild.lib.admin_refusals import RefusedDeletionsAsMessages
+
+from .models import MassesBallot, Objection, Period, Result, Rubric, RubricArea, RubricItem
 from .services.periods import period_update
 
 # Ratings are deliberately not registered: an admin list of them would show which
@@ -23,8 +27,21 @@ def _frozen(obj) -> bool:
     return obj is not None and obj.is_frozen
 
 
+class NoRevertWhereReadOnly(SimpleHistoryAdmin):
+    """simple_history's "revert to this version" form saves whatever its page posts,
+    asking only for the permission to view: where the record is read-only (a frozen
+    rubric, a published or final period) the revert is refused as a change is."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            obj = self.get_object(request, unquote(object_id))
+            if obj is not None and not self.has_change_permission(request, obj):
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
 @admin.register(Rubric)
-class RubricAdmin(SimpleHistoryAdmin):
+class RubricAdmin(RefusedDeletionsAsMessages, NoRevertWhereReadOnly):
     """A rubric in use by a period that has opened is read-only here as in the app
     (RubricItem.clean refuses a change to one of its items through any form)."""
 
@@ -39,7 +56,7 @@ class RubricAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Period)
-class PeriodAdmin(SimpleHistoryAdmin):
+class PeriodAdmin(RefusedDeletionsAsMessages, NoRevertWhereReadOnly):
     """The same rules as the app's pages: Period.clean (weights add up to 1, the rubric
     fixed once open, nothing changes once published) runs on every save here, the state
     moves only through the services (the app's buttons and commands), and a published
@@ -71,7 +88,7 @@ class PeriodAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Result)
-class ResultAdmin(admin.ModelAdmin):
+class ResultAdmin(RefusedDeletionsAsMessages, admin.ModelAdmin):
     list_display = ("period", "member", "branch", "total", "rank_branch", "rank_company", "flag")
     list_filter = ("period", "flag", "branch")
     search_fields = ("member__name", "member__employee_no")
@@ -86,6 +103,54 @@ class ResultAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # A final period's results are kept for good (assessment/locks.py). A deletion
+        # that would reach one (its member's, "delete selected") says on its confirmation
+        # page that the account may not delete it, and confirming is refused.
+        if obj is not None and obj.period.is_final:
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+@admin.register(Objection)
+class ObjectionAdmin(admin.ModelAdmin):
+    """Every branch's objections and their state, to read: a ruling is given in the
+    app (services/objections.objection_rule: who may rule, its reason, the recomputed
+    result), never typed in here. Nothing here names a rater: an objection has none."""
+
+    list_display = ("period", "member", "branch", "state", "filed_at", "ruled_at")
+    list_filter = ("state", "period", "branch")
+    search_fields = ("member__name", "member__employee_no")
+    list_select_related = ("period", "member", "branch")
+    fields = (
+        "period",
+        "member",
+        "branch",
+        "state",
+        "reason",
+        "filed_at",
+        "total_before",
+        "flag_before",
+        "ruling",
+        "org_corrected",
+        "ratings_withdrawn",
+        "total_after",
+        "flag_after",
+        "ruled_by",
+        "ruled_at",
+    )
+    readonly_fields = fields
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

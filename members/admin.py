@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from partybuild.lib.admin_refusals import RefusedDeletionsAsMessages
 from partybuild.lib.xlsx import CheckedXLSX, WorkbookError
 
 from .models import Branch, MassesRater, Member, PartyGroup, User
@@ -48,7 +49,11 @@ class PartyGroupAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Member)
-class MemberAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class MemberAdmin(RefusedDeletionsAsMessages, ImportExportMixin, SimpleHistoryAdmin):
+    """A deletion a cascade cannot make (a member's records of a final assessment period
+    are locked for good) is refused with its message, not a server error; deactivate
+    such a member instead."""
+
     resource_classes = [MemberResource]
     formats = [RosterXLSX]
     list_display = ("employee_no", "name", "branch", "group", "party_status", "committee_role", "is_active")

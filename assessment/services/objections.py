@@ -22,15 +22,14 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from members.models import User
-from members.roles import get_roles
+from members.models import Member, User
+from members.roles import committee_members, get_roles
 from partybuild.lib.signals import send_on_commit
 from study import signals as study_signals
 from study.models import Talk
 
 from .. import scoring, signals
 from ..models import ANONYMOUS_GROUPS, Objection, Period, RaterGroup, Rating, Result
-from ..selectors.eligibility import groups_actor_may_rate_as
 from . import AssessmentError
 from .ratings import clean_scores, rubric_items
 from .results import TALK_DAYS, recompute, talk_reason, talk_subject
@@ -77,6 +76,7 @@ def objection_file(*, actor: User, period_id: int, reason: str) -> Objection:
         flag_before=result.flag,
     )
     objection._history_user = actor
+    objection._change_reason = "filed"
     try:
         with transaction.atomic():
             objection.save()
@@ -88,10 +88,24 @@ def objection_file(*, actor: User, period_id: int, reason: str) -> Objection:
 
 def may_rule(*, actor: User, objection: Objection) -> bool:
     """Whoever gives the member's organisation rating rules on their objection: the
-    branch committee, never on their own; the administrator where the objector is on the
-    committee and nobody else is."""
+    committee of the branch they objected in (``objection.branch``), never on their own;
+    the administrator where the objector is on that committee and nobody else is.
+
+    Decided by the objection's branch, not the member's today: a member who moved to
+    another branch or left the company after objecting is still ruled on (an open
+    objection holds the period's finalising up)."""
     roles = get_roles(actor)
-    return RaterGroup.ORG in groups_actor_may_rate_as(roles=roles, ratee=objection.member)
+    if roles.member is not None and roles.member.pk == objection.member_id:
+        return False
+    if roles.committee_branch_id is not None and roles.committee_branch_id == objection.branch_id:
+        return True
+    if not roles.is_admin:
+        return False
+    objector = objection.member
+    return (
+        objector.committee_role != Member.CommitteeRole.NONE
+        and not committee_members(branch_id=objection.branch_id, excluding=objector.pk).exists()
+    )
 
 
 def ratings_to_rule_on(*, objection: Objection) -> list[Rating]:
@@ -170,6 +184,7 @@ def objection_rule(
     objection.ruled_by, objection.ruled_at = actor, timezone.now()
     objection.version += 1
     objection._history_user = actor
+    objection._change_reason = "ruled"
     objection.save()
     if upheld and result is not None:
         _follow_up_talk(period, result, actor)
@@ -200,6 +215,7 @@ def _correct_org_rating(objection: Objection, period: Period, raw: Mapping[str, 
     rating.scores, rating.total, rating.source = scores, total, Rating.Source.WEB
     rating.entered_by = actor
     rating._history_user = actor
+    rating._change_reason = "ruled"
     rating.save()
 
 
@@ -221,12 +237,14 @@ def _follow_up_talk(period: Period, result: Result, actor: User | None) -> None:
                 due_on=timezone.localdate() + datetime.timedelta(days=TALK_DAYS),
             )
             talk._history_user = actor
+            talk._change_reason = "ruled"
             talk.save()
             send_on_commit(study_signals.talks_opened, Talk, talks=Talk.objects.filter(pk=talk.pk))
         return
     if talk.status != Talk.Status.OPEN:
         return
     talk._history_user = actor
+    talk._change_reason = "ruled"
     if needs_talk:
         talk.reason = talk_reason(period, result.total, result.flag)
         talk.save(update_fields=["reason"])
@@ -235,11 +253,14 @@ def _follow_up_talk(period: Period, result: Result, actor: User | None) -> None:
 
 
 @transaction.atomic
-def results_finalize(*, actor: User | None, period_id: int, early: bool = False) -> Period:
+def results_finalize(
+    *, actor: User | None, period_id: int, early: bool = False, today: datetime.date | None = None
+) -> Period:
     """End the publicity window: the results are final and the period is locked for good.
 
     Refused while an objection is open, and before the window's last day has passed
-    unless ``early`` (the administrator ending it on purpose)."""
+    unless ``early`` (the administrator ending it on purpose). ``today`` is the day it is
+    judged on (finalize_due's day; the clock's by default)."""
     if actor is not None and not get_roles(actor).is_admin:
         raise AssessmentError(_("Only administrators can do this."))
     period = Period.objects.select_for_update().get(pk=period_id)
@@ -253,7 +274,7 @@ def results_finalize(*, actor: User | None, period_id: int, early: bool = False)
             _("%(n)d objection(s) to %(period)s still await a ruling; rule on each before finalising.")
             % {"n": waiting, "period": period.name}
         )
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     if not early and period.publicity_ends_on is not None and today <= period.publicity_ends_on:
         raise AssessmentError(
             _("The publicity window of %(period)s runs until %(day)s: members may object until then.")
@@ -281,7 +302,7 @@ def finalize_due(*, today: datetime.date | None = None) -> list[str]:
     done = []
     for pk, code in list(due):
         try:
-            results_finalize(actor=None, period_id=pk)
+            results_finalize(actor=None, period_id=pk, today=today)
         except AssessmentError:
             continue  # an objection filed, or a period finalised, in between
         done.append(code)
