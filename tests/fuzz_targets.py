@@ -19,9 +19,11 @@ from activities.services import warmth as warmth_services
 from activities.tests.factories import PartyDayFactory, SuggestionFactory, image_upload
 from assessment.models import Card, Period, RaterGroup, SelfCheck
 from assessment.models.cards import CardKind
+from assessment.services import objections as objection_services
 from assessment.services import periods as period_services
 from assessment.services import ratings as rating_services
-from assessment.tests.factories import PeriodFactory
+from assessment.services import results as result_services
+from assessment.tests.factories import PeriodFactory, rate
 from assessment.tests.test_cards_factories import THIS_YEAR, card_in, check_in
 from partybuild.lib.quarters import Quarter
 from reminders.models import Notification
@@ -507,6 +509,26 @@ def _period_action(name, state):
 
 def b_period_publish(org):
     return Target(_url("assessment:period_publish", _period(Period.State.CLOSED).pk))
+
+
+def _published(org):
+    """A published period (its publicity window open) with an organisation rating for the member."""
+    period = _period(code="2025")
+    rate(period, org.member, RaterGroup.ORG, 85)
+    period_services.period_close(actor=org.admin, period_id=period.pk)
+    result_services.results_publish(actor=org.admin, period_id=period.pk)
+    return period
+
+
+def b_objection_file(org):
+    period = _published(org)
+    return Target(_url("assessment:objection_file", period.code), page=_url("assessment:result_mine", period.code))
+
+
+def b_objection_detail(org):
+    period = _published(org)
+    objection = objection_services.objection_file(actor=org.member.user, period_id=period.pk, reason="分数有误")
+    return Target(_url("assessment:objection_detail", objection.pk))
 
 
 def b_rubric_copy(org):

@@ -32,6 +32,7 @@ from activities.models import (
 from activities.tests.factories import ParticipantFactory, PartyDayFactory, SuggestionFactory, image_bytes
 from assessment.models import Card as CardModel
 from assessment.models import CardItem, CardKind, MassesBallot, Period, RaterGroup, SelfCheck, SelfCheckEntry
+from assessment.services import objections as objection_services
 from assessment.services import results as result_services
 from assessment.tests.factories import PeriodFactory, full_scores, rate
 from members.models import Member
@@ -247,6 +248,11 @@ def build_world(org) -> SimpleNamespace:
     Period.objects.filter(pk=w.published.pk).update(state=Period.State.CLOSED)
     result_services.results_publish(actor=org.admin, period_id=w.published.pk)
     w.published.refresh_from_db()
+    # Objections in its publicity window: member_b's (branch B) and member_a2's (branch A).
+    w.objection_b, w.objection_a2 = (
+        objection_services.objection_file(actor=who.user, period_id=w.published.pk, reason=_marker(kind))
+        for who, kind in ((org.member_b, "objection-b"), (org.member_a2, "objection-a2"))
+    )
     w.open = PeriodFactory(code=str(w.year), name=_marker("period-open"), state=Period.State.OPEN)
     w.draft = PeriodFactory(code=str(w.year + 1), name=_marker("period-draft"), state=Period.State.DRAFT)
     w.ballot_a = MassesBallot.objects.create(period=w.open, rater=org.masses, token="tok-a-" + MARK, code="BA0001")

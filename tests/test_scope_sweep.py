@@ -136,6 +136,10 @@ def _masses_b(w, marked=True, **post) -> list[Target]:
     return [Target("B's masses rater", {"pk": w.masses_b.pk}, (w.masses_b.name,) if marked else (), post=post)]
 
 
+def _ruling() -> dict:
+    return {"version": "1", "decision": "rejected", "ruling": MARK}
+
+
 def _admin_only(label, kwargs, markers, **post) -> list[Target]:
     return [Target(label, kwargs, markers, post=post)]
 
@@ -487,6 +491,16 @@ REGISTRY: dict[str, Callable[[SimpleNamespace], list[Target]]] = {
     "assessment:result_company_ranking": lambda w: [_published(w)],
     "assessment:flagboard": lambda w: [_published(w, "pk", w.org.branch_b.pk)],
     "assessment:flagboard_wall": lambda w: [_published(w, "pk", w.org.branch_b.pk)],
+    # assessment: objections (the committee rules on its branch's; a member files their own)
+    "assessment:objection_file": lambda w: [
+        Target(
+            "draft period", {"code": w.draft.code}, (_marker("period-draft"),), post={"reason": MARK, "confirm": "on"}
+        )
+    ],
+    "assessment:objection_detail": lambda w: [
+        Target("objection B", {"pk": w.objection_b.pk}, (_marker("objection-b"),), post=_ruling()),
+        Target("objection A2", {"pk": w.objection_a2.pk}, (_marker("objection-a2"),), NOT_COMMITTEE, post=_ruling()),
+    ],
 }
 
 
