@@ -9,6 +9,11 @@ The rater-group scores are the group means as computed, under the rule of the re
 pages: while a peer or masses group has fewer than ``ANONYMITY_MIN`` ratings, every mean
 but the self-assessment is left blank (with the total known, the others would give the
 withheld one away). That holds for administrators too.
+
+With ``compare`` (another published or final period, usually last year's), each row also
+gets that period's total, ranks and flag for the member, read by the same query (a LEFT
+JOIN of the member's result in it): nothing more in memory, no query per row. A member
+with no result in it gets empty cells.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from collections.abc import Iterator
 from typing import IO
 
 import xlsxwriter
+from django.db.models import FilteredRelation, Q
 from django.utils.translation import gettext as _
 
 from members.models import Branch
@@ -52,10 +58,12 @@ _ROW_FIELDS = (
     "count_peer",
     "count_masses",
 )
+# The compared period's figures of the row's member (the "before" join; None without one).
+_COMPARE_FIELDS = ("before__total", "before__rank_branch", "before__rank_company", "before__flag")
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
-def _headers(*, company_rank: bool) -> list[str]:
+def _headers(*, company_rank: bool, compare: Period | None = None) -> list[str]:
     headers = [
         _("Branch"),
         _("Party group"),
@@ -72,6 +80,14 @@ def _headers(*, company_rank: bool) -> list[str]:
     if company_rank:
         headers.append(_("Rank in company"))
     headers.append(_("Flag"))
+    if compare is not None:
+        # The compared period by its code (“合计（2025）”): short enough for a column.
+        named = {"period": compare.code}
+        headers.append(_("Total (%(period)s)") % named)
+        headers.append(_("Rank in branch (%(period)s)") % named)
+        if company_rank:
+            headers.append(_("Rank in company (%(period)s)") % named)
+        headers.append(_("Flag (%(period)s)") % named)
     headers.append(_("Note"))
     return headers
 
@@ -110,6 +126,14 @@ def _results(period: Period, branch_id: int | None):
     return qs.filter(branch_id=branch_id) if branch_id is not None else qs
 
 
+def _rows(qs, compare: Period | None):
+    """The sheet's row values, with the member's result in ``compare`` joined on."""
+    if compare is None:
+        return qs.values_list(*_ROW_FIELDS)
+    before = FilteredRelation("member__results", condition=Q(member__results__period_id=compare.pk))
+    return qs.annotate(before=before).values_list(*_ROW_FIELDS, *_COMPARE_FIELDS)
+
+
 def _sheet_name(name: str, used: set[str]) -> str:
     """Excel's rules: at most 31 characters, none of []:*?/\\, unique ignoring case."""
     base = _SHEET_NAME_FORBIDDEN.sub("_", name).strip("'") or "_"
@@ -124,11 +148,12 @@ def _sheet_name(name: str, used: set[str]) -> str:
 
 
 class _Writer:
-    def __init__(self, book: xlsxwriter.Workbook, period: Period, *, company_rank: bool):
+    def __init__(self, book: xlsxwriter.Workbook, period: Period, *, company_rank: bool, compare: Period | None):
         self.book = book
         self.period = period
         self.company_rank = company_rank
-        self.headers = _headers(company_rank=company_rank)
+        self.compare = compare is not None
+        self.headers = _headers(company_rank=company_rank, compare=compare)
         self.header = book.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1, "text_wrap": True})
         self.score = book.add_format({"num_format": "0.00##"})
         self.total = book.add_format({"num_format": "0.00", "bold": True})
@@ -144,7 +169,11 @@ class _Writer:
 
     def sheet(self, name: str):
         ws = self.book.add_worksheet(_sheet_name(name, self.used_names))
-        widths = [18, 14, 12, 10, 8, 8, 8, 8, 8, 7] + ([7] if self.company_rank else []) + [9, 30]
+        rank = [7] if self.company_rank else []
+        widths = [18, 14, 12, 10, 8, 8, 8, 8, 8, 7, *rank, 9]
+        if self.compare:
+            widths += [10, 10, *([10] if self.company_rank else []), 10]
+        widths.append(30)
         for col, width in enumerate(widths):
             ws.set_column(col, col, width)
         ws.freeze_panes(1, 4)
@@ -165,7 +194,10 @@ class _Writer:
         flag_names, withheld = self.flag_names, self.withheld
         company_rank = self.company_rank
         flag_col = 11 if company_rank else 10
-        note_col = flag_col + 1
+        # The compared period's columns: total, rank in branch, [rank in company], flag.
+        before_col = flag_col + 1
+        before_flag_col = before_col + (3 if company_rank else 2)
+        note_col = before_flag_col + 1 if self.compare else flag_col + 1
         n = 0
         for (
             _branch_id,
@@ -183,6 +215,7 @@ class _Writer:
             flag,
             count_peer,
             count_masses,
+            *before,
         ) in rows:
             n += 1
             note = None
@@ -208,6 +241,13 @@ class _Writer:
             if company_rank:
                 number(n, 10, rank_company)
             text(n, flag_col, flag_names.get(flag, flag), flag_formats.get(flag))
+            if before and before[0] is not None:
+                b_total, b_rank_branch, b_rank_company, b_flag = before
+                number(n, before_col, float(b_total), total_format)
+                number(n, before_col + 1, b_rank_branch)
+                if company_rank:
+                    number(n, before_col + 2, b_rank_company)
+                text(n, before_flag_col, flag_names.get(b_flag, b_flag), flag_formats.get(b_flag))
             if note is not None:
                 text(n, note_col, note)
         if n:
@@ -216,7 +256,12 @@ class _Writer:
 
 
 def rankings_export(
-    *, period: Period, out: IO[bytes] | str, branch_id: int | None = None, company_rank: bool = True
+    *,
+    period: Period,
+    out: IO[bytes] | str,
+    branch_id: int | None = None,
+    company_rank: bool = True,
+    compare: Period | None = None,
 ) -> int:
     """Write the period's rankings to ``out``; returns the number of members written.
 
@@ -226,25 +271,29 @@ def rankings_export(
     would get as many tabs, and XlsxWriter keeps every sheet's bookkeeping until the
     file closes (26 MB of a 124 MB peak at 100,000 members). With ``branch_id``: that
     branch's sheet only, named after it. ``company_rank=False`` leaves the company rank
-    out (it is for administrators). One query a sheet, whatever the number of members.
+    out (it is for administrators). ``compare``: another period whose total, ranks
+    and flag stand beside each member's (see the module's docstring). One query a
+    sheet, whatever the number of members.
     """
     book = xlsxwriter.Workbook(out, {"constant_memory": True, "strings_to_numbers": False})
     try:
-        writer = _Writer(book, period, company_rank=company_rank)
+        writer = _Writer(book, period, company_rank=company_rank, compare=compare)
         if branch_id is None:
-            company = (
-                _results(period, None)
-                .order_by("rank_company", "branch__sort_order", "branch__name", "member__employee_no")
-                .values_list(*_ROW_FIELDS)
+            company = _rows(
+                _results(period, None).order_by(
+                    "rank_company", "branch__sort_order", "branch__name", "member__employee_no"
+                ),
+                compare,
             )
             written = writer.rows(writer.sheet(_("Company-wide")), company.iterator(chunk_size=CHUNK_SIZE))
             sheet = writer.sheet(_("By branch"))
         else:
             sheet = writer.sheet(Branch.objects.filter(pk=branch_id).values_list("name", flat=True).first() or "_")
-        by_branch = (
-            _results(period, branch_id)
-            .order_by("branch__sort_order", "branch__name", "branch_id", "rank_branch", "member__employee_no")
-            .values_list(*_ROW_FIELDS)
+        by_branch = _rows(
+            _results(period, branch_id).order_by(
+                "branch__sort_order", "branch__name", "branch_id", "rank_branch", "member__employee_no"
+            ),
+            compare,
         )
         count = writer.rows(sheet, by_branch.iterator(chunk_size=CHUNK_SIZE))
         if branch_id is not None:

@@ -194,3 +194,192 @@ def test_export_streams_in_a_fixed_number_of_queries(org, period):
         m = MemberFactory(branch=org.branch_a if i % 2 else org.branch_b, group=None)
         rate(period, m, "org", 60 + i % 30)
     assert count() == few <= 3
+
+
+# ---------------------------------------------------------------------------
+# --compare: last year's total, ranks and flag beside each member's
+
+
+@pytest.fixture
+def last_year(org):
+    """2025, final: member red (1st), groupmate blue, member_b yellow; the leader had no result."""
+    import datetime
+
+    from assessment.models import Period
+
+    last = PeriodFactory(
+        code="2025",
+        name="2025年度党员量化考核",
+        starts_on=datetime.date(2025, 1, 1),
+        ends_on=datetime.date(2025, 12, 31),
+    )
+    rate(last, org.member, "org", 95)
+    rate(last, org.groupmate, "org", 72)
+    rate(last, org.member_b, "org", 85)
+    results_compute(actor=org.admin, period_id=closed(last).pk)
+    Period.objects.filter(pk=last.pk).update(state=Period.State.FINAL)
+    last.refresh_from_db()
+    return last
+
+
+@pytest.fixture
+def this_year(org, period):
+    rate(period, org.member, "org", 80)
+    rate(period, org.groupmate, "org", 90)
+    rate(period, org.leader, "org", 60)
+    rate(period, org.member_b, "org", 70)
+    results_compute(actor=org.admin, period_id=closed(period).pk)
+    return period
+
+
+COMPARED = ["Total (2025)", "Rank in branch (2025)", "Rank in company (2025)", "Flag (2025)"]
+
+
+def test_compare_adds_the_periods_total_ranks_and_flag_beside_each_member(org, last_year, this_year):
+    book = rankings_book(export(this_year, compare=last_year))
+    for sheet in ("Company-wide", "By branch"):
+        headers, rows = records(book[sheet])
+        assert headers == [*HEADERS, "Rank in branch", "Rank in company", "Flag", *COMPARED, "Note"]
+        by_no = {r["Employee number"]: r for r in rows}
+        before = {r.member.employee_no: r for r in Result.objects.filter(period=last_year).select_related("member")}
+        assert [by_no[org.member.employee_no][h] for h in COMPARED] == [95, 1, 1, "Red flag"]
+        assert [by_no[org.member_b.employee_no][h] for h in COMPARED] == [85, 1, 2, "Yellow flag"]
+        assert [by_no[org.groupmate.employee_no][h] for h in COMPARED] == [72, 2, 3, "Blue flag"]
+        for number, result in before.items():
+            assert Decimal(str(by_no[number]["Total (2025)"])) == result.total
+        # No result that year: empty cells.
+        assert [by_no[org.leader.employee_no][h] for h in COMPARED] == [None] * 4
+        # This year's own columns are as without the comparison.
+        assert (
+            by_no[org.groupmate.employee_no]["Total"] == 90 and by_no[org.groupmate.employee_no]["Flag"] == "Red flag"
+        )
+
+        ws = book[sheet]
+        flag_col, before_flag_col = headers.index("Flag") + 1, headers.index("Flag (2025)") + 1
+        for excel_row in range(2, ws.max_row + 1):
+            number = ws.cell(excel_row, 3).value
+            now = Result.objects.get(period=this_year, member__employee_no=number)
+            assert fill_rgb(ws.cell(excel_row, flag_col)) == FLAG_COLOURS[now.flag][0].lstrip("#")
+            cell = ws.cell(excel_row, before_flag_col)
+            if number in before:
+                assert fill_rgb(cell) == FLAG_COLOURS[before[number].flag][0].lstrip("#")
+            else:
+                assert cell.value is None and fill_rgb(cell) in ("", "000000")
+
+
+def test_compare_without_the_company_rank_leaves_last_years_out_too(org, last_year, this_year):
+    book = rankings_book(export(this_year, branch_id=org.branch_a.pk, company_rank=False, compare=last_year))
+    headers, rows = records(book[org.branch_a.name])
+    assert headers[-5:] == ["Flag", "Total (2025)", "Rank in branch (2025)", "Flag (2025)", "Note"]
+    assert "Rank in company (2025)" not in headers
+    member = next(r for r in rows if r["Employee number"] == org.member.employee_no)
+    assert (member["Total (2025)"], member["Rank in branch (2025)"], member["Flag (2025)"]) == (95, 1, "Red flag")
+
+
+def test_compare_is_read_with_the_rows_not_a_query_per_row(org, last_year, this_year):
+    def count(**kwargs):
+        with CaptureQueriesContext(connection) as ctx:
+            export(this_year, **kwargs)
+        return len(ctx.captured_queries)
+
+    few = count(compare=last_year)
+    assert few == count()
+    for i in range(30):
+        m = MemberFactory(branch=org.branch_b, group=None)
+        rate(this_year, m, "org", 60 + i)
+    results_compute(actor=org.admin, period_id=this_year.pk)
+    assert count(compare=last_year) == few
+
+
+def test_compare_keeps_the_withheld_note_in_the_last_column(org, last_year, this_year):
+    headers, _rows = records(rankings_book(export(this_year, compare=last_year))["Company-wide"])
+    assert headers[-1] == "Note"
+
+
+def run_export(*args):
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("export_rankings", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_command_compare_writes_the_columns(org, last_year, this_year, tmp_path):
+    path = tmp_path / "r.xlsx"
+    assert "4" in run_export("--period", this_year.code, "--compare", "2025", "--out", str(path))
+    headers, rows = records(rankings_book(path.read_bytes())["Company-wide"])
+    assert headers[-5:-1] == COMPARED
+    assert {r["Employee number"]: r["Total (2025)"] for r in rows}[org.member.employee_no] == 95
+
+
+@pytest.mark.parametrize(
+    "code, says",
+    [
+        ("1999", "No assessment period has the code"),
+        ("2026", "names the exported period itself"),
+        ("2024", "not published"),
+    ],
+)
+def test_command_compare_refuses_an_unknown_unpublished_or_same_period(org, this_year, tmp_path, code, says):
+    import datetime
+
+    from django.core.management import CommandError
+
+    PeriodFactory(
+        code="2024", name="2024年度", starts_on=datetime.date(2024, 1, 1), ends_on=datetime.date(2024, 12, 31)
+    )
+    path = tmp_path / "r.xlsx"
+    with pytest.raises(CommandError, match=says):
+        run_export("--period", this_year.code, "--compare", code, "--out", str(path))
+    assert not path.exists()
+
+
+def _download(client, period, **params):
+    from django.urls import reverse
+
+    return client.get(reverse("assessment:rankings_download", args=[period.code]), params)
+
+
+def _content(response) -> bytes:
+    return b"".join(response.streaming_content)
+
+
+def test_download_with_compare_for_the_admin_and_the_committee(client_for, org, last_year, this_year):
+    from assessment.models import Period
+
+    book = rankings_book(_content(_download(client_for(org.admin), this_year, compare="2025")))
+    headers, _rows = records(book["Company-wide"])
+    assert headers[-5:-1] == COMPARED
+    Period.objects.filter(pk=this_year.pk).update(state=Period.State.PUBLISHED)
+    book = rankings_book(_content(_download(client_for(org.secretary), this_year, compare="2025")))
+    (name,) = book.sheetnames
+    headers, rows = records(book[name])
+    assert headers[-4:] == ["Total (2025)", "Rank in branch (2025)", "Flag (2025)", "Note"]
+    # The committee's scope is unchanged: its own branch only, no company rank.
+    assert {r["Branch"] for r in rows} == {org.branch_a.name}
+
+
+def test_download_refuses_a_compare_that_is_not_an_earlier_published_period(client_for, org, last_year, this_year):
+    import datetime
+
+    from assessment.models import Period
+
+    later = PeriodFactory(
+        code="2027", name="2027年度", starts_on=datetime.date(2027, 1, 1), ends_on=datetime.date(2027, 12, 31)
+    )
+    Period.objects.filter(pk=later.pk).update(state=Period.State.PUBLISHED)
+    client = client_for(org.admin)
+    for code in ("1999", "2026", "2027", "<script>", "2025' OR 1=1"):
+        assert _download(client, this_year, compare=code).status_code == 404, code
+    Period.objects.filter(pk=last_year.pk).update(state=Period.State.CLOSED)
+    assert _download(client, this_year, compare="2025").status_code == 404
+
+
+def test_the_download_offers_the_earlier_published_periods(client_for, org, last_year, this_year):
+    from django.urls import reverse
+
+    html = client_for(org.admin).get(reverse("assessment:period_detail", args=[this_year.pk])).content.decode()
+    select = html.split('data-testid="rankings-compare"', 1)[1].split("</select>", 1)[0]
+    assert 'value="2025"' in select and 'value="2026"' not in select
+    html = client_for(org.admin).get(reverse("assessment:period_detail", args=[last_year.pk])).content.decode()
+    assert 'data-testid="rankings-compare"' not in html

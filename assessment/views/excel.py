@@ -26,6 +26,7 @@ from ..forms.excel import RatingsUploadForm
 from ..models import Period
 from ..selectors import ratings as rating_selectors
 from ..selectors import results as selectors
+from ..selectors.comparison import compare_period_for
 from ..services import AssessmentError
 from ..services.ballots import template_export, template_import
 from ..services.rankings_export import export_filename, rankings_export, rankings_filename
@@ -163,11 +164,12 @@ def rankings_download(request: HttpRequest, code: str) -> HttpResponse:
     branch_id, company_rank = selectors.rankings_scope_for_user(
         user=request.user, period=period, branch_param=request.GET.get("branch", "")
     )
+    compare = compare_period_for(period, request.GET.get("compare", ""))
     if period.computed_at is None:
         messages.error(request, _("The results of %(period)s have not been computed yet.") % {"period": period.name})
         return redirect("home")
     fh = tempfile.TemporaryFile()
-    rankings_export(period=period, out=fh, branch_id=branch_id, company_rank=company_rank)
+    rankings_export(period=period, out=fh, branch_id=branch_id, company_rank=company_rank, compare=compare)
     fh.seek(0)
     filename = rankings_filename(period=period, branch_id=branch_id)
     return FileResponse(fh, as_attachment=True, filename=filename, content_type=XLSX)
