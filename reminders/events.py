@@ -9,7 +9,7 @@ Each notification's ``subject`` names the event itself (a report's transition, a
 version, a thread entry, a talk), so the unique (recipient, kind, subject, quarter) key
 keeps each event to one notification however often a signal is delivered, while a
 report returned twice notifies twice. Nothing here names a rater: the texts speak of
-the report, card, talk, suggestion or result and of the branch, never of who rated.
+the report, card, talk, suggestion, objection or result and of the branch, never of who rated.
 Stored text is written in the site's language, not the language of whoever acted.
 """
 
@@ -30,7 +30,7 @@ from django.utils.translation import gettext_noop
 from activities import signals as activity_signals
 from activities.models import Suggestion, SuggestionEntry
 from assessment import signals as assessment_signals
-from assessment.models import Card, Period, Result
+from assessment.models import Card, Objection, Period, Result
 from members.models import Member, User
 from partybuild.lib.quarters import Quarter
 from study import signals as study_signals
@@ -312,3 +312,100 @@ def results_published(sender, *, period: Period, **kwargs) -> int:
     if created:
         email_soon(_told(Kind.RESULTS_PUBLISHED, [f"period:{period.pk}"]) if created <= EMAIL_INLINE_MAX else None)
     return created
+
+
+@receiver(assessment_signals.results_finalized, dispatch_uid="reminders.results_finalized")
+def results_finalized(sender, *, period: Period, **kwargs) -> int:
+    """Every member with a result in the period: it is final (one INSERT … SELECT)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        created = write_selected(
+            select_reminders(
+                Result.objects.filter(
+                    period=period, member__is_active=True, member__user__isnull=False, member__user__is_active=True
+                ),
+                recipient="member__user_id",
+                kind=Kind.RESULTS_FINAL,
+                subject=f"period:{period.pk}",
+                quarter=_this_quarter(),
+                title=_("The results of %(period)s are final") % {"period": period.name},
+                body=_("The publicity window has ended: your result stands as it is now."),
+                url=reverse("assessment:result_mine", args=[period.code]),
+            )
+        )
+    if created:
+        email_soon(_told(Kind.RESULTS_FINAL, [f"period:{period.pk}"]) if created <= EMAIL_INLINE_MAX else None)
+    return created
+
+
+# ---------------------------------------------------------------------------
+# Objections: the committee hears of one filed, the member of its ruling. The texts name
+# the objector and the period, never a rater; the ruling is the committee's written reason.
+
+
+def _objection_rulers(objection: Objection) -> list[int]:
+    """Who rules on it (services.objections.may_rule): the branch committee's other members;
+    the administrators where the objector is alone on the committee."""
+    committee = list(
+        Member.objects.filter(
+            branch_id=objection.branch_id,
+            committee_role__in=[Member.CommitteeRole.SECRETARY, Member.CommitteeRole.COMMITTEE],
+            is_active=True,
+            user__isnull=False,
+            user__is_active=True,
+        )
+        .exclude(pk=objection.member_id)
+        .values_list("user_id", flat=True)
+    )
+    if committee:
+        return committee
+    admins = User.objects.filter(is_staff=True, is_active=True).exclude(pk=objection.member.user_id or 0)
+    return list(admins.values_list("pk", flat=True))
+
+
+@receiver(assessment_signals.objection_filed, dispatch_uid="reminders.objection_filed")
+def objection_filed(sender, *, objection: Objection, **kwargs) -> int:
+    rulers = _objection_rulers(objection)
+    period = objection.period
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("%(name)s objects to their result in %(period)s") % {
+            "name": objection.member.name,
+            "period": period.name,
+        }
+        body = _("Rule on it with a written reason, which the member reads.")
+        created = Notification.objects.bulk_create(
+            [
+                Notification(
+                    recipient_id=user,
+                    kind=Kind.OBJECTION_FILED,
+                    subject=f"objection:{objection.pk}",
+                    quarter=_this_quarter(),
+                    title=Truncator(title).chars(TITLE_MAX),
+                    body=body,
+                    url=reverse("assessment:objection_detail", args=[objection.pk]),
+                )
+                for user in rulers
+            ],
+            ignore_conflicts=True,
+        )
+    if rulers:
+        email_soon(rulers)
+    return len(created)
+
+
+@receiver(assessment_signals.objection_ruled, dispatch_uid="reminders.objection_ruled")
+def objection_ruled(sender, *, objection: Objection, **kwargs) -> int:
+    period = objection.period
+    with translation.override(settings.LANGUAGE_CODE):
+        if objection.state == Objection.State.UPHELD:
+            title = _("Your objection to your result in %(period)s was upheld") % {"period": period.name}
+        else:
+            title = _("Your objection to your result in %(period)s was not upheld") % {"period": period.name}
+        return notify(
+            member_id=objection.member_id,
+            kind=Kind.OBJECTION_RULED,
+            subject=f"objection:{objection.pk}",
+            quarter=_this_quarter(),
+            title=title,
+            body=objection.ruling,
+            url=reverse("assessment:result_mine", args=[period.code]),
+        )

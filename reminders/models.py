@@ -52,6 +52,9 @@ class Notification(models.Model):
         SUGGESTION_ANSWERED = "suggestion_answered", _("Suggestion answered")
         SUGGESTION_CLOSED = "suggestion_closed", _("Suggestion closed")
         RESULTS_PUBLISHED = "results_published", _("Results published")
+        OBJECTION_FILED = "objection_filed", _("Objection to rule on")
+        OBJECTION_RULED = "objection_ruled", _("Objection ruled")
+        RESULTS_FINAL = "results_final", _("Results final")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")

@@ -218,3 +218,88 @@ def test_the_member_with_an_address_gets_an_email_at_once(org, committed):
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["member@example.com"]
     assert "剖析不够深入" in mail.outbox[0].body
     assert notes_of(org.member).get().emailed_at is not None
+
+
+# ---------------------------------------------------------------------------
+# The publicity window: objections and final results
+
+
+@pytest.fixture
+def in_window(org, committed):
+    """A period published into its window: member (rated by a peer and a masses rater),
+    groupmate, committee, member_b and other_secretary have results."""
+    period = PeriodFactory(state=Period.State.OPEN)
+    for who, total in ((org.member, 88), (org.groupmate, 92), (org.member_b, 85), (org.committee, 90)):
+        rate(period, who, RaterGroup.ORG, total)
+    rate(period, org.other_secretary, RaterGroup.ORG, 91)
+    rate(period, org.member, RaterGroup.PEER, 90, rater_member=org.leader)
+    rate(period, org.member, RaterGroup.MASSES, 88, rater_masses=org.masses)
+    closed(period)
+    committed(results_publish, actor=org.admin, period_id=period.pk)
+    Notification.objects.all().delete()
+    return period
+
+
+def test_an_objection_reaches_the_branch_committee_not_the_objector(org, committed, in_window):
+    from assessment.services.objections import objection_file
+
+    objection = committed(objection_file, actor=org.member.user, period_id=in_window.pk, reason="组织评价漏记了项目")
+    filed = Notification.objects.filter(kind=Kind.OBJECTION_FILED)
+    assert set(filed.values_list("recipient_id", flat=True)) == {org.secretary.user_id, org.committee.user_id}
+    note = filed.get(recipient=org.secretary.user)
+    assert note.url == reverse("assessment:objection_detail", args=[objection.pk])
+    assert org.member.name in note.title and in_window.name in note.title
+    # A committee member's own objection goes to the rest of the committee.
+    committed(objection_file, actor=org.committee.user, period_id=in_window.pk, reason="互评偏低")
+    assert not notes_of(org.committee, Kind.OBJECTION_FILED).exclude(subject=f"objection:{objection.pk}").exists()
+    assert notes_of(org.secretary, Kind.OBJECTION_FILED).count() == 2
+    assert not Notification.objects.filter(kind=Kind.OBJECTION_FILED, recipient=org.admin).exists()
+
+
+def test_an_objection_of_a_committee_alone_on_it_reaches_the_administrators(org, committed, in_window):
+    from assessment.services.objections import objection_file
+
+    committed(objection_file, actor=org.other_secretary.user, period_id=in_window.pk, reason="有异议")
+    filed = Notification.objects.filter(kind=Kind.OBJECTION_FILED)
+    assert list(filed.values_list("recipient_id", flat=True)) == [org.admin.pk]
+
+
+@pytest.mark.parametrize("upheld", [True, False])
+def test_a_ruling_reaches_the_member_with_its_reason_and_names_no_rater(org, committed, in_window, upheld):
+    from assessment.services.objections import objection_file, objection_rule
+    from assessment.tests.factories import full_scores
+
+    objection = committed(objection_file, actor=org.member.user, period_id=in_window.pk, reason="组织评价漏记")
+    ruling = "经核实，补记得分。" if upheld else "经复核，评分有效，维持原结果。"
+    committed(
+        objection_rule,
+        actor=org.secretary.user,
+        objection_id=objection.pk,
+        version=objection.version,
+        upheld=upheld,
+        ruling=ruling,
+        org_scores=full_scores(in_window) if upheld else None,
+    )
+    note = notes_of(org.member, Kind.OBJECTION_RULED).get()
+    assert note.body == ruling and in_window.name in note.title
+    assert note.url == reverse("assessment:result_mine", args=[in_window.code])
+    with_state = Notification.objects.filter(kind=Kind.OBJECTION_RULED)
+    assert list(with_state.values_list("recipient_id", flat=True)) == [org.member.user_id]
+    for n in Notification.objects.all():
+        text = n.title + n.body
+        assert org.leader.name not in text and org.masses.name not in text
+    assert ("upheld" in note.title and "not upheld" not in note.title) if upheld else ("not upheld" in note.title)
+
+
+def test_final_results_reach_every_member_with_a_result(org, committed, in_window):
+    from assessment.services.objections import results_finalize
+
+    committed(results_finalize, actor=org.admin, period_id=in_window.pk, early=True)
+    final = Notification.objects.filter(kind=Kind.RESULTS_FINAL)
+    assert set(final.values_list("recipient_id", flat=True)) == {
+        m.user_id for m in (org.member, org.groupmate, org.member_b, org.committee, org.other_secretary)
+    }
+    note = final.get(recipient=org.member.user)
+    assert note.url == reverse("assessment:result_mine", args=[in_window.code]) and in_window.name in note.title
+    for n in final:
+        assert org.leader.name not in n.title + n.body and org.masses.name not in n.title + n.body
