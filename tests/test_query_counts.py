@@ -30,7 +30,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessment.anonymity import rater_key
-from assessment.models import MassesBallot, Period, RaterGroup, Rating, Result
+from assessment.models import MassesBallot, Objection, Period, RaterGroup, Rating, Result
 from assessment.services import ratings as rating_services
 from assessment.services import results as result_services
 from assessment.services.periods import period_close
@@ -236,6 +236,23 @@ def build_company(n: int) -> tuple[dict[str, User | None], dict[str, Page]]:
     )
     assert Result.objects.filter(period=last, branch=branch).count() == n
     assert MassesBallot.objects.filter(period=this).count() == 1
+    # Objections in last year's publicity window: one of each member of the branch.
+    objected = Result.objects.filter(period=last, branch=branch)
+    _bulk(
+        Objection,
+        [
+            Objection(
+                period=last,
+                member_id=r.member_id,
+                branch=branch,
+                reason="分数偏低",
+                total_before=r.total,
+                flag_before=r.flag,
+            )
+            for r in objected
+        ],
+    )
+    objection = Objection.objects.get(period=last, member=member)
 
     # Reminders: each member's own, and the secretary one per open talk and waiting report.
     notes = []
@@ -342,6 +359,15 @@ def build_company(n: int) -> tuple[dict[str, User | None], dict[str, Page]]:
         "masses_edit": Page("secretary", reverse("members:masses_edit", args=[masses.pk]), tid("ratee-picker")),
         "notifications_member": Page("member", reverse("reminders:list"), tid("notification-list")),
         "notifications_secretary": Page("secretary", reverse("reminders:list"), tid("notification-list")),
+        "objections_secretary": Page(
+            "secretary", reverse("assessment:objection_list") + f"?period={last_code}", tid("objection-table")
+        ),
+        "objections_admin": Page(
+            "admin", reverse("assessment:objection_list") + f"?period={last_code}", tid("objection-table")
+        ),
+        "objection_ruling": Page(
+            "secretary", reverse("assessment:objection_detail", args=[objection.pk]), tid("ruling-form")
+        ),
     }
     return logins, pages
 
@@ -440,6 +466,9 @@ PAGES = [
     "masses_edit",
     "notifications_member",
     "notifications_secretary",
+    "objections_secretary",
+    "objections_admin",
+    "objection_ruling",
 ]
 
 

@@ -28,6 +28,7 @@ from activities.models import (
 )
 from activities.tests.factories import ParticipantFactory, PartyDayFactory, SuggestionFactory
 from assessment.models import Card, CardItem, CardKind, MassesBallot, Period, RaterGroup, SelfCheck, SelfCheckEntry
+from assessment.services import objections as objection_services
 from assessment.services import periods as period_services
 from assessment.services import results as result_services
 from assessment.tests.factories import PeriodFactory, rate
@@ -218,6 +219,10 @@ def build_world() -> SimpleNamespace:
     Period.objects.filter(pk=w.published.pk).update(state=Period.State.CLOSED)
     result_services.results_publish(actor=admin, period_id=w.published.pk)
     w.published.refresh_from_db()
+    # The group leader's objection awaits the secretary's ruling; member1 may still file one.
+    w.objection = objection_services.objection_file(
+        actor=leader.user, period_id=w.published.pk, reason="组织考评中“党员先锋岗”一项未计入本人全年值守记录，请复核。"
+    )
     w.open = PeriodFactory(code=str(year), name=f"{year}年度党员量化考核", state=Period.State.OPEN)
     # The year before last: rating closed and results computed, waiting to be published.
     w.closed = PeriodFactory(code=str(year - 2), name=f"{year - 2}年度党员量化考核", state=Period.State.OPEN)

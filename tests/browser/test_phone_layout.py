@@ -75,6 +75,7 @@ LEFT_OUT = {
     "assessment:period_open": "POST action on the period page",
     "assessment:period_close": "POST action on the period page",
     "assessment:period_compute": "POST action on the period page",
+    "assessment:objection_file": "POST target of the objection form on the member's own result page",
     "activities:partyday_photo_add": "POST target of the photo form on the Party day page",
     "assessment:card_task_add": "POST target of the X-task form on the card page",
     "assessment:card_for_member": "POST action on the card board (opens a card for a member)",
