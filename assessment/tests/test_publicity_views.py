@@ -88,10 +88,11 @@ def test_publish_with_days_opens_that_window(client_for, org):
     assert any(day(period.publicity_ends_on) in m for m in messages_of(response))
 
 
-def test_publish_without_days_uses_the_periods_own(client_for, org):
+@pytest.mark.parametrize("data", [{"days": ""}, {}])
+def test_publish_without_days_uses_the_periods_own(client_for, org, data):
     period = closed_period(org)
     Period.objects.filter(pk=period.pk).update(publicity_days=7)
-    client_for(org.admin).post(reverse("assessment:period_publish", args=[period.pk]), {"days": ""})
+    client_for(org.admin).post(reverse("assessment:period_publish", args=[period.pk]), data)
     period.refresh_from_db()
     assert period.state == Period.State.PUBLISHED
     assert period.publicity_ends_on == add_working_days(timezone.localdate(), 7)

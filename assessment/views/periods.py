@@ -212,7 +212,8 @@ def period_publish(request: HttpRequest, pk: int) -> HttpResponse:
     _require_admin(request)
     period = selectors.period_get(pk=pk)
     can_publish = period.state == Period.State.CLOSED
-    form = PublishForm(request.POST or None, initial={"days": period.publicity_days})
+    # Bound on every POST, an empty one too (the days field may be left out: the period's own).
+    form = PublishForm(request.POST if request.method == "POST" else None, initial={"days": period.publicity_days})
     valid = form.is_bound and form.is_valid()
     days = (form.cleaned_data["days"] if valid else None) or period.publicity_days
     if request.method == "POST" and (valid or not can_publish):
