@@ -511,6 +511,13 @@ def b_period_publish(org):
     return Target(_url("assessment:period_publish", _period(Period.State.CLOSED).pk))
 
 
+def b_period_finalize(org):
+    """A period in its publicity window (the page then asks to confirm finalising early)."""
+    period = _period(Period.State.PUBLISHED)
+    Period.objects.filter(pk=period.pk).update(publicity_ends_on=today() + datetime.timedelta(days=7))
+    return Target(_url("assessment:period_finalize", period.pk), page=_url("assessment:period_detail", period.pk))
+
+
 def _published(org):
     """A published period (its publicity window open) with an organisation rating for the member."""
     period = _period(code="2025")

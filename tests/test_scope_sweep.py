@@ -465,6 +465,12 @@ REGISTRY: dict[str, Callable[[SimpleNamespace], list[Target]]] = {
     "assessment:period_close": lambda w: _admin_only("open period", {"pk": w.open.pk}, (_marker("period-open"),)),
     "assessment:period_compute": lambda w: _admin_only("open period", {"pk": w.open.pk}, (_marker("period-open"),)),
     "assessment:period_publish": lambda w: _admin_only("open period", {"pk": w.open.pk}, (_marker("period-open"),)),
+    "assessment:period_finalize": lambda w: _admin_only(
+        "published period", {"pk": w.published.pk}, (_marker("period-published"),), early="on"
+    ),
+    "assessment:period_history": lambda w: _admin_only(
+        "published period", {"pk": w.published.pk}, (_marker("period-published"),)
+    ),
     "assessment:rubric_detail": lambda w: _admin_only("rubric", {"pk": w.rubric.pk}, (w.rubric_item.name,)),
     "assessment:rubric_copy": lambda w: _admin_only("rubric", {"pk": w.rubric.pk}, (w.rubric.name,), name=MARK),
     "assessment:rubric_edit": lambda w: _admin_only(
