@@ -368,6 +368,10 @@ def build_company(n: int) -> tuple[dict[str, User | None], dict[str, Page]]:
         "objection_ruling": Page(
             "secretary", reverse("assessment:objection_detail", args=[objection.pk]), tid("ruling-form")
         ),
+        "period_detail": Page("admin", reverse("assessment:period_detail", args=[last.pk]), tid("timeline-published")),
+        "period_history": Page(
+            "admin", reverse("assessment:period_history", args=[last.pk]), tid("timeline-published")
+        ),
     }
     return logins, pages
 
@@ -469,6 +473,8 @@ PAGES = [
     "objections_secretary",
     "objections_admin",
     "objection_ruling",
+    "period_detail",
+    "period_history",
 ]
 
 

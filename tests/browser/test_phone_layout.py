@@ -75,6 +75,7 @@ LEFT_OUT = {
     "assessment:period_open": "POST action on the period page",
     "assessment:period_close": "POST action on the period page",
     "assessment:period_compute": "POST action on the period page",
+    "assessment:period_finalize": "POST action on the period page",
     "assessment:objection_file": "POST target of the objection form on the member's own result page",
     "activities:partyday_photo_add": "POST target of the photo form on the Party day page",
     "assessment:card_task_add": "POST target of the X-task form on the card page",
@@ -232,6 +233,7 @@ def test_every_page_fits_a_phone(live_server, demo_company, browser: Browser):
             reverse("assessment:result_company_ranking", args=[w.published.code]),
             reverse("assessment:period_edit", args=[w.open.pk]),  # their links lead to a published one
             reverse("assessment:period_publish", args=[w.closed.pk]),
+            reverse("assessment:period_history", args=[w.published.pk]),  # linked once the history is long
             reverse("assessment:rubric_edit", args=[w.rubric.pk]),
         ],
         "secretary1": [
