@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from partybuild.lib.forms import IdFilterField, QueryFilterForm
 
 from ..models import Objection, Rating, RubricItem
-from ..selectors.results import GROUP_LABELS
+from ..selectors.results import GROUP_LABELS, GROUPS
 from ..services.objections import REASON_MAX
 from .ratings import RatingForm
 
@@ -37,7 +37,7 @@ class ObjectionRuleForm(RatingForm):
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1)
     decision = forms.ChoiceField(
-        label=_("Ruling"),
+        label=_("Decision"),
         choices=[(UPHELD, _("Uphold the objection")), (REJECTED, _("Reject the objection"))],
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose whether the objection is upheld or rejected.")},
@@ -61,7 +61,9 @@ class ObjectionRuleForm(RatingForm):
     def rating_rows(self):
         """(rating, its group's label, whether it is ticked) for the template: never a rater."""
         chosen = {str(v) for v in (self["withdraw"].value() or [])}
-        return [(r, GROUP_LABELS.get(r.rater_group, r.rater_group), str(r.pk) in chosen) for r in self.ratings]
+        order = {group: i for i, group in enumerate(GROUPS)}
+        ratings = sorted(self.ratings, key=lambda r: order.get(r.rater_group, len(order)))  # stable: by total within
+        return [(r, GROUP_LABELS.get(r.rater_group, r.rater_group), str(r.pk) in chosen) for r in ratings]
 
     def ruling_args(self) -> dict:
         data = self.cleaned_data
