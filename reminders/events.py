@@ -15,8 +15,11 @@ Stored text is written in the site's language, not the language of whoever acted
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Value
@@ -47,6 +50,31 @@ Kind = Notification.Kind
 EMAIL_INLINE_MAX = 20
 TITLE_MAX = Notification._meta.get_field("title").max_length
 BODY_MAX = 1000
+
+
+# Set while seed_demo builds the demo company: its past (last year's objections and
+# final results) was told at the time; building it tells nobody and e-mails nobody.
+_quiet = ContextVar("reminders_events_quiet", default=False)
+
+
+@contextmanager
+def quiet() -> Iterator[None]:
+    """For seed_demo alone, around its transaction (the signals go out on its commit)."""
+    token = _quiet.set(True)
+    try:
+        yield
+    finally:
+        _quiet.reset(token)
+
+
+def _unless_quiet(receiver_func):
+    @functools.wraps(receiver_func)
+    def wrapper(*args, **kwargs):
+        if _quiet.get():
+            return 0
+        return receiver_func(*args, **kwargs)
+
+    return wrapper
 
 
 def _user_of(member_id: int) -> int | None:
@@ -111,6 +139,7 @@ def _section_names(sections: Iterable[str]) -> str:
 
 
 @receiver(study_signals.report_returned, dispatch_uid="reminders.report_returned")
+@_unless_quiet
 def report_returned(sender, *, report: QuarterlyReport, transition: ReportTransition, **kwargs) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         quarter = Quarter.parse(report.quarter)
@@ -127,6 +156,7 @@ def report_returned(sender, *, report: QuarterlyReport, transition: ReportTransi
 
 
 @receiver(study_signals.report_approved, dispatch_uid="reminders.report_approved")
+@_unless_quiet
 def report_approved(sender, *, report: QuarterlyReport, transition: ReportTransition, **kwargs) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         notify(
@@ -142,6 +172,7 @@ def report_approved(sender, *, report: QuarterlyReport, transition: ReportTransi
 
 
 @receiver(study_signals.restudy_assigned, dispatch_uid="reminders.restudy_assigned")
+@_unless_quiet
 def restudy_assigned(
     sender, *, report: QuarterlyReport, transition: ReportTransition, session: StudySession, **kwargs
 ) -> None:
@@ -172,6 +203,7 @@ def _talk_url():
 
 
 @receiver(study_signals.talks_opened, dispatch_uid="reminders.talks_opened")
+@_unless_quiet
 def talks_opened(sender, *, talks: QuerySet[Talk], **kwargs) -> int:
     """The member hears that the branch will talk with them; the branch's secretary, or,
     for a talk with the secretary, every administrator, hears there is a talk to hold."""
@@ -251,11 +283,13 @@ def _card(card: Card, kind: str, title: str, body: str = "") -> None:
 
 
 @receiver(assessment_signals.card_returned, dispatch_uid="reminders.card_returned")
+@_unless_quiet
 def card_returned(sender, *, card: Card, comment: str = "", **kwargs) -> None:
     _card(card, Kind.CARD_RETURNED, gettext_noop("Your %(card)s for %(year)s was returned"), comment)
 
 
 @receiver(assessment_signals.card_approved, dispatch_uid="reminders.card_approved")
+@_unless_quiet
 def card_approved(sender, *, card: Card, **kwargs) -> None:
     _card(card, Kind.CARD_APPROVED, gettext_noop("Your %(card)s for %(year)s was approved"))
 
@@ -278,11 +312,13 @@ def _suggestion(suggestion: Suggestion, entry: SuggestionEntry, kind: str, title
 
 
 @receiver(activity_signals.suggestion_answered, dispatch_uid="reminders.suggestion_answered")
+@_unless_quiet
 def suggestion_answered(sender, *, suggestion: Suggestion, entry: SuggestionEntry, **kwargs) -> None:
     _suggestion(suggestion, entry, Kind.SUGGESTION_ANSWERED, gettext_noop("Your suggestion “%(title)s” was answered"))
 
 
 @receiver(activity_signals.suggestion_closed, dispatch_uid="reminders.suggestion_closed")
+@_unless_quiet
 def suggestion_closed(sender, *, suggestion: Suggestion, entry: SuggestionEntry, **kwargs) -> None:
     _suggestion(suggestion, entry, Kind.SUGGESTION_CLOSED, gettext_noop("Your suggestion “%(title)s” was closed"))
 
@@ -292,6 +328,7 @@ def suggestion_closed(sender, *, suggestion: Suggestion, entry: SuggestionEntry,
 
 
 @receiver(assessment_signals.results_published, dispatch_uid="reminders.results_published")
+@_unless_quiet
 def results_published(sender, *, period: Period, **kwargs) -> int:
     """Every member with a result in the period: their own result page (one INSERT … SELECT)."""
     with translation.override(settings.LANGUAGE_CODE):
@@ -315,6 +352,7 @@ def results_published(sender, *, period: Period, **kwargs) -> int:
 
 
 @receiver(assessment_signals.results_finalized, dispatch_uid="reminders.results_finalized")
+@_unless_quiet
 def results_finalized(sender, *, period: Period, **kwargs) -> int:
     """Every member with a result in the period: it is final (one INSERT … SELECT)."""
     with translation.override(settings.LANGUAGE_CODE):
@@ -363,6 +401,7 @@ def _objection_rulers(objection: Objection) -> list[int]:
 
 
 @receiver(assessment_signals.objection_filed, dispatch_uid="reminders.objection_filed")
+@_unless_quiet
 def objection_filed(sender, *, objection: Objection, **kwargs) -> int:
     rulers = _objection_rulers(objection)
     period = objection.period
@@ -393,6 +432,7 @@ def objection_filed(sender, *, objection: Objection, **kwargs) -> int:
 
 
 @receiver(assessment_signals.objection_ruled, dispatch_uid="reminders.objection_ruled")
+@_unless_quiet
 def objection_ruled(sender, *, objection: Objection, **kwargs) -> int:
     period = objection.period
     with translation.override(settings.LANGUAGE_CODE):

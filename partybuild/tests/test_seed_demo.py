@@ -136,3 +136,18 @@ def test_seed_demo_builds_last_year_final_after_its_publicity_window(db):
     assert not Talk.objects.filter(subject=f"assessment:{last.code}").exists()
     assert set(Result.objects.filter(period=last).values_list("flag", flat=True)) == {"red", "yellow", "blue", "grey"}
     assert "3" in out.splitlines()[2]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_seed_demo_tells_nobody_of_the_demo_companys_past():
+    """Last year's objections and final results were told at the time: seeding commits, its
+    signals go out, and no notification is written nor e-mail sent."""
+    from django.core import mail
+
+    from assessment.models import Objection
+    from reminders.models import Notification
+
+    run("seed_demo", "--members", "30")
+    assert Objection.objects.count() == 3
+    assert not Notification.objects.exists()
+    assert mail.outbox == []

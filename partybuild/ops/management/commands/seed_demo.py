@@ -14,6 +14,7 @@ from assessment.locks import wiping_everything
 from members import demo as roster_demo
 from members.models import Branch, Member
 from partybuild.lib.bulk_sql import foreign_keys_checked_at_end
+from reminders import events as reminder_events
 from study import demo as study_demo
 
 MIN_MEMBERS = 30
@@ -40,7 +41,9 @@ class Command(BaseCommand):
             return
         if has_data and not reset:
             raise CommandError(_("The database already has a roster. Use --reset to replace it with the demo data."))
-        with transaction.atomic():
+        # The demo's past (last year's objections, its final results) notifies nobody: the
+        # signals go out on this transaction's commit, inside reminders' quiet block.
+        with reminder_events.quiet(), transaction.atomic():
             if reset:
                 with wiping_everything():
                     suggestions_demo.reset()
