@@ -19,6 +19,8 @@ from django.db.models.signals import pre_delete, pre_save
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
+from members.models import PartyGroup
+
 from .models import Objection, Period, Rating, Result, Rubric, RubricArea, RubricItem
 from .services import AssessmentError
 
@@ -79,5 +81,21 @@ def lock_rubric(sender, instance, **kwargs) -> None:
     if rubric_id is None or _wiping.get():
         return
     name = Period.objects.filter(rubric_id=rubric_id, state=Period.State.FINAL).values_list("name", flat=True).first()
+    if name is not None:
+        raise PeriodLocked(name)
+
+
+@receiver(pre_delete, sender=PartyGroup, dispatch_uid="assessment.lock_group_delete")
+def lock_group(sender, instance, **kwargs) -> None:
+    """A Party group's deletion would empty the group of every result posted under it
+    (SET NULL, an UPDATE that no save signal sees): refused while a final period's
+    results name it."""
+    if _wiping.get():
+        return
+    name = (
+        Result.objects.filter(group_id=instance.pk, period__state=Period.State.FINAL)
+        .values_list("period__name", flat=True)
+        .first()
+    )
     if name is not None:
         raise PeriodLocked(name)

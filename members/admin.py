@@ -33,14 +33,14 @@ class PartyGroupInline(admin.TabularInline):
 
 
 @admin.register(Branch)
-class BranchAdmin(SimpleHistoryAdmin):
+class BranchAdmin(RefusedDeletionsAsMessages, SimpleHistoryAdmin):
     list_display = ("name", "sort_order")
     search_fields = ("name",)
     inlines = [PartyGroupInline]
 
 
 @admin.register(PartyGroup)
-class PartyGroupAdmin(SimpleHistoryAdmin):
+class PartyGroupAdmin(RefusedDeletionsAsMessages, SimpleHistoryAdmin):
     list_display = ("name", "branch", "leader")
     list_filter = ("branch",)
     search_fields = ("name", "branch__name")

@@ -85,6 +85,21 @@ def compute_values(period: Period) -> list[list]:
         f"FROM ({inner}) s JOIN {quote(member.db_table)} m ON m.{pk} = s.{quote('ratee_id')} "
         f"WHERE m.{quote('is_active')} ORDER BY m.{pk}"
     )
+    if period.state == Period.State.PUBLISHED:
+        # A ruling recomputes published results (services/objections.py): the members
+        # published stay, in the branch and group they were posted in, even one who has
+        # left or moved since; only the objector's ratings changed.
+        result = Result._meta
+        member_id, branch_id, group_id, period_id = (
+            quote(result.get_field(f).column) for f in ("member", "branch", "group", "period")
+        )
+        sql = (
+            f"SELECT r.{member_id}, r.{branch_id}, r.{group_id}, "  # noqa: S608
+            f"{', '.join('s.' + quote(name) for name in figures)} "
+            f"FROM ({inner}) s JOIN {quote(result.db_table)} r ON r.{member_id} = s.{quote('ratee_id')} "
+            f"WHERE r.{period_id} = %s ORDER BY r.{member_id}"
+        )
+        params = (*params, period.pk)
     scores = scoring.PeriodScorer(GROUPS, period.weights, scale=scale)
     rows: list[list] = []
     with connection.cursor() as cursor:

@@ -471,6 +471,44 @@ def test_a_member_with_final_records_is_not_deleted_through_the_orm_either(org, 
         Member.objects.get(pk=org.member.pk).delete()
 
 
+def test_deleting_a_party_group_of_final_results_is_refused_through_every_door(superuser, org, final, unchanged):
+    """A group's deletion would empty the group of the final results posted under it (a
+    SET NULL, which no save signal sees): refused, in the ORM and in both admin doors
+    (the group's own delete page, and the branch's page with the group's row ticked)."""
+    from members.models import PartyGroup
+
+    assert Result.objects.filter(period=final, group=org.group_a1).exists()
+    with Refused():
+        PartyGroup.objects.get(pk=org.group_a1.pk).delete()
+    response = superuser.post(
+        reverse("admin:members_partygroup_delete", args=[org.group_a1.pk]), {"post": "yes"}, follow=True
+    )
+    assert response.status_code == 200
+    assert _(LOCKED) % {"period": final.name} in messages_of(response)
+    groups = list(org.branch_a.groups.order_by("pk"))
+    data = {"name": org.branch_a.name, "sort_order": "0", "_save": "1"}
+    data |= {"groups-TOTAL_FORMS": str(len(groups)), "groups-INITIAL_FORMS": str(len(groups))}
+    data |= {"groups-MIN_NUM_FORMS": "0", "groups-MAX_NUM_FORMS": "1000"}
+    for i, group in enumerate(groups):
+        data |= {f"groups-{i}-id": group.pk, f"groups-{i}-branch": org.branch_a.pk, f"groups-{i}-name": group.name}
+        data |= {f"groups-{i}-leader": group.leader_id or "", f"groups-{i}-sort_order": "0"}
+        if group == org.group_a1:
+            data[f"groups-{i}-DELETE"] = "on"
+    response = superuser.post(reverse("admin:members_branch_change", args=[org.branch_a.pk]), data, follow=True)
+    assert response.status_code == 200
+    assert _(LOCKED) % {"period": final.name} in messages_of(response)
+    assert PartyGroup.objects.filter(pk=org.group_a1.pk).exists()
+
+
+def test_a_party_group_without_final_results_is_still_deleted(superuser, org, final):
+    from members.models import PartyGroup
+
+    empty = PartyGroup.objects.create(branch=org.branch_a, name="新党小组")
+    response = superuser.post(reverse("admin:members_partygroup_delete", args=[empty.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert not PartyGroup.objects.filter(pk=empty.pk).exists()
+
+
 # --- the final results are what the flag board and the talks read -----------------------------
 
 

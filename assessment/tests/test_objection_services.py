@@ -655,3 +655,19 @@ def test_a_new_member_without_history_has_no_say(org, period):
     newcomer = MemberFactory(branch=org.branch_a, group=org.group_a1)
     objection = file(org.member, period)
     assert not services.may_rule(actor=newcomer.user, objection=objection)
+
+
+def test_a_ruling_leaves_the_published_results_of_others_where_they_were_posted(org, period):
+    """A member who left or moved after publication keeps their published result, in the
+    branch it was posted in: the recomputation of a ruling changes the objector's alone
+    (and the ranks that follow from it)."""
+    Member.objects.filter(pk=org.leader.pk).update(is_active=False)
+    Member.objects.filter(pk=org.secretary.pk).update(branch=org.branch_b, group=org.group_b1)
+    before = {r.member_id: r for r in Result.objects.filter(period=period)}
+    objection = file(org.member, period)
+    rule(org.committee, objection, upheld=True, ruling="更正", org_scores=scores_totalling(period, Decimal(100)))
+    after = {r.member_id: r for r in Result.objects.filter(period=period)}
+    assert set(after) == set(before)
+    assert (after[org.leader.pk].total, after[org.leader.pk].rank_branch) == (Decimal("84.00"), 3)
+    assert (after[org.secretary.pk].branch_id, after[org.secretary.pk].rank_branch) == (org.branch_a.pk, 4)
+    assert after[org.member.pk].total == Decimal("87.00") and after[org.member.pk].rank_branch == 1

@@ -4,8 +4,9 @@ A model's ``pre_delete`` receiver may refuse a deletion with a ``DomainError`` (
 assessment app's lock of a final period refuses any deletion of its records, including
 one a cascade reaches: deleting a member deletes their ratings and results). The admin's
 delete page and its "delete selected" action would let that exception through as a
-server error, after writing their log entries. With this mixin the whole deletion is
-rolled back, log entries included, and the person reads why.
+server error, after writing their log entries (and a change form's save deletes the
+inline rows ticked for deletion). With this mixin the whole deletion (or save) is rolled
+back, log entries included, and the person reads why.
 """
 
 from __future__ import annotations
@@ -20,6 +21,15 @@ from .errors import DomainError
 
 class RefusedDeletionsAsMessages(admin.ModelAdmin):
     """Mix in before the admin's base class: ``class MemberAdmin(RefusedDeletionsAsMessages, …)``."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # An inline row ticked for deletion is deleted by the change form's save.
+        try:
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                return super().changeform_view(request, object_id, form_url, extra_context)
+        except DomainError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
     def delete_view(self, request, object_id, extra_context=None):
         try:
