@@ -497,6 +497,11 @@ REGISTRY: dict[str, Callable[[SimpleNamespace], list[Target]]] = {
     "assessment:result_company_ranking": lambda w: [_published(w)],
     "assessment:flagboard": lambda w: [_published(w, "pk", w.org.branch_b.pk)],
     "assessment:flagboard_wall": lambda w: [_published(w, "pk", w.org.branch_b.pk)],
+    # The trends page of a branch (no period in its address): its committee and administrators.
+    "assessment:trends_branch": lambda w: [
+        Target("branch B's trends", {"pk": w.org.branch_b.pk}, (w.org.branch_b.name,), post={}),
+        Target("branch A's trends", {"pk": w.org.branch_a.pk}, (w.org.branch_a.name,), NOT_COMMITTEE, post={}),
+    ],
     # assessment: objections (the committee rules on its branch's; a member files their own)
     "assessment:objection_file": lambda w: [
         Target(

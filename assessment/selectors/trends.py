@@ -154,3 +154,158 @@ def area_trends(*, periods: list[Period], branch_id: int | None = None) -> AreaT
         members=members,
         company=dict(company),
     )
+
+
+# ---------------------------------------------------------------------------
+# What each page shows
+
+
+def _change(now, before):
+    """The change from the period before; None when either has nothing to compare."""
+    return None if now is None or before is None else now - before
+
+
+def _red_change(now: FlagYear | None, before: FlagYear | None) -> int | None:
+    if not now or not now.total or not before or not before.total:
+        return None
+    return now.red_percent - before.red_percent
+
+
+@dataclass(frozen=True)
+class FlagRow:
+    branch: BranchFlags
+    year: FlagYear
+    red_change: int | None
+
+
+@dataclass(frozen=True)
+class AreaRow:
+    branch: BranchFlags
+    members: int
+    cells: list[tuple[Decimal | None, Decimal | None]]  # (average, change) per area
+
+
+@dataclass(frozen=True)
+class CompanyYear:
+    """The company page: one period's flags and area averages per branch, each beside the
+    period before (``before``, None for the first)."""
+
+    period: Period
+    before: Period | None
+    flag_rows: list[FlagRow]
+    company: FlagYear
+    company_red_change: int | None
+    areas: list[Area]
+    area_rows: list[AreaRow]
+    company_cells: list[tuple[Decimal | None, Decimal | None]]
+    withheld: int  # members of the period left out of the averages, every branch's
+
+
+def company_year(*, periods: list[Period], code: str) -> CompanyYear:
+    """The period of ``code`` among ``periods`` (the latest when there is none), in three queries."""
+    at = next((i for i, p in enumerate(periods) if p.code == code), len(periods) - 1)
+    period, before = periods[at], periods[at - 1] if at else None
+    shown = [p for p in (before, period) if p is not None]
+    branches = flag_trends(periods=shown)
+    company = company_flags(branches, shown)
+    areas = area_trends(periods=shown)
+
+    def cells(now: dict[str, Decimal], then: dict[str, Decimal]) -> list[tuple[Decimal | None, Decimal | None]]:
+        return [(now.get(a.code), _change(now.get(a.code), then.get(a.code))) for a in areas.areas]
+
+    flag_rows, area_rows = [], []
+    for branch in branches:
+        now, then = branch.years.get(period.pk), branch.years.get(before.pk) if before else None
+        if now is not None:
+            flag_rows.append(FlagRow(branch=branch, year=now, red_change=_red_change(now, then)))
+        averages = areas.of(period.pk, branch.branch_id)
+        if averages:
+            earlier = areas.of(before.pk, branch.branch_id) if before else {}
+            members = areas.members[(period.pk, branch.branch_id)]
+            area_rows.append(AreaRow(branch=branch, members=members, cells=cells(averages, earlier)))
+    return CompanyYear(
+        period=period,
+        before=before,
+        flag_rows=flag_rows,
+        company=company[period.pk],
+        company_red_change=_red_change(company[period.pk], company.get(before.pk) if before else None),
+        areas=areas.areas,
+        area_rows=area_rows,
+        company_cells=cells(areas.company.get(period.pk, {}), areas.company.get(before.pk, {}) if before else {}),
+        withheld=company[period.pk].withheld,
+    )
+
+
+@dataclass(frozen=True)
+class BranchYear:
+    period: Period
+    year: FlagYear
+    red_change: int | None
+    members: int  # counted in the area averages
+    has_areas: bool
+
+
+@dataclass(frozen=True)
+class BranchAreaRow:
+    area: Area
+    cells: list[Decimal | None]  # one a period with averages
+    company: Decimal | None  # the company's average in the latest period
+
+
+@dataclass(frozen=True)
+class BranchTrends:
+    """The branch page: the branch's flags in each period, its area averages in each period
+    that has them, and the company's average per area in the latest period."""
+
+    years: list[BranchYear]
+    area_years: list[BranchYear]
+    areas: list[Area]
+    area_rows: list[BranchAreaRow]
+    latest: Period
+    company_has_areas: bool
+
+    @property
+    def has_results(self) -> bool:
+        return any(y.year.total for y in self.years)
+
+    @property
+    def withheld_years(self) -> list[BranchYear]:
+        return [y for y in self.years if y.year.withheld]
+
+
+def branch_trends(*, periods: list[Period], branch_id: int) -> BranchTrends:
+    """``periods`` (not empty) as the branch saw them, in three queries."""
+    flags = flag_trends(periods=periods, branch_id=branch_id)
+    areas = area_trends(periods=periods, branch_id=branch_id)
+    years, previous = [], None
+    for period in periods:
+        year = flags[0].year(period.pk) if flags else FlagYear()
+        years.append(
+            BranchYear(
+                period=period,
+                year=year,
+                red_change=_red_change(year, previous),
+                members=areas.members.get((period.pk, branch_id), 0),
+                has_areas=bool(areas.of(period.pk, branch_id)),
+            )
+        )
+        previous = year
+    area_years = [y for y in years if y.has_areas]
+    latest = periods[-1]
+    company = areas.company.get(latest.pk, {})
+    rows = [
+        BranchAreaRow(
+            area=area,
+            cells=[areas.of(y.period.pk, branch_id).get(area.code) for y in area_years],
+            company=company.get(area.code),
+        )
+        for area in areas.areas
+    ]
+    return BranchTrends(
+        years=years,
+        area_years=area_years,
+        areas=areas.areas,
+        area_rows=rows,
+        latest=latest,
+        company_has_areas=bool(company),
+    )

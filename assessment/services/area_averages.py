@@ -15,18 +15,17 @@ fewer ratings than the threshold) are left out, as their own page leaves out the
 from __future__ import annotations
 
 import json
+import math
 from collections import defaultdict
 from decimal import Decimal
-from fractions import Fraction
 
 from django.db import transaction
 from django.db.models import BigIntegerField, Count, FloatField, Sum, Value
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce, Round
 
-from .. import scoring
 from ..models import AreaAverage, Period, Rating, Result
-from ..selectors.results import breakdown_withheld
+from ..selectors.trends import WITHHELD
 
 # Item scores are whole tenths at most ("8.5"): summed as integers, exact on either database.
 SCALE = 10
@@ -61,22 +60,23 @@ def _area_sum(codes: list[str]):
     return expression
 
 
-def member_area_subtotals(
-    groups: dict[str, tuple[int, list[int]]], weights: dict[str, Decimal]
-) -> list[Decimal] | None:
-    """A member's area subtotals from each rater group's (number of ratings, area sums in
-    tenths): ``scoring.area_subtotals`` from sums instead of single ratings. None when no
-    weighted group has rated."""
-    applied = scoring.effective_weights([g for g, (n, _sums) in groups.items() if n], weights)
-    if not applied:
+def member_area_cents(groups: dict[str, tuple[int, list[int]]], weights: dict[str, int]) -> list[int] | None:
+    """A member's area subtotals in whole cents, rounded half up, from each rater group's
+    (number of ratings, area sums in tenths) and the weights in thousandths:
+    ``scoring.area_subtotals`` from sums instead of single ratings, on integers (the
+    arithmetic of ``scoring.PeriodScorer``). None when no weighted group has rated."""
+    present = [(weights[g], n, sums) for g, (n, sums) in groups.items() if n and weights.get(g, 0) > 0]
+    if not present:
         return None
-    width = len(next(iter(groups.values()))[1])
-    areas = [Fraction(0)] * width
-    for group, weight in applied.items():
-        count, sums = groups[group]
-        for i, units in enumerate(sums):
-            areas[i] += weight * Fraction(units or 0, SCALE * count)
-    return [scoring.round_half_up(value) for value in areas]
+    # subtotal = Σ w·(sum / (SCALE·n)) / Σ w = num / den, over one common denominator
+    product = math.prod(n for _w, n, _sums in present)
+    den = SCALE * sum(w for w, _n, _sums in present) * product
+    width = len(present[0][2])
+    cents = []
+    for i in range(width):
+        num = sum(w * (sums[i] or 0) * (product // n) for w, n, sums in present)
+        cents.append((200 * num + den) // (2 * den))
+    return cents
 
 
 @transaction.atomic
@@ -93,11 +93,7 @@ def store_area_averages(period: Period, branch_id: int | None = None) -> int:
         results = results.filter(branch_id=branch_id)
         ratings = ratings.filter(ratee__in=results.values("member_id"))
     # The branch a member was counted in that period, and whether their breakdown is withheld.
-    counted = {
-        result.member_id: result.branch_id
-        for result in results.only("member_id", "branch_id", "count_peer", "count_masses")
-        if not breakdown_withheld(result)
-    }
+    counted = dict(results.exclude(WITHHELD).values_list("member_id", "branch_id"))
 
     figures = {"n": Count("pk")}
     figures.update({f"area_{i}": Sum(_area_sum(codes[pk])) for i, (pk, _code, _name) in enumerate(areas)})
@@ -113,16 +109,17 @@ def store_area_averages(period: Period, branch_id: int | None = None) -> int:
         if member_id in counted:
             per_member[member_id][group] = (n, sums)
 
-    weights = period.weights
-    branch_sums: dict[int, list[Decimal]] = {}
+    # The weights in thousandths (they have three decimal places), exact integers.
+    weights = {g: int(w.scaleb(3)) for g, w in period.weights.items()}
+    branch_cents: dict[int, list[int]] = {}
     branch_members: dict[int, int] = defaultdict(int)
     for member_id, groups in per_member.items():
-        subtotals = member_area_subtotals(groups, weights)
-        if subtotals is None:
+        cents = member_area_cents(groups, weights)
+        if cents is None:
             continue
         branch = counted[member_id]
-        totals = branch_sums.setdefault(branch, [Decimal(0)] * len(areas))
-        for i, value in enumerate(subtotals):
+        totals = branch_cents.setdefault(branch, [0] * len(areas))
+        for i, value in enumerate(cents):
             totals[i] += value
         branch_members[branch] += 1
 
@@ -130,19 +127,22 @@ def store_area_averages(period: Period, branch_id: int | None = None) -> int:
     if branch_id is not None:
         stored = stored.filter(branch_id=branch_id)
     stored.delete()
-    new = [
-        AreaAverage(
-            period=period,
-            branch_id=branch,
-            area_code=code,
-            area_name=name,
-            position=position,
-            total=totals[position],
-            members=branch_members[branch],
-            average=scoring.round_half_up(Fraction(totals[position]) / branch_members[branch]),
-        )
-        for branch, totals in branch_sums.items()
-        for position, (_pk, code, name) in enumerate(areas)
-    ]
+    new = []
+    for branch, totals in branch_cents.items():
+        members = branch_members[branch]
+        for position, (_pk, code, name) in enumerate(areas):
+            new.append(
+                AreaAverage(
+                    period=period,
+                    branch_id=branch,
+                    area_code=code,
+                    area_name=name,
+                    position=position,
+                    total=Decimal(totals[position]).scaleb(-2),
+                    members=members,
+                    # The mean of the members' cents, rounded half up to a cent.
+                    average=Decimal((2 * totals[position] + members) // (2 * members)).scaleb(-2),
+                )
+            )
     AreaAverage.objects.bulk_create(new, batch_size=1000)
     return len(new)

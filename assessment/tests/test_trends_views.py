@@ -217,3 +217,18 @@ def test_the_pages_read_a_fixed_number_of_queries(org, two_years, client_for, dj
         client.get(company_url())
     with django_assert_max_num_queries(12):
         client.get(branch_url(org.branch_a))
+
+
+def test_the_results_pages_link_to_the_trends(org, two_years, client_for):
+    first, second = two_years
+    index = reverse("assessment:result_index")
+    html = client_for(org.admin).get(index).content.decode()
+    assert f'href="{company_url()}"' in html
+    html = client_for(org.secretary).get(index).content.decode()
+    assert f'href="{branch_url(org.branch_a)}"' in html
+    html = client_for(org.member).get(index).content.decode()
+    assert 'data-testid="link-trends"' not in html
+    html = client_for(org.admin).get(reverse("assessment:result_company", args=[second.code])).content.decode()
+    assert f'href="{company_url()}"' in html
+    html = client_for(org.secretary).get(reverse("assessment:result_branch", args=[second.code, org.branch_a.pk]))
+    assert f'href="{branch_url(org.branch_a)}"' in html.content.decode()
