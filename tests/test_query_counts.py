@@ -33,6 +33,7 @@ from assessment.anonymity import rater_key
 from assessment.models import MassesBallot, Objection, Period, RaterGroup, Rating, Result
 from assessment.services import ratings as rating_services
 from assessment.services import results as result_services
+from assessment.services.area_averages import store_area_averages
 from assessment.services.periods import period_close
 from assessment.tests.factories import PeriodFactory, closed, scores_totalling
 from members.models import Branch, MassesRater, Member, PartyGroup, User
@@ -229,6 +230,7 @@ def build_company(n: int) -> tuple[dict[str, User | None], dict[str, Page]]:
     _bulk(Rating, ratings_for(last, 1) + ratings_for(this, 2) + ratings_for(unpublished, 2))
     period_close(actor=admin, period_id=last.pk)
     result_services.results_publish(actor=admin, period_id=last.pk)
+    store_area_averages(last)  # the publish signal's work: its on-commit never runs in here
     result_services.results_compute(actor=admin, period_id=closed(unpublished).pk)
     ballot = rating_services.ballot_issue(actor=admin, period_id=this.pk, rater_id=masses.pk)
     talk = Talk.objects.filter(member=member).first() or Talk.objects.create(
@@ -351,6 +353,10 @@ def build_company(n: int) -> tuple[dict[str, User | None], dict[str, Page]]:
         "ranking_company_list": Page(
             "admin", reverse("assessment:result_company_ranking", args=[last_code]), tid("ranking-filter")
         ),
+        "trends_company": Page("admin", reverse("assessment:trends_company"), tid("trend-areas-table")),
+        "trends_branch": Page(
+            "secretary", reverse("assessment:trends_branch", args=[branch.pk]), tid("trend-areas-table")
+        ),
         "talks_secretary": Page("secretary", reverse("study:talk_list"), tid("talk-list")),
         "talks_member": Page("member", reverse("study:talk_list"), tid("talk-list")),
         "talk_as_secretary": Page("secretary", reverse("study:talk_detail", args=[talk.pk]), tid("talk-record-form")),
@@ -462,6 +468,8 @@ PAGES = [
     "ranking_branch",
     "ranking_company",
     "ranking_company_list",
+    "trends_company",
+    "trends_branch",
     "talks_secretary",
     "talks_member",
     "talk_as_secretary",
