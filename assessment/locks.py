@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from django.db.models import Q
 from django.db.models.signals import pre_delete, pre_save
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
@@ -44,12 +45,17 @@ def wiping_everything() -> Iterator[None]:
         _wiping.reset(token)
 
 
+def _refuse_where(where: Q) -> None:
+    """Refuse if a final period matches ``where`` (one query)."""
+    name = Period.objects.filter(where, state=Period.State.FINAL).values_list("name", flat=True).first()
+    if name is not None:
+        raise PeriodLocked(name)
+
+
 def _refuse_if_final(period_id: int | None) -> None:
     if period_id is None or _wiping.get():
         return
-    name = Period.objects.filter(pk=period_id, state=Period.State.FINAL).values_list("name", flat=True).first()
-    if name is not None:
-        raise PeriodLocked(name)
+    _refuse_where(Q(pk=period_id))
 
 
 @receiver(pre_save, sender=Rating, dispatch_uid="assessment.lock_rating_save")
@@ -59,7 +65,13 @@ def _refuse_if_final(period_id: int | None) -> None:
 @receiver(pre_delete, sender=Result, dispatch_uid="assessment.lock_result_delete")
 @receiver(pre_delete, sender=Objection, dispatch_uid="assessment.lock_objection_delete")
 def lock_period_records(sender, instance, **kwargs) -> None:
-    _refuse_if_final(instance.period_id)
+    if _wiping.get():
+        return
+    where = Q(pk=instance.period_id)
+    if instance.pk is not None:
+        # Moving a record to another period takes it out of the one it is in.
+        where |= Q(pk__in=sender.objects.filter(pk=instance.pk).values("period_id"))
+    _refuse_where(where)
 
 
 @receiver(pre_save, sender=Period, dispatch_uid="assessment.lock_period_save")
@@ -77,12 +89,18 @@ def lock_period(sender, instance, **kwargs) -> None:
 @receiver(pre_save, sender=RubricItem, dispatch_uid="assessment.lock_item_save")
 @receiver(pre_delete, sender=RubricItem, dispatch_uid="assessment.lock_item_delete")
 def lock_rubric(sender, instance, **kwargs) -> None:
-    rubric_id = instance.pk if sender is Rubric else instance.rubric_id
-    if rubric_id is None or _wiping.get():
+    if _wiping.get():
         return
-    name = Period.objects.filter(rubric_id=rubric_id, state=Period.State.FINAL).values_list("name", flat=True).first()
-    if name is not None:
-        raise PeriodLocked(name)
+    if sender is Rubric:
+        if instance.pk is None:
+            return
+        where = Q(rubric_id=instance.pk)
+    else:
+        where = Q(rubric_id=instance.rubric_id)
+        if instance.pk is not None:
+            # Moving an area or item to another rubric takes it out of the one it is in.
+            where |= Q(rubric_id__in=sender.objects.filter(pk=instance.pk).values("rubric_id"))
+    _refuse_where(where)
 
 
 @receiver(pre_delete, sender=PartyGroup, dispatch_uid="assessment.lock_group_delete")

@@ -438,6 +438,33 @@ def test_the_orm_refuses_saves_and_deletes_of_a_final_periods_records(org, final
         model.objects.filter(period=final).delete()
 
 
+@pytest.mark.parametrize("model", [Rating, Result, Objection])
+def test_the_orm_refuses_to_move_a_final_periods_record_to_another_period(org, final, unchanged, model):
+    other = Period.objects.create(
+        code="2027",
+        name="2027年度",
+        starts_on=datetime.date(2027, 1, 1),
+        ends_on=datetime.date(2027, 12, 31),
+        rubric=final.rubric,
+    )
+    instance = model.objects.filter(period=final).first()
+    instance.period = other
+    with Refused():
+        instance.save()
+
+
+def test_the_orm_refuses_to_move_an_item_out_of_a_final_periods_rubric(org, final, unchanged):
+    spare = Rubric.objects.create(name="备用")
+    item = RubricItem.objects.filter(rubric=final.rubric).first()
+    item.rubric = spare
+    with Refused():
+        item.save()
+    area = item.area
+    area.rubric = spare
+    with Refused():
+        area.save()
+
+
 def test_the_orm_refuses_a_new_rating_in_a_final_period(org, final, unchanged):
     with Refused():
         Rating.objects.create(
