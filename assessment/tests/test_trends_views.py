@@ -232,3 +232,39 @@ def test_the_results_pages_link_to_the_trends(org, two_years, client_for):
     assert f'href="{company_url()}"' in html
     html = client_for(org.secretary).get(reverse("assessment:result_branch", args=[second.code, org.branch_a.pk]))
     assert f'href="{branch_url(org.branch_a)}"' in html.content.decode()
+
+
+def test_with_many_branches_the_area_chart_gives_each_branch_a_row():
+    from decimal import Decimal
+
+    from assessment.selectors import trends as selectors
+    from assessment.views.trends import GROUPED_BRANCHES, _company_area_chart
+
+    areas = [selectors.Area(code="A", name="甲"), selectors.Area(code="B", name="乙")]
+
+    def year(n):
+        rows = [
+            selectors.AreaRow(
+                branch=selectors.BranchFlags(branch_id=i, name=f"支部{i}", sort_order=i),
+                members=3,
+                cells=[(Decimal(i), None), (Decimal(i + 1), None)],
+            )
+            for i in range(n)
+        ]
+        return selectors.CompanyYear(
+            period=None,
+            before=None,
+            flag_rows=[],
+            company=selectors.FlagYear(),
+            company_red_change=None,
+            areas=areas,
+            area_rows=rows,
+            company_cells=[],
+            withheld=0,
+        )
+
+    few = _company_area_chart(year(GROUPED_BRANCHES))
+    assert few["labels"] == ["甲", "乙"] and len(few["series"]) == GROUPED_BRANCHES
+    many = _company_area_chart(year(GROUPED_BRANCHES + 1))
+    assert many["horizontal"] and many["labels"][0] == "支部0" and [s["label"] for s in many["series"]] == ["甲", "乙"]
+    assert many["series"][1]["data"][:2] == [Decimal(1), Decimal(2)]

@@ -27,8 +27,9 @@ from ..selectors import trends as selectors
 EARLIER_COLOURS = ["#dee2e6", "#ced4da", "#adb5bd", "#868e96"]
 LATEST_COLOUR = "#c8102e"
 COMPANY_COLOUR = "#1c64c8"
-# One colour a branch on the company's area chart.
-BRANCH_COLOURS = ["#c8102e", "#1c64c8", "#e8a900", "#2f8f4e", "#7b4fb8", "#0f8a9d", "#d96b1c", "#7b838c"]
+# One colour a branch (or an area, with many branches) on the company's area chart.
+GROUPED_BRANCHES = 8
+SERIES_COLOURS = ["#c8102e", "#1c64c8", "#e8a900", "#2f8f4e", "#7b4fb8", "#0f8a9d", "#d96b1c", "#7b838c"]
 
 
 def _flag_series(counts: list[dict[str, int]]) -> list[dict]:
@@ -39,6 +40,30 @@ def _flag_series(counts: list[dict[str, int]]) -> list[dict]:
 def _fields(data) -> dict:
     """A selector's dataclass as template context, its properties left to the template."""
     return {f.name: getattr(data, f.name) for f in dataclasses.fields(data)}
+
+
+def _company_area_chart(year: selectors.CompanyYear) -> dict:
+    """Grouped bars: each area with one bar a branch; past ``GROUPED_BRANCHES`` branches the
+    bars would be too thin to read, so each branch gets a row with one bar an area."""
+    averages = [[average for average, _change in row.cells] for row in year.area_rows]
+    if len(year.area_rows) <= GROUPED_BRANCHES:
+        return {
+            "kind": "bars",
+            "labels": [a.name for a in year.areas],
+            "series": [
+                {"label": row.branch.name, "colour": SERIES_COLOURS[i % len(SERIES_COLOURS)], "data": averages[i]}
+                for i, row in enumerate(year.area_rows)
+            ],
+        }
+    return {
+        "kind": "bars",
+        "horizontal": True,
+        "labels": [row.branch.name for row in year.area_rows],
+        "series": [
+            {"label": a.name, "colour": SERIES_COLOURS[j % len(SERIES_COLOURS)], "data": [v[j] for v in averages]}
+            for j, a in enumerate(year.areas)
+        ],
+    }
 
 
 @login_required
@@ -58,18 +83,7 @@ def trends_company(request: HttpRequest) -> HttpResponse:
                 "labels": [row.branch.name for row in year.flag_rows],
                 "series": _flag_series([row.year.counts for row in year.flag_rows]),
             },
-            area_chart={
-                "kind": "bars",
-                "labels": [a.name for a in year.areas],
-                "series": [
-                    {
-                        "label": row.branch.name,
-                        "colour": BRANCH_COLOURS[i % len(BRANCH_COLOURS)],
-                        "data": [average for average, _change in row.cells],
-                    }
-                    for i, row in enumerate(year.area_rows)
-                ],
-            },
+            area_chart=_company_area_chart(year),
         )
     return render(request, "assessment/trends_company.html", context)
 

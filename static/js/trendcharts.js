@@ -1,7 +1,8 @@
 /* The trends pages' charts (Chart.js 4, vendored under static/). Each
    <canvas data-chart="ID"> draws the JSON of the json_script element ID:
    {kind: "flags", horizontal, labels, series: [{flag, label, data}]} — stacked flag counts;
-   {kind: "bars", labels, series: [{label, colour, data}]} — grouped bars.
+   {kind: "bars", horizontal, labels, series: [{label, colour, data}]} — grouped bars
+   (lying down on a phone).
    The table beside each chart carries the same numbers for readers without JavaScript. */
 (function () {
   "use strict";
@@ -27,8 +28,11 @@
     if (spec.kind === "flags") {
       return narrow ? 240 : 280;
     }
-    // Grouped bars: on a phone the areas run down the page, each with its bars side by side.
-    return narrow ? Math.max(280, 80 + n * (14 + 12 * spec.series.length)) : 340;
+    // Grouped bars lying down (on a phone, or one row a branch): each label a row of bars.
+    if (spec.horizontal || narrow) {
+      return Math.max(280, 80 + n * (14 + 10 * spec.series.length));
+    }
+    return 340;
   }
 
   function draw(canvas) {
