@@ -5,6 +5,7 @@ scores, what an upheld ruling must change); their errors land on these fields.""
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from partybuild.lib.forms import IdFilterField, QueryFilterForm
@@ -20,7 +21,7 @@ UPHELD, REJECTED = "upheld", "rejected"
 class ObjectionFileForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for the objection"),
-        required=False,  # the service says what is missing, on this field
+        required=False,  # clean_reason says what is missing, as the service does
         widget=forms.Textarea(attrs={"rows": 4, "maxlength": REASON_MAX, "class": "form-control"}),
         help_text=_("Say which part of your result you object to and why."),
     )
@@ -28,6 +29,12 @@ class ObjectionFileForm(forms.Form):
         label=_("I understand that I can file only one objection to this result."),
         error_messages={"required": _("Confirm that you can file only one objection.")},
     )
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"]
+        if not reason.strip():  # said here too, so that a blank reason is named beside a missing confirmation
+            raise ValidationError(_("Say what you object to and why."))
+        return reason
 
 
 class ObjectionRuleForm(RatingForm):
@@ -44,7 +51,7 @@ class ObjectionRuleForm(RatingForm):
     )
     ruling = forms.CharField(
         label=_("Reason for the ruling"),
-        required=False,  # the service says what is missing, on this field
+        required=False,  # clean_ruling says what is missing, as the service does
         widget=forms.Textarea(attrs={"rows": 4, "maxlength": REASON_MAX, "class": "form-control"}),
         help_text=_("The member reads it. Never name who gave a rating."),
     )
@@ -52,6 +59,12 @@ class ObjectionRuleForm(RatingForm):
     withdraw = forms.TypedMultipleChoiceField(
         label=_("Withdraw as invalid"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
     )
+
+    def clean_ruling(self) -> str:
+        ruling = self.cleaned_data["ruling"]
+        if not ruling.strip():  # said here too, so that it is named beside a missing decision
+            raise ValidationError(_("Give the reason for the ruling; the member reads it."))
+        return ruling
 
     def __init__(self, *args, items: list[RubricItem], ratings: list[Rating], **kwargs):
         super().__init__(*args, items=items, **kwargs)

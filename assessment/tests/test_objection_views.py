@@ -96,6 +96,14 @@ def test_the_one_objection_confirmation_is_required(org, published, client_for):
     assert not Objection.objects.exists()
 
 
+def test_an_empty_filing_names_both_fields(org, published, client_for):
+    body = text(client_for(org.member).post(file_url(published), {"reason": ""}))
+    assert _("Say what you object to and why.") in body
+    assert _("Confirm that you can file only one objection.") in body
+    assert f'action="{file_url(published)}#objection"' in body  # the page opens at the form
+    assert not Objection.objects.exists()
+
+
 def test_a_second_objection_is_refused(org, published, client_for):
     file(org, published)
     client = client_for(org.member)
@@ -186,10 +194,12 @@ def test_the_ruling_needs_a_reason(org, published, client_for):
     assert objection.is_open
 
 
-def test_the_ruling_needs_a_decision(org, published, client_for):
+def test_the_ruling_needs_a_decision_and_a_reason(org, published, client_for):
     objection = file(org, published)
-    response = client_for(org.secretary).post(detail_url(objection), {"version": "1", "ruling": RULING})
-    assert _("Choose whether the objection is upheld or rejected.") in text(response)
+    body = text(client_for(org.secretary).post(detail_url(objection), {"version": "1"}))
+    assert _("Choose whether the objection is upheld or rejected.") in body
+    assert _("Give the reason for the ruling; the member reads it.") in body
+    assert 'data-testid="form-errors"' in body
 
 
 def test_upheld_without_a_change_is_refused(org, published, client_for):
