@@ -231,6 +231,7 @@ def test_every_page_fits_a_phone(live_server, demo_company, browser: Browser):
             # The published period's company pages (the open one's have no results yet).
             reverse("assessment:result_company", args=[w.published.code]),
             reverse("assessment:result_company_ranking", args=[w.published.code]),
+            reverse("assessment:trends_company"),  # the charts and their tables, one period
             reverse("assessment:period_edit", args=[w.open.pk]),  # their links lead to a published one
             reverse("assessment:period_publish", args=[w.closed.pk]),
             reverse("assessment:period_history", args=[w.published.pk]),  # linked once the history is long
@@ -242,6 +243,7 @@ def test_every_page_fits_a_phone(live_server, demo_company, browser: Browser):
             reverse("activities:partyday_contribution_add", args=[w.party_day.pk]),
             reverse("assessment:card_year", args=[year]),  # no card yet: the page to start one
             reverse("assessment:pledge_year", args=[year]),
+            reverse("assessment:trends_branch", args=[w.secretary.branch_id]),
         ],
         "member1": [reverse("activities:partyday_reflection", args=[w.party_day.pk])],
         "masses1": [reverse("assessment:ballot_entry", args=[BALLOT_TOKEN])],
