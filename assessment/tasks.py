@@ -8,10 +8,14 @@ from celery import shared_task
 
 from partybuild.lib.tasks import COMMON
 
+from .services.area_averages import store_missing_area_averages
 from .services.objections import finalize_due
 
 
 @shared_task(name="assessment.finalize_due", time_limit=600, soft_time_limit=540, **COMMON)
 def finalize_due_periods(day: str | None = None) -> list[str]:
-    """Finalise the periods whose publicity window has ended with no objection open (daily, by beat)."""
-    return finalize_due(today=datetime.date.fromisoformat(day) if day else None)
+    """Finalise the periods whose publicity window has ended with no objection open (daily, by beat),
+    and chart any published year whose area averages were never worked out."""
+    done = finalize_due(today=datetime.date.fromisoformat(day) if day else None)
+    store_missing_area_averages()
+    return done

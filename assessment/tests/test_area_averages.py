@@ -276,3 +276,17 @@ def test_finalising_rebuilds_them(org, django_capture_on_commit_callbacks):
     period.refresh_from_db()
     assert period.is_final
     assert stored(period) == by_hand(period)
+
+
+def test_the_nightly_task_works_out_averages_a_published_year_never_had(org, period):
+    """A deployment that upgrades: its years published before the averages were kept are charted."""
+    from assessment.tasks import finalize_due_periods
+
+    results_compute(actor=None, period_id=closed(period).pk)
+    Period.objects.filter(pk=period.pk).update(state=Period.State.FINAL)
+    assert not AreaAverage.objects.filter(period=period).exists()
+    finalize_due_periods()
+    assert AreaAverage.objects.filter(period=period).exists()
+    rows = AreaAverage.objects.count()
+    finalize_due_periods()
+    assert AreaAverage.objects.count() == rows
