@@ -288,7 +288,16 @@ def test_a_ruling_reaches_the_member_with_its_reason_and_names_no_rater(org, com
     for n in Notification.objects.all():
         text = n.title + n.body
         assert org.leader.name not in text and org.masses.name not in text
-    assert ("upheld" in note.title and "not upheld" not in note.title) if upheld else ("not upheld" in note.title)
+    from django.conf import settings
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    with translation.override(settings.LANGUAGE_CODE):
+        if upheld:
+            title = gettext("Your objection to your result in %(period)s was upheld")
+        else:
+            title = gettext("Your objection to your result in %(period)s was not upheld")
+    assert note.title == title % {"period": in_window.name}
 
 
 def test_final_results_reach_every_member_with_a_result(org, committed, in_window):
