@@ -114,11 +114,12 @@ def test_after_close_no_row_ties_a_peer_or_masses_score_to_its_rater(org, period
     anonymous = Rating.objects.filter(period=period, rater_group__in=["peer", "masses"])
     assert anonymous.count() == 5
     # The rating table has no rater column at all, and nothing in the columns it has
-    # points at a rater: no key, no author, no arrival time; every version 1.
+    # points at a rater: no key, no author, no arrival time; every version 1. (``withdrawn``
+    # is set by an upheld objection, after close, on the objector's own ratings.)
     columns = set(_columns(Rating._meta.db_table))
     assert columns == {
         "id", "period_id", "ratee_id", "rater_group", "rater_key", "ballot_no",
-        "scores", "total", "source", "entered_by_id", "version",
+        "scores", "total", "source", "entered_by_id", "version", "withdrawn",
     }  # fmt: skip
     assert list(anonymous.values_list("rater_key", "entered_by_id", "version").distinct()) == [(None, None, 1)]
     # The ids keep no arrival order: the rows were written anew by ratee, group and total.
@@ -196,6 +197,7 @@ def _admin_change(client, period, **weights):
         "weight_peer": "0.3",
         "weight_masses": "0.2",
         "weight_org": "0.4",
+        "publicity_days": period.publicity_days,
         **weights,
     }
     return client.post(reverse("admin:assessment_period_change", args=[period.pk]), data)
