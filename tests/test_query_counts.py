@@ -375,9 +375,7 @@ def build_company(n: int) -> tuple[dict[str, User | None], dict[str, Page]]:
             "secretary", reverse("assessment:objection_detail", args=[objection.pk]), tid("ruling-form")
         ),
         "period_detail": Page("admin", reverse("assessment:period_detail", args=[last.pk]), tid("timeline-filed")),
-        "period_history": Page(
-            "admin", reverse("assessment:period_history", args=[last.pk]), tid("timeline-filed")
-        ),
+        "period_history": Page("admin", reverse("assessment:period_history", args=[last.pk]), tid("timeline-filed")),
     }
     return logins, pages
 
