@@ -9,7 +9,8 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from assessment.models import Objection, Period, RaterGroup, Rating
@@ -63,7 +64,8 @@ def test_member_sees_the_window_and_the_form(org, published, client_for):
     response = client_for(org.member).get(mine_url(published))
     body = text(response)
     assert 'data-testid="objection-form"' in body
-    assert published.publicity_ends_on.strftime("%Y-%m-%d") in body
+    with translation.override("zh-hans"):
+        assert date_format(published.publicity_ends_on, "DATE_FORMAT") in body
     assert file_url(published) in body
 
 

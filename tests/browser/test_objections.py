@@ -10,6 +10,8 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import translation
+from django.utils.formats import date_format
 from playwright.sync_api import Browser, Page, expect
 
 from assessment.models import Objection, Period, RaterGroup, Rating
@@ -67,7 +69,7 @@ def test_objection_from_filing_to_the_final_ruling(window, browser, browser_cont
     member = login(new_page(browser, browser_context_args), "member1")
     member.goto(f"{base}/assessment/results/{period.code}/mine/")
     box = member.get_by_test_id("objection-box")
-    expect(box.get_by_test_id("publicity-window")).to_contain_text(period.publicity_ends_on.strftime("%Y-%m-%d"))
+    expect(box.get_by_test_id("publicity-window")).to_contain_text(_site_date(period.publicity_ends_on))
     member.check("#id_confirm")
     click_and_wait(member, member.get_by_test_id("file-objection"))
     expect(member.locator("#id_reason + .invalid-feedback, #id_reason ~ .invalid-feedback").first).to_be_visible()
@@ -129,3 +131,9 @@ def test_objection_from_filing_to_the_final_ruling(window, browser, browser_cont
     for name in peer_names:
         assert name not in body, f"the member's page names a rater: {name}"
     shot(member, "objection-member-final")
+
+
+def _site_date(day) -> str:
+    """A day as the pages write it, in the site's language."""
+    with translation.override("zh-hans"):
+        return date_format(day, "DATE_FORMAT")
