@@ -326,3 +326,12 @@ def test_links_from_the_branch_ranking(org, published, client_for):
 def test_list_before_any_publication(org, client_for):
     body = text(client_for(org.secretary).get(reverse("assessment:objection_list")))
     assert 'data-testid="objections-no-period"' in body
+
+
+def test_the_committee_reaches_a_members_objection_from_their_result(org, published, client_for):
+    url = reverse("assessment:result_member", args=[published.code, org.member.pk])
+    assert 'data-testid="member-objection"' not in text(client_for(org.secretary).get(url))
+    objection = file(org, published)
+    body = text(client_for(org.secretary).get(url))
+    assert 'data-testid="member-objection"' in body
+    assert detail_url(objection) in body

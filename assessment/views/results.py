@@ -22,6 +22,7 @@ from partybuild.lib.pagination import paginate
 
 from ..forms.results import ResultFilterForm
 from ..models import Period
+from ..selectors import objections as objection_selectors
 from ..selectors import results as selectors
 from ..selectors import years as year_selectors
 from .common import query_without
@@ -73,6 +74,8 @@ def _member_result(
             )
     if own:  # the publicity window, and the member's objection or the form to file one
         context.update(objection_box(period=period, member=member, result=context.get("result"), form=objection_form))
+    elif period.is_published:  # the committee or an administrator: the member's objection, to open
+        context["member_objection"] = objection_selectors.objection_of_member(period=period, member_id=member.pk)
     return render(request, "assessment/result_member.html", context)
 
 
