@@ -327,10 +327,8 @@ def suggestion_closed(sender, *, suggestion: Suggestion, entry: SuggestionEntry,
 # Results
 
 
-@receiver(assessment_signals.results_published, dispatch_uid="reminders.results_published")
-@_unless_quiet
-def results_published(sender, *, period: Period, **kwargs) -> int:
-    """Every member with a result in the period: their own result page (one INSERT … SELECT)."""
+def _tell_members_with_results(period: Period, kind: str, title: str, body: str) -> int:
+    """Every member with a result in the period, about their own result page (one INSERT … SELECT)."""
     with translation.override(settings.LANGUAGE_CODE):
         created = write_selected(
             select_reminders(
@@ -338,41 +336,39 @@ def results_published(sender, *, period: Period, **kwargs) -> int:
                     period=period, member__is_active=True, member__user__isnull=False, member__user__is_active=True
                 ),
                 recipient="member__user_id",
-                kind=Kind.RESULTS_PUBLISHED,
+                kind=kind,
                 subject=f"period:{period.pk}",
                 quarter=_this_quarter(),
-                title=_("The results of %(period)s are published") % {"period": period.name},
-                body=_("See your score and how it was made up."),
+                title=_(title) % {"period": period.name},
+                body=_(body),
                 url=reverse("assessment:result_mine", args=[period.code]),
             )
         )
     if created:
-        email_soon(_told(Kind.RESULTS_PUBLISHED, [f"period:{period.pk}"]) if created <= EMAIL_INLINE_MAX else None)
+        email_soon(_told(kind, [f"period:{period.pk}"]) if created <= EMAIL_INLINE_MAX else None)
     return created
+
+
+@receiver(assessment_signals.results_published, dispatch_uid="reminders.results_published")
+@_unless_quiet
+def results_published(sender, *, period: Period, **kwargs) -> int:
+    return _tell_members_with_results(
+        period,
+        Kind.RESULTS_PUBLISHED,
+        gettext_noop("The results of %(period)s are published"),
+        gettext_noop("See your score and how it was made up."),
+    )
 
 
 @receiver(assessment_signals.results_finalized, dispatch_uid="reminders.results_finalized")
 @_unless_quiet
 def results_finalized(sender, *, period: Period, **kwargs) -> int:
-    """Every member with a result in the period: it is final (one INSERT … SELECT)."""
-    with translation.override(settings.LANGUAGE_CODE):
-        created = write_selected(
-            select_reminders(
-                Result.objects.filter(
-                    period=period, member__is_active=True, member__user__isnull=False, member__user__is_active=True
-                ),
-                recipient="member__user_id",
-                kind=Kind.RESULTS_FINAL,
-                subject=f"period:{period.pk}",
-                quarter=_this_quarter(),
-                title=_("The results of %(period)s are final") % {"period": period.name},
-                body=_("The publicity window has ended: your result stands as it is now."),
-                url=reverse("assessment:result_mine", args=[period.code]),
-            )
-        )
-    if created:
-        email_soon(_told(Kind.RESULTS_FINAL, [f"period:{period.pk}"]) if created <= EMAIL_INLINE_MAX else None)
-    return created
+    return _tell_members_with_results(
+        period,
+        Kind.RESULTS_FINAL,
+        gettext_noop("The results of %(period)s are final"),
+        gettext_noop("The publicity window has ended: your result stands as it is now."),
+    )
 
 
 # ---------------------------------------------------------------------------
