@@ -126,7 +126,14 @@ def test_secretary_holds_an_interactive_day_and_member_reflects(
     expect(member.get_by_test_id("reflection")).to_contain_text("听老党员讲成长经历很受触动")
     image = member.get_by_test_id("photo").locator("img")
     expect(image).to_be_visible()
-    assert image.evaluate("img => img.complete && img.naturalWidth") == 320
+    # The photo loads lazily: bring it into view and wait for it to finish (a busy machine is slow).
+    image.scroll_into_view_if_needed()
+    loaded = (
+        "img => img.complete ? img.naturalWidth : new Promise(done => {"
+        " img.addEventListener('load', () => done(img.naturalWidth));"
+        " img.addEventListener('error', () => done(0)); })"
+    )
+    assert image.evaluate(loaded) == 320
     expect(member.get_by_test_id("partyday-edit")).to_have_count(0)
     expect(member.get_by_test_id("photo-form")).to_have_count(0)
     shot(member, "partyday-detail-member")
