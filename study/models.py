@@ -3,6 +3,7 @@ Party-spirit reports and their review, individual talks, criticism meetings."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +26,7 @@ class StudySession(models.Model):
         ASSEMBLY = "assembly", _("Member assembly (collective study)")
         GROUP_MEETING = "group", _("Party group meeting (study in groups)")
         LECTURE = "lecture", _("Special Party lecture (focused study)")
+        COMMITTEE = "committee", _("Branch committee meeting")
         RESTUDY = "restudy", _("Remedial re-study")
 
     class ContentTag(models.TextChoices):
@@ -35,6 +37,7 @@ class StudySession(models.Model):
     class Audience(models.TextChoices):
         BRANCH = "branch", _("The whole branch")
         GROUP = "group", _("One Party group")
+        COMMITTEE = "committee", _("The branch committee")
         ASSIGNED = "assigned", _("Assigned members only")
 
     branch = models.ForeignKey(
@@ -61,6 +64,15 @@ class StudySession(models.Model):
     )
     assigned_members = models.ManyToManyField(
         Member, blank=True, related_name="assigned_sessions", verbose_name=_("members assigned")
+    )
+    # 三会一课: the other requirements the meeting also meets where the rules let one meeting count
+    # for several (a Party lecture given at the member assembly); see MeetingRule.
+    also_counts_for = models.ManyToManyField(
+        "MeetingRule",
+        blank=True,
+        related_name="+",
+        verbose_name=_("also counts as"),
+        help_text=_("Where the rules allow it, one meeting counts for several requirements."),
     )
     attendance_taken_at = models.DateTimeField(_("attendance taken at"), null=True, blank=True)
     # Empty once the person who planned it is deleted; the session can still be edited.
@@ -107,6 +119,67 @@ class StudySession(models.Model):
             )
         if errors:
             raise ValidationError(errors)
+
+
+MEETING_SHORT_LABELS = {
+    StudySession.Kind.ASSEMBLY: pgettext_lazy("meeting", "Assembly"),
+    StudySession.Kind.COMMITTEE: pgettext_lazy("meeting", "Committee"),
+    StudySession.Kind.GROUP_MEETING: pgettext_lazy("meeting", "Group meeting"),
+    StudySession.Kind.LECTURE: pgettext_lazy("meeting", "Party lecture"),
+}
+
+
+class MeetingRule(models.Model):
+    """三会一课: how often a branch must hold one kind of meeting, set by the administrator.
+
+    A meeting is held once its attendance is taken (a themed Party day once it is marked held);
+    it counts for its own kind's rule and for each rule it is marked as also counting for, where
+    that rule allows it (``may_combine``). A rule counted per Party group wants the number from
+    every group of the branch; a meeting of the whole branch counts for every group.
+    """
+
+    class Every(models.TextChoices):
+        MONTH = "month", _("Every month")
+        QUARTER = "quarter", _("Every quarter")
+
+    kind = models.CharField(
+        _("meeting"),
+        max_length=16,
+        unique=True,
+        choices=[(k.value, k.label) for k in StudySession.Kind if k != StudySession.Kind.RESTUDY],
+        error_messages={"unique": _("There is already a requirement for this kind of meeting.")},
+    )
+    times = models.PositiveSmallIntegerField(
+        _("times"), default=1, validators=[MinValueValidator(1), MaxValueValidator(31)]
+    )
+    every = models.CharField(_("every"), max_length=8, choices=Every.choices, default=Every.MONTH)
+    per_group = models.BooleanField(_("counted per Party group"), default=False)
+    may_combine = models.BooleanField(
+        _("may be met together with another meeting"),
+        default=False,
+        help_text=_("Whether a meeting of another kind or a themed Party day may also count for this one."),
+    )
+    is_active = models.BooleanField(_("required"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["sort_order", "pk"]
+        verbose_name = _("meeting requirement")
+        verbose_name_plural = _("meeting requirements")
+
+    def __str__(self) -> str:
+        return str(self.short_label)
+
+    @property
+    def short_label(self):
+        """What the compliance tables call the meeting: 党员大会, 支委会, 党小组会, 党课."""
+        return MEETING_SHORT_LABELS.get(self.kind, self.get_kind_display())
+
+    @property
+    def slots_in_year(self) -> int:
+        return 12 if self.every == self.Every.MONTH else 4
 
 
 class Attendance(models.Model):

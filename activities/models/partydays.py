@@ -61,6 +61,15 @@ class PartyDay(models.Model):
     summary = models.TextField(_("summary of the day"), blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PLANNED)
     attendance_taken_at = models.DateTimeField(_("attendance taken at"), null=True, blank=True)
+    # 三会一课: a themed Party day held with a group meeting (or an assembly, a lecture) counts for
+    # that requirement too, where its rule allows it (study.MeetingRule.may_combine).
+    counts_for = models.ManyToManyField(
+        "study.MeetingRule",
+        blank=True,
+        related_name="+",
+        verbose_name=_("counts as"),
+        help_text=_("The required meetings this day was also held as, where the rules allow it."),
+    )
     version = models.PositiveIntegerField(default=1, verbose_name=_("version"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("created by")

@@ -1,0 +1,291 @@
+"""三会一课 compliance: each requirement against the meetings held, month by month or quarter
+by quarter, for one branch or every branch, in a fixed number of queries however many branches.
+
+What counts (study.models.MeetingRule):
+- a study session counts once its attendance is taken; a themed Party day once it is marked
+  held. Each counts in the month (or quarter) it took place, in the site's time zone;
+- a session counts for its own kind's rule, and for each rule it is marked as also counting for
+  where that rule allows it; a themed Party day for each rule it is marked as counting for;
+- a rule counted per Party group wants its number from every group of the branch: a group's own
+  meeting counts for that group, a meeting of the whole branch (and a themed Party day) for
+  every group of it;
+- a slot (month or quarter) is behind once it has ended with fewer meetings than required; the
+  slot under way is open until it ends; later slots are not due yet. A figure such as
+  支委会 9/11 is the meetings that count (at most the number required per slot) against the
+  number required in the slots due so far, the current one included.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.db.models.functions import ExtractMonth
+from django.utils import timezone
+
+from members.models import Branch, PartyGroup
+
+from ..models import MeetingRule, StudySession
+
+# The usual rules, as the migration that creates them (study/migrations/0010): used again only if
+# every requirement was deleted, so the pages never count against nothing (untick "required"
+# to stop requiring a meeting).
+DEFAULT_RULES = (
+    # kind, times, every, per group, may be met together with another meeting
+    (StudySession.Kind.ASSEMBLY, 1, MeetingRule.Every.QUARTER, False, True),
+    (StudySession.Kind.COMMITTEE, 1, MeetingRule.Every.MONTH, False, False),
+    (StudySession.Kind.GROUP_MEETING, 1, MeetingRule.Every.MONTH, True, True),
+    (StudySession.Kind.LECTURE, 1, MeetingRule.Every.QUARTER, False, True),
+)
+
+# Who a session of each audience is, for the rules it may count for: a rule of the whole branch
+# wants the whole branch (the committee meeting its committee); a rule per group takes a group's
+# own meeting for that group and a meeting of the whole branch for every group.
+BRANCH_WIDE = "branch"
+AUDIENCES_FOR = {
+    StudySession.Kind.ASSEMBLY: {StudySession.Audience.BRANCH},
+    StudySession.Kind.COMMITTEE: {StudySession.Audience.COMMITTEE},
+    StudySession.Kind.LECTURE: {StudySession.Audience.BRANCH, StudySession.Audience.GROUP},
+    StudySession.Kind.GROUP_MEETING: {StudySession.Audience.BRANCH, StudySession.Audience.GROUP},
+}
+
+
+def rules_in_force() -> list[MeetingRule]:
+    """The requirements the branches are held to, in their order (the usual ones if none exist)."""
+    if not MeetingRule.objects.exists():
+        MeetingRule.objects.bulk_create(
+            [
+                MeetingRule(kind=k, times=t, every=e, per_group=g, may_combine=c, sort_order=n)
+                for n, (k, t, e, g, c) in enumerate(DEFAULT_RULES, start=1)
+            ],
+            ignore_conflicts=True,
+        )
+    return list(MeetingRule.objects.filter(is_active=True))
+
+
+def may_also_count(rule: MeetingRule, *, kind: str, audience: str) -> bool:
+    """Whether a session of ``kind`` for ``audience`` may also count for ``rule``."""
+    return rule.may_combine and rule.kind != kind and audience in AUDIENCES_FOR.get(rule.kind, set())
+
+
+# ---------------------------------------------------------------------------
+# Slots
+
+
+@dataclass(frozen=True)
+class Slot:
+    number: int  # 1–12 for months, 1–4 for quarters
+    first_month: int
+    last_month: int
+    starts: datetime.date
+    ends: datetime.date  # the last day
+
+
+def slots(year: int, every: str) -> list[Slot]:
+    step = 1 if every == MeetingRule.Every.MONTH else 3
+    result = []
+    for number, first in enumerate(range(1, 13, step), start=1):
+        last = first + step - 1
+        starts = datetime.date(year, first, 1)
+        following = datetime.date(year + 1, 1, 1) if last == 12 else datetime.date(year, last + 1, 1)
+        result.append(Slot(number, first, last, starts, following - datetime.timedelta(days=1)))
+    return result
+
+
+# ---------------------------------------------------------------------------
+# The meetings held: (branch, rule kind, group or whole branch, month) → meetings
+
+
+def _sessions_held(year: int, branch_filter: Q):
+    start = timezone.make_aware(datetime.datetime(year, 1, 1))
+    end = timezone.make_aware(datetime.datetime(year + 1, 1, 1))
+    return StudySession.objects.filter(
+        branch_filter, starts_at__gte=start, starts_at__lt=end, attendance_taken_at__isnull=False
+    )
+
+
+def held_counts(year: int, branch_ids: Iterable[int] | None = None) -> dict[tuple[int, str], list[tuple]]:
+    """Three grouped queries: sessions by their own kind, sessions by what they also count for,
+    themed Party days by what they count for. (branch id, rule kind) → [(audience, group id,
+    month, meetings)]; a themed Party day is a meeting of the whole branch."""
+    from activities.models import PartyDay
+
+    branch_filter = Q() if branch_ids is None else Q(branch_id__in=list(branch_ids))
+    counts: dict[tuple[int, str], list[tuple]] = defaultdict(list)
+    sessions = _sessions_held(year, branch_filter).annotate(month=ExtractMonth("starts_at"))
+    for row in sessions.values("branch_id", "kind", "audience", "group_id", "month").annotate(n=Count("pk")):
+        counts[(row["branch_id"], row["kind"])].append((row["audience"], row["group_id"], row["month"], row["n"]))
+    also = (
+        sessions.filter(also_counts_for__may_combine=True)
+        .values("branch_id", "also_counts_for__kind", "audience", "group_id", "month")
+        .annotate(n=Count("pk"))
+    )
+    for row in also:
+        key = (row["branch_id"], row["also_counts_for__kind"])
+        counts[key].append((row["audience"], row["group_id"], row["month"], row["n"]))
+    days = (
+        PartyDay.objects.filter(
+            branch_filter, status=PartyDay.Status.HELD, held_on__year=year, counts_for__may_combine=True
+        )
+        .annotate(month=ExtractMonth("held_on"))
+        .values("branch_id", "counts_for__kind", "month")
+        .annotate(n=Count("pk"))
+    )
+    for row in days:
+        counts[(row["branch_id"], row["counts_for__kind"])].append((BRANCH_WIDE, None, row["month"], row["n"]))
+    return counts
+
+
+# ---------------------------------------------------------------------------
+# The figures
+
+
+@dataclass
+class Cell:
+    slot: Slot
+    held: int
+    required: int
+    state: str  # "met", "behind", "open" (under way, not met yet), "future"
+
+    @property
+    def counted(self) -> int:
+        return min(self.held, self.required)
+
+
+@dataclass
+class Line:
+    """One requirement for a branch (or for one of its groups) over the year."""
+
+    rule: MeetingRule
+    cells: list[Cell]
+    group: PartyGroup | None = None
+
+    @property
+    def due_cells(self) -> list[Cell]:
+        return [c for c in self.cells if c.state != "future"]
+
+    @property
+    def held(self) -> int:
+        return sum(c.counted for c in self.due_cells)
+
+    @property
+    def required(self) -> int:
+        return sum(c.required for c in self.due_cells)
+
+    @property
+    def behind(self) -> int:
+        """The slots that ended short."""
+        return sum(1 for c in self.cells if c.state == "behind")
+
+    @property
+    def open_short(self) -> Cell | None:
+        """The slot under way, if it still wants meetings."""
+        return next((c for c in self.cells if c.state == "open"), None)
+
+
+@dataclass
+class BranchCompliance:
+    branch: Branch
+    lines: list[Line] = field(default_factory=list)
+
+    @property
+    def held(self) -> int:
+        return sum(line.held for line in self.lines)
+
+    @property
+    def required(self) -> int:
+        return sum(line.required for line in self.lines)
+
+    @property
+    def behind(self) -> int:
+        return sum(line.behind for line in self.lines)
+
+    @property
+    def rate(self) -> float | None:
+        """Held against required so far, 0–1 (None while nothing is due)."""
+        return self.held / self.required if self.required else None
+
+    def lines_for(self, rule: MeetingRule) -> list[Line]:
+        return [line for line in self.lines if line.rule.pk == rule.pk]
+
+
+def _state(slot: Slot, held: int, required: int, today: datetime.date) -> str:
+    if slot.starts > today:
+        return "future"
+    if held >= required:
+        return "met"
+    return "behind" if slot.ends < today else "open"
+
+
+def counts_for_group(rule: MeetingRule, audience: str, group_id: int | None, line_group_id: int | None) -> bool:
+    """Whether meetings of ``audience`` (for ``group_id``) count on a line: on a branch's line
+    all do; on a group's line its own group's meetings and the whole branch's."""
+    if not rule.per_group:
+        return True
+    if audience == StudySession.Audience.GROUP:
+        return group_id == line_group_id
+    return audience == BRANCH_WIDE
+
+
+def _line(rule, counts, branch_id, group, year, today) -> Line:
+    """Count one rule for a branch, or for one of its groups (``group``)."""
+    by_month: dict[int, int] = defaultdict(int)
+    group_id = group.pk if group else None
+    for audience, meeting_group_id, month, n in counts.get((branch_id, rule.kind), ()):
+        if counts_for_group(rule, audience, meeting_group_id, group_id):
+            by_month[month] += n
+    cells = []
+    for slot in slots(year, rule.every):
+        held = sum(by_month[m] for m in range(slot.first_month, slot.last_month + 1))
+        cells.append(Cell(slot, held, rule.times, _state(slot, held, rule.times, today)))
+    return Line(rule, cells, group)
+
+
+def compliance(*, year: int, branches: Iterable[Branch], today: datetime.date | None = None) -> list[BranchCompliance]:
+    """Each branch's lines for the year: one per rule, or one per group for a rule per group.
+    Four queries whatever the number of branches (the rules, the meetings in three)."""
+    today = today or timezone.localdate()
+    branches = list(branches)
+    rules = rules_in_force()
+    ids = [b.pk for b in branches]
+    counts = held_counts(year, ids)
+    groups: dict[int, list[PartyGroup]] = defaultdict(list)
+    if any(rule.per_group for rule in rules):
+        for group in PartyGroup.objects.filter(branch_id__in=ids).order_by("sort_order", "name"):
+            groups[group.branch_id].append(group)
+    result = []
+    for branch in branches:
+        entry = BranchCompliance(branch)
+        for rule in rules:
+            if rule.per_group:
+                entry.lines.extend(_line(rule, counts, branch.pk, g, year, today) for g in groups[branch.pk])
+            else:
+                entry.lines.append(_line(rule, counts, branch.pk, None, year, today))
+        result.append(entry)
+    return result
+
+
+def meetings_held(*, year: int, branch: Branch) -> dict[tuple[str, int | None, int], list]:
+    """For one branch's page: the meetings behind each figure, to link to them, keyed by
+    (rule kind, group id or None, month); a branch-wide meeting under None. Two queries."""
+    from activities.models import PartyDay
+
+    found: dict[tuple[str, int | None, int], list] = defaultdict(list)
+    rules = {rule.kind: rule for rule in rules_in_force()}
+    sessions = _sessions_held(year, Q(branch=branch)).prefetch_related("also_counts_for").order_by("starts_at")
+    for session in sessions:
+        month = timezone.localtime(session.starts_at).month
+        group_id = session.group_id if session.audience == StudySession.Audience.GROUP else None
+        kinds = [session.kind] + [r.kind for r in session.also_counts_for.all() if r.may_combine]
+        for kind in kinds:
+            if kind in rules:
+                found[(kind, group_id, month)].append(session)
+    days = PartyDay.objects.filter(branch=branch, status=PartyDay.Status.HELD, held_on__year=year)
+    for day in days.prefetch_related("counts_for").order_by("held_on"):
+        for rule in day.counts_for.all():
+            if rule.may_combine and rule.kind in rules:
+                found[(rule.kind, None, day.held_on.month)].append(day)
+    return found
