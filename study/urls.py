@@ -33,6 +33,7 @@ urlpatterns = [
     path("meetings/new/", meetings.meeting_create, name="meeting_create"),
     path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting_detail"),
     path("meetings/<int:pk>/edit/", meetings.meeting_edit, name="meeting_edit"),
+    path("meetings/<int:pk>/docx/", meetings.meeting_docx, name="meeting_docx"),
     # One's own self-criticism, or (for the committee) a named participant's.
     path("meetings/<int:pk>/self-criticism/", meetings.meeting_self_criticism, name="meeting_self_criticism"),
     path(

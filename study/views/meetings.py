@@ -13,13 +13,15 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from members import selectors as member_selectors
 from members.roles import get_roles
+from partybuild.lib import word
 from partybuild.lib.actions import form_action
 from partybuild.lib.pagination import paginate, query_without_page
 
+from ..documents.meetings import minutes_document, minutes_filename
 from ..forms.meetings import (
     BranchChoiceForm,
     CriticismForm,
@@ -117,6 +119,14 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "today": today,
         },
     )
+
+
+@login_required
+@require_safe
+def meeting_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    """The meeting's minutes as a Word document: whoever may open the page may download them."""
+    meeting = selectors.meeting_get_for_user(user=request.user, pk=pk)
+    return word.docx_response(minutes_document(meeting), minutes_filename(meeting))
 
 
 @login_required
