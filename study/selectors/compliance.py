@@ -55,14 +55,16 @@ AUDIENCES_FOR = {
 
 def rules_in_force() -> list[MeetingRule]:
     """The requirements the branches are held to, in their order (the usual ones if none exist)."""
-    if not MeetingRule.objects.exists():
-        MeetingRule.objects.bulk_create(
-            [
-                MeetingRule(kind=k, times=t, every=e, per_group=g, may_combine=c, sort_order=n)
-                for n, (k, t, e, g, c) in enumerate(DEFAULT_RULES, start=1)
-            ],
-            ignore_conflicts=True,
-        )
+    rules = list(MeetingRule.objects.filter(is_active=True))
+    if rules or MeetingRule.objects.exists():
+        return rules
+    MeetingRule.objects.bulk_create(
+        [
+            MeetingRule(kind=k, times=t, every=e, per_group=g, may_combine=c, sort_order=n)
+            for n, (k, t, e, g, c) in enumerate(DEFAULT_RULES, start=1)
+        ],
+        ignore_conflicts=True,
+    )
     return list(MeetingRule.objects.filter(is_active=True))
 
 
