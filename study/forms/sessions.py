@@ -12,7 +12,17 @@ from partybuild.lib.forms import (
 )
 from partybuild.lib.quarters import Quarter
 
-from ..models import Attendance, StudySession
+from ..models import Attendance, MeetingRule, StudySession
+
+
+class MeetingRuleField(ModelMultipleChoiceField):
+    def label_from_instance(self, obj: MeetingRule) -> str:
+        return str(obj.short_label)
+
+
+def combinable_rules():
+    """The requirements (三会一课) another meeting may also count for."""
+    return MeetingRule.objects.filter(is_active=True, may_combine=True)
 
 
 class SessionForm(HiddenErrorsAbove, forms.ModelForm):
@@ -24,6 +34,16 @@ class SessionForm(HiddenErrorsAbove, forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         help_text=_("For remedial re-study, or to add people to the audience."),
+    )
+    also_counts_for = MeetingRuleField(
+        label=_("Also counts as"),
+        queryset=MeetingRule.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Where the rules allow it, one meeting counts for several requirements: a Party lecture "
+            "given to the whole branch at the member assembly counts for both."
+        ),
     )
 
     class Meta:
@@ -54,9 +74,19 @@ class SessionForm(HiddenErrorsAbove, forms.ModelForm):
             groups = groups.filter(pk__in=group_ids)
         self.fields["group"].queryset = groups
         self.fields["assigned_members"].queryset = Member.objects.filter(branch_id=branch_id, is_active=True)
+        self.fields["also_counts_for"].queryset = combinable_rules()
+        if group_ids is not None:
+            # A group leader plans their own group's meetings; the committee meeting is the committee's.
+            self.fields["kind"].choices = [
+                c for c in self.fields["kind"].choices if c[0] != StudySession.Kind.COMMITTEE
+            ]
+            self.fields["audience"].choices = [
+                c for c in self.fields["audience"].choices if c[0] == StudySession.Audience.GROUP
+            ]
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
             self.fields["assigned_members"].initial = list(self.instance.assigned_members.values_list("pk", flat=True))
+            self.fields["also_counts_for"].initial = list(self.instance.also_counts_for.values_list("pk", flat=True))
         else:
             del self.fields["version"]
         self.fields["requirements"].required = True

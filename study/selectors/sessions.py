@@ -114,4 +114,4 @@ def session_list_rows(*, user: User, quarter: Quarter | None, kind: str | None) 
         sessions = in_quarter(sessions, quarter)
     if kind:
         sessions = sessions.filter(kind=kind)
-    return sessions.order_by("-starts_at")
+    return sessions.prefetch_related("also_counts_for").order_by("-starts_at")

@@ -14,7 +14,8 @@ from members.models import Member, User
 from members.roles import get_roles
 from partybuild.lib.dates import record_year_error
 
-from ..models import Attendance, StudySession
+from ..models import Attendance, MeetingRule, StudySession
+from ..selectors.compliance import may_also_count
 from . import StudyError
 
 
@@ -36,12 +37,20 @@ def _check_version(session: StudySession, version: int | None) -> None:
         raise ConcurrentSessionEditError
 
 
-def session_can_manage(*, actor: User, branch_id: int, group_id: int | None = None) -> bool:
-    """Administrators, the branch committee, and a group leader for their own group's meetings."""
+def session_can_manage(*, actor: User, branch_id: int, group_id: int | None = None, kind: str | None = None) -> bool:
+    """Administrators, the branch committee, and a group leader for their own group's meetings
+    (never a branch committee meeting: that is the committee's own)."""
     roles = get_roles(actor)
     if roles.is_admin or roles.committee_branch_id == branch_id:
         return True
+    if kind == StudySession.Kind.COMMITTEE:
+        return False
     return group_id is not None and group_id in roles.led_group_ids
+
+
+def _check_manage(actor: User, session: StudySession) -> None:
+    if not session_can_manage(actor=actor, branch_id=session.branch_id, group_id=session.group_id, kind=session.kind):
+        raise PermissionDenied
 
 
 def _validate(session: StudySession) -> None:
@@ -57,22 +66,39 @@ def _validate(session: StudySession) -> None:
         session.group = None
     if session.kind == StudySession.Kind.GROUP_MEETING and session.audience != StudySession.Audience.GROUP:
         errors["audience"] = _("A Party group meeting is attended by one Party group.")
+    committee_kind = session.kind == StudySession.Kind.COMMITTEE
+    if committee_kind and session.audience != StudySession.Audience.COMMITTEE:
+        errors["audience"] = _("A branch committee meeting is attended by the branch committee.")
+    elif session.audience == StudySession.Audience.COMMITTEE and not committee_kind:
+        errors["audience"] = _("Only a branch committee meeting is attended by the branch committee alone.")
     if errors:
         raise ValidationError(errors)
     session.full_clean()
 
 
 @transaction.atomic
-def session_create(*, actor: User, data: dict[str, Any], assigned: list[Member] | None = None) -> StudySession:
+def session_create(
+    *,
+    actor: User,
+    data: dict[str, Any],
+    assigned: list[Member] | None = None,
+    also_counts_for: list[MeetingRule] | None = None,
+) -> StudySession:
+    """Plan a session; ``also_counts_for`` are the other requirements (三会一课) it also meets."""
     session = StudySession(created_by=actor, **data)
-    if not session_can_manage(actor=actor, branch_id=session.branch_id, group_id=session.group_id):
-        raise PermissionDenied
+    _check_manage(actor, session)
     _validate(session)
+    # Again once validated: the group is dropped for an audience other than one group, and a
+    # group leader plans only their own group's meetings.
+    _check_manage(actor, session)
+    _check_also_counts_for(session, also_counts_for or [])
     session._history_user = actor
     session.save()
     if assigned:
         _check_assigned(session, assigned)
         session.assigned_members.set(assigned)
+    if also_counts_for:
+        session.also_counts_for.set(also_counts_for)
     return session
 
 
@@ -83,26 +109,56 @@ def session_update(
     session_id: int,
     data: dict[str, Any],
     assigned: list[Member] | None = None,
+    also_counts_for: list[MeetingRule] | None = None,
     version: int | None = None,
 ) -> StudySession:
-    """Save an edit of the plan; ``version`` is the session's when the form was read."""
+    """Save an edit of the plan; ``version`` is the session's when the form was read.
+    ``assigned`` and ``also_counts_for`` replace the lists where given (None keeps them)."""
     session = StudySession.objects.select_for_update().get(pk=session_id)
-    if not session_can_manage(actor=actor, branch_id=session.branch_id, group_id=session.group_id):
-        raise PermissionDenied
+    _check_manage(actor, session)
     _check_version(session, version)
     data = {k: v for k, v in data.items() if k != "branch"}
     for name, value in data.items():
         setattr(session, name, value)
-    if not session_can_manage(actor=actor, branch_id=session.branch_id, group_id=session.group_id):
-        raise PermissionDenied
+    _check_manage(actor, session)
     _validate(session)
+    _check_manage(actor, session)
+    if also_counts_for is None:
+        # Kept as they are, unless the new kind or audience no longer allows one.
+        kept = list(session.also_counts_for.all())
+        _check_also_counts_for(session, kept)
+    else:
+        _check_also_counts_for(session, also_counts_for)
     session.version += 1
     session._history_user = actor
     session.save()
     if assigned is not None:
         _check_assigned(session, assigned)
         session.assigned_members.set(assigned)
+    if also_counts_for is not None:
+        session.also_counts_for.set(also_counts_for)
     return session
+
+
+def _check_also_counts_for(session: StudySession, rules: list[MeetingRule]) -> None:
+    """Each rule must allow a session of this kind and audience to count for it (see
+    study.selectors.compliance.may_also_count); never the session's own kind."""
+    refused = [
+        rule
+        for rule in rules
+        if not rule.is_active or not may_also_count(rule, kind=session.kind, audience=session.audience)
+    ]
+    if refused:
+        raise ValidationError(
+            {
+                "also_counts_for": _(
+                    "This meeting cannot also count as %(meetings)s: a meeting counts for another requirement "
+                    "only where that requirement allows it and the meeting has the people it wants "
+                    "(never for its own kind)."
+                )
+                % {"meetings": "、".join(str(rule.short_label) for rule in refused)}
+            }
+        )
 
 
 def _check_assigned(session: StudySession, assigned: list[Member]) -> None:
@@ -117,6 +173,10 @@ def expected_attendees(session: StudySession):
         audience = Member.objects.filter(branch_id=session.branch_id, is_active=True)
     elif session.audience == StudySession.Audience.GROUP:
         audience = Member.objects.filter(group_id=session.group_id, is_active=True)
+    elif session.audience == StudySession.Audience.COMMITTEE:
+        audience = Member.objects.filter(branch_id=session.branch_id, is_active=True).exclude(
+            committee_role=Member.CommitteeRole.NONE
+        )
     assigned_ids = session.assigned_members.values("pk")
     return (Member.objects.filter(pk__in=audience.values("pk")) | Member.objects.filter(pk__in=assigned_ids)).order_by(
         "group__sort_order", "employee_no"
@@ -134,8 +194,7 @@ def attendance_record(
     session's when the list was read, so a list read before another save is refused.
     """
     session = StudySession.objects.select_for_update().get(pk=session_id)
-    if not session_can_manage(actor=actor, branch_id=session.branch_id, group_id=session.group_id):
-        raise PermissionDenied
+    _check_manage(actor, session)
     _check_version(session, version)
     if session.starts_at > timezone.now():
         raise ValidationError(_("Attendance can be taken once the session has started."))

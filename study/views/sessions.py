@@ -71,6 +71,10 @@ def _assigned(data: dict) -> list:
     return list(data.get("assigned_members") or [])
 
 
+def _also_counts_for(data: dict) -> list:
+    return list(data.get("also_counts_for") or [])
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def session_create(request: HttpRequest) -> HttpResponse:
@@ -80,6 +84,8 @@ def session_create(request: HttpRequest) -> HttpResponse:
     }
     if request.GET.get("kind") in StudySession.Kind.values:
         initial["kind"] = request.GET["kind"]
+        if initial["kind"] == StudySession.Kind.COMMITTEE:
+            initial["audience"] = StudySession.Audience.COMMITTEE
     if group_ids is not None:
         initial.update(kind=StudySession.Kind.GROUP_MEETING, audience=StudySession.Audience.GROUP)
     branches = member_selectors.branch_list_for_user(user=request.user) if get_roles(request.user).is_admin else None
@@ -87,7 +93,10 @@ def session_create(request: HttpRequest) -> HttpResponse:
         request,
         SessionForm(request.POST or None, branch_id=branch_id, group_ids=group_ids, initial=initial),
         lambda data: services.session_create(
-            actor=request.user, data={**_fields(data), "branch_id": branch_id}, assigned=_assigned(data)
+            actor=request.user,
+            data={**_fields(data), "branch_id": branch_id},
+            assigned=_assigned(data),
+            also_counts_for=_also_counts_for(data),
         ),
         template="study/session_form.html",
         context={"session": None, "branches": branches, "branch_id": branch_id},
@@ -97,7 +106,9 @@ def session_create(request: HttpRequest) -> HttpResponse:
 
 def _get_managed(request: HttpRequest, pk: int) -> StudySession:
     session = selectors.session_get_for_user(user=request.user, pk=pk)
-    if not services.session_can_manage(actor=request.user, branch_id=session.branch_id, group_id=session.group_id):
+    if not services.session_can_manage(
+        actor=request.user, branch_id=session.branch_id, group_id=session.group_id, kind=session.kind
+    ):
         raise PermissionDenied
     return session
 
@@ -116,6 +127,7 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
             session_id=session.pk,
             data=_fields(data),
             assigned=_assigned(data),
+            also_counts_for=_also_counts_for(data),
             version=data["version"],
         ),
         template="study/session_form.html",
@@ -127,7 +139,9 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     session = selectors.session_get_for_user(user=request.user, pk=pk)
-    can_manage = services.session_can_manage(actor=request.user, branch_id=session.branch_id, group_id=session.group_id)
+    can_manage = services.session_can_manage(
+        actor=request.user, branch_id=session.branch_id, group_id=session.group_id, kind=session.kind
+    )
     rows = list(selectors.attendance_for_user(user=request.user, session=session, can_manage=can_manage))
     summary = {status: 0 for status in Attendance.Status.values}
     for row in rows:
@@ -142,6 +156,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "summary": summary,
             "expected_count": services.expected_attendees(session).count(),
             "assigned": list(session.assigned_members.all()),
+            "also_counts_for": list(session.also_counts_for.all()),
             "started": session.starts_at <= timezone.now(),
         },
     )
