@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import Member
 from partybuild.lib.forms import HiddenErrorsAbove, ModelMultipleChoiceField, RecordDateField, RowsFormSet
+from study.forms.sessions import MeetingRuleField, combinable_rules
+from study.models import MeetingRule
 
 from ..models import PartyDay, PartyDayContribution, PartyDayParticipant
 from ..selectors.partydays import PartyDayFilters
@@ -61,11 +63,19 @@ class PartyDayForm(HiddenErrorsAbove, forms.Form):
         queryset=Member.objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )
+    counts_for = MeetingRuleField(
+        label=_("This themed Party day is also held as"),
+        queryset=MeetingRule.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("三会一课: a day held together with a required meeting counts for it, where the rules allow."),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, members: QuerySet[Member], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["participants"].queryset = members
+        self.fields["counts_for"].queryset = combinable_rules()
 
     def plan_input(self) -> PlanInput:
         data = self.cleaned_data

@@ -29,6 +29,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from members.models import Member, User
 from members.roles import get_roles
+from study.models import MeetingRule
 
 from ..models import PartyDay, PartyDayContribution, PartyDayLog, PartyDayParticipant, PartyDayPhoto
 from . import ActivityError, ConcurrentEditError
@@ -221,8 +222,18 @@ def _branch_members(*, branch_id: int, ids: Iterable[int], keep: set[int]) -> li
     return wanted
 
 
+def _check_counts_for(rules: list[MeetingRule], errors: dict) -> None:
+    """三会一课: a day counts only for a requirement in force that may be met with another meeting."""
+    if refused := "、".join(str(r.short_label) for r in rules if not (r.is_active and r.may_combine)):
+        message = _("A Party day cannot count as %(meetings)s: the rules do not let another meeting count for it.")
+        errors["counts_for"] = [message % {"meetings": refused}]
+
+
 @transaction.atomic
-def partyday_create(*, actor: User, branch_id: int, plan: PlanInput, participant_ids: Iterable[int]) -> PartyDay:
+def partyday_create(
+    *, actor: User, branch_id: int, plan: PlanInput, participant_ids: Iterable[int], counts_for: Iterable = ()
+) -> PartyDay:
+    """Plan a day; ``counts_for`` are the required meetings (三会一课) it is also held as."""
     if not can_manage(actor=actor, branch_id=branch_id):
         raise ActivityError(ROLE_REFUSALS[COMMITTEE])
     errors: dict = {}
@@ -234,22 +245,33 @@ def partyday_create(*, actor: User, branch_id: int, plan: PlanInput, participant
         members = _branch_members(branch_id=branch_id, ids=participant_ids, keep=set())
     except ValidationError as exc:
         errors.update(exc.message_dict)
+    counts_for = list(counts_for)
+    _check_counts_for(counts_for, errors)
     if errors:
         raise ValidationError(errors)
     day = PartyDay(branch_id=branch_id, created_by=actor, **values)
     day._history_user = actor
     day.save()
     PartyDayParticipant.objects.bulk_create([PartyDayParticipant(party_day=day, member_id=pk) for pk in members])
+    if counts_for:
+        day.counts_for.set(counts_for)
     _log(day=day, actor=actor, action="plan", from_status="")
     return day
 
 
 @transaction.atomic
 def partyday_update(
-    *, actor: User, party_day_id: int, version: int, plan: PlanInput, participant_ids: Iterable[int]
+    *,
+    actor: User,
+    party_day_id: int,
+    version: int,
+    plan: PlanInput,
+    participant_ids: Iterable[int],
+    counts_for: Iterable[MeetingRule] | None = None,
 ) -> PartyDay:
-    """Change the plan and who takes part. A participant who has written a reflection
-    or has a report or talk recorded stays on the day."""
+    """Change the plan, who takes part and (where given) the required meetings the day counts
+    as. A participant who has written a reflection or has a report or talk recorded stays on
+    the day."""
     day = _lock(party_day_id)
     _check(action="edit", actor=actor, day=day)
     _check_version(day, version)
@@ -274,10 +296,15 @@ def partyday_update(
             _("These participants have a reflection or a report on record and stay on the day: %(names)s.")
             % {"names": "、".join(m.name for m in kept)}
         )
+    if counts_for is not None:
+        counts_for = list(counts_for)
+        _check_counts_for(counts_for, errors)
     if errors:
         raise ValidationError(errors)
     for name, value in values.items():
         setattr(day, name, value)
+    if counts_for is not None:
+        day.counts_for.set(counts_for)
     if removed:
         PartyDayParticipant.objects.filter(party_day=day, member_id__in=removed).delete()
     added = [pk for pk in members if pk not in current]

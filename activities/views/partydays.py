@@ -96,6 +96,7 @@ def partyday_create(request: HttpRequest) -> HttpResponse:
             branch_id=branch.pk,
             plan=form.plan_input(),
             participant_ids=[m.pk for m in data["participants"]],
+            counts_for=data["counts_for"],
         ),
         template="activities/partyday_form.html",
         context={"day": None, "branch": branch},
@@ -118,6 +119,7 @@ def partyday_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "activities/partyday_detail.html",
         {
             "day": day,
+            "counts_for": list(day.counts_for.all()),
             "participants": participants,
             "counts": counts,
             "reflections": [p for p in participants if p.reflection],
@@ -146,6 +148,7 @@ def partyday_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(day)
     initial = {name: getattr(day, name) for name in PLAN_FIELDS}
     initial |= {"participants": list(day.participants.values_list("member_id", flat=True)), "version": day.version}
+    initial["counts_for"] = list(day.counts_for.values_list("pk", flat=True))
     form = PartyDayForm(request.POST or None, members=selectors.member_choices_for_day(day=day), initial=initial)
     return form_action(
         request,
@@ -156,6 +159,7 @@ def partyday_edit(request: HttpRequest, pk: int) -> HttpResponse:
             version=data["version"] or 0,
             plan=form.plan_input(),
             participant_ids=[m.pk for m in data["participants"]],
+            counts_for=data["counts_for"],
         ),
         template="activities/partyday_form.html",
         context={"day": day, "branch": day.branch},
