@@ -7,6 +7,7 @@ from .models import (
     Attendance,
     Criticism,
     CriticismMeeting,
+    MeetingRule,
     QuarterlyReport,
     RectificationItem,
     ReportProblem,
@@ -127,3 +128,14 @@ class CriticismMeetingAdmin(SimpleHistoryAdmin):
     list_filter = ("kind", "branch")
     raw_id_fields = ("participants",)
     inlines = [SelfCriticismInline, CriticismInline, RectificationItemInline]
+
+
+@admin.register(MeetingRule)
+class MeetingRuleAdmin(SimpleHistoryAdmin):
+    """三会一课 requirements; the administrator's own page is study:compliance_rules. The
+    model's field validators (times 1–31) hold here as there."""
+
+    list_display = ("kind", "times", "every", "per_group", "may_combine", "is_active", "sort_order")
+    list_editable = ("times", "every", "per_group", "may_combine", "is_active")
+    list_display_links = ("kind",)
+    ordering = ("sort_order", "pk")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import meetings, reports, sessions, talks
+from .views import meetings, report_documents, reports, sessions, talks
 
 app_name = "study"
 
@@ -18,6 +18,7 @@ urlpatterns = [
     path("reports/mine/<str:quarter>/", reports.report_mine, name="report_mine"),
     path("reports/waiting/", reports.report_waiting, name="report_waiting"),
     path("reports/review/", reports.review_board, name="review_board"),
+    path("reports/review/docx/", report_documents.review_board_docx, name="review_board_docx"),
     path("reports/<int:pk>/", reports.report_detail, name="report_detail"),
     path("reports/<int:pk>/edit/", reports.report_edit, name="report_edit"),
     path("reports/<int:pk>/submit/", reports.report_submit, name="report_submit"),
@@ -25,6 +26,7 @@ urlpatterns = [
     path("reports/<int:pk>/return/", reports.report_return, name="report_return"),
     path("reports/<int:pk>/approve/", reports.report_approve, name="report_approve"),
     path("reports/<int:pk>/print/", reports.report_print, name="report_print"),
+    path("reports/<int:pk>/docx/", report_documents.report_docx, name="report_docx"),
     # Individual talks
     path("talks/", talks.talk_list, name="talk_list"),
     path("talks/<int:pk>/", talks.talk_detail, name="talk_detail"),
