@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import meetings, report_documents, reports, sessions, talks
+from .views import compliance, meetings, report_documents, reports, sessions, talks
 
 app_name = "study"
 
@@ -13,6 +13,11 @@ urlpatterns = [
     path("sessions/<int:pk>/attendance/", sessions.session_attendance, name="session_attendance"),
     path("record/", sessions.study_record, name="my_record"),
     path("record/<int:member_pk>/", sessions.study_record, name="member_record"),
+    # 三会一课 compliance
+    path("compliance/", compliance.compliance_branch, name="compliance_branch"),
+    path("compliance/company/", compliance.compliance_company, name="compliance_company"),
+    path("compliance/company/xlsx/", compliance.compliance_company_xlsx, name="compliance_company_xlsx"),
+    path("compliance/rules/", compliance.compliance_rules, name="compliance_rules"),
     # Quarterly Party-spirit reports
     path("reports/", reports.report_list, name="report_list"),
     path("reports/mine/<str:quarter>/", reports.report_mine, name="report_mine"),
