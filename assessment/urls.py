@@ -38,6 +38,7 @@ urlpatterns = [
     ),
     # One card, of any kind
     path("cards/<int:pk>/", cards.card_detail, name="card_detail"),
+    path("cards/<int:pk>/docx/", cards.card_docx, name="card_docx"),
     path("cards/<int:pk>/edit/", cards.card_edit, name="card_edit"),
     path("cards/<int:pk>/submit/", cards.card_submit, name="card_submit"),
     path("cards/<int:pk>/return/", cards.card_return, name="card_return"),

@@ -397,6 +397,7 @@ REGISTRY: dict[str, Callable[[SimpleNamespace], list[Target]]] = {
         Target(t.label, t.kwargs | {"year": w.year + 1}, t.markers, t.personas) for t in _member_b(w)
     ],
     "assessment:card_detail": lambda w: _card(w),
+    "assessment:card_docx": lambda w: _card(w),
     "assessment:card_edit": lambda w: _card(w, version="1", **{"goals-TOTAL_FORMS": "1", "goals-INITIAL_FORMS": "0"}),
     "assessment:card_submit": lambda w: _card(w, version="1"),
     "assessment:card_return": lambda w: _card(w, version="1", comment=MARK),

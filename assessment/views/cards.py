@@ -22,7 +22,9 @@ from members import selectors as member_selectors
 from members.roles import get_roles
 from partybuild.lib.actions import button_action, form_action, hand_in
 from partybuild.lib.pagination import paginate
+from partybuild.lib.word import docx_response
 
+from ..documents import card_document, card_filename
 from ..forms.cards import (
     CardApproveForm,
     CardBoardFilterForm,
@@ -148,6 +150,14 @@ def _detail_context(request: HttpRequest, card: Card) -> dict:
 def card_detail(request: HttpRequest, pk: int) -> HttpResponse:
     card = selectors.card_get_for_user(user=request.user, pk=pk)
     return render(request, "assessment/card_detail.html", _detail_context(request, card))
+
+
+@login_required
+@require_http_methods(["GET"])
+def card_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    """The card as a Word document in its paper layout, for whoever may read its page."""
+    card = selectors.card_get_for_user(user=request.user, pk=pk)
+    return docx_response(card_document(card), card_filename(card))
 
 
 @login_required

@@ -50,6 +50,7 @@ LEFT_OUT = {
     "assessment:rating_template_download": "downloads the paper-ballot workbook",
     "assessment:rankings_download": "downloads the rankings workbook",
     "activities:partyday_photo": "an image file, not a page",
+    "assessment:card_docx": "downloads the card as a Word document (from the card page's Word button)",
     # Actions: a form's POST target (the view refuses GET or answers it with a redirect).
     "members:import_confirm": "POST target of the roster import preview",
     "members:login": "POST target on the member page (creates the login)",
