@@ -182,6 +182,7 @@ REGISTRY: dict[str, Callable[[SimpleNamespace], list[Target]]] = {
     ],
     "study:report_detail": lambda w: _reports(w, ["draft", "with_group", "with_branch"]),
     "study:report_print": lambda w: _reports(w, ["with_branch"]),
+    "study:report_docx": lambda w: _reports(w, ["draft", "with_group", "with_branch"]),
     "study:report_edit": lambda w: _reports(w, ["draft"], **REPORT_TEXTS),
     "study:report_submit": lambda w: _reports(w, ["draft"]),
     "study:report_forward": lambda w: _reports(w, ["with_group"], opinion=MARK + "-forwarded"),

@@ -50,6 +50,9 @@ LEFT_OUT = {
     "assessment:rating_template_download": "downloads the paper-ballot workbook",
     "assessment:rankings_download": "downloads the rankings workbook",
     "activities:partyday_photo": "an image file, not a page",
+    "study:report_docx": "downloads the report as a Word document (the report page's Word button)",
+    "study:review_board_docx": "downloads the branch's approved reports of a quarter as one Word document or a ZIP "
+    "(the review board's buttons); with none approved it goes back to the board with a message",
     "assessment:card_docx": "downloads the card as a Word document (from the card page's Word button)",
     # Actions: a form's POST target (the view refuses GET or answers it with a redirect).
     "members:import_confirm": "POST target of the roster import preview",
