@@ -200,6 +200,7 @@ REGISTRY: dict[str, Callable[[SimpleNamespace], list[Target]]] = {
     # study: criticism meetings
     "study:meeting_detail": lambda w: _meeting(w),
     "study:meeting_edit": lambda w: _meeting(w, title=MARK + "-edited", kind="organisational", version="1"),
+    "study:meeting_docx": lambda w: _meeting(w),
     "study:meeting_self_criticism": lambda w: [
         Target("meeting B", {"pk": w.meeting_b.pk}, (_marker("selfcrit-b"),), post={"content": MARK, "version": "1"}),
         Target(

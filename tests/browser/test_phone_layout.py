@@ -54,6 +54,7 @@ LEFT_OUT = {
     "study:review_board_docx": "downloads the branch's approved reports of a quarter as one Word document or a ZIP "
     "(the review board's buttons); with none approved it goes back to the board with a message",
     "assessment:card_docx": "downloads the card as a Word document (from the card page's Word button)",
+    "study:meeting_docx": "downloads the meeting's minutes as a Word document (the meeting page has the button)",
     # Actions: a form's POST target (the view refuses GET or answers it with a redirect).
     "members:import_confirm": "POST target of the roster import preview",
     "members:login": "POST target on the member page (creates the login)",
