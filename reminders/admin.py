@@ -16,7 +16,14 @@ from .models import Notification, ReminderSettings
 
 @admin.register(ReminderSettings)
 class ReminderSettingsAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "report_deadline_days", "days_before", "overdue_window_days")
+    list_display = (
+        "__str__",
+        "report_deadline_days",
+        "days_before",
+        "overdue_window_days",
+        "meetings_days_before_month_end",
+        "meetings_days_before_quarter_end",
+    )
 
     def has_add_permission(self, request):
         return not ReminderSettings.objects.exists()

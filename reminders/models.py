@@ -1,8 +1,11 @@
 """Reminders become notifications: one row per recipient, kind, subject and quarter."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from study.models import MeetingRule
 
 
 class ReminderSettings(models.Model):
@@ -17,6 +20,24 @@ class ReminderSettings(models.Model):
     overdue_window_days = models.PositiveSmallIntegerField(
         _("overdue reminders sent up to (days after the deadline)"), default=60
     )
+    # 三会一课: a branch still short of a meeting hears of it this many days before the month
+    # or quarter ends (reminders.compliance).
+    meetings_days_before_month_end = models.PositiveSmallIntegerField(
+        _("meeting reminder (days before a month ends)"),
+        default=7,
+        validators=[MaxValueValidator(27)],
+        help_text=_(
+            "A branch that has not yet held a monthly meeting is reminded this many days before the month ends."
+        ),
+    )
+    meetings_days_before_quarter_end = models.PositiveSmallIntegerField(
+        _("meeting reminder (days before a quarter ends)"),
+        default=15,
+        validators=[MaxValueValidator(89)],
+        help_text=_(
+            "A branch that has not yet held a quarterly meeting is reminded this many days before the quarter ends."
+        ),
+    )
 
     class Meta:
         verbose_name = _("reminder settings")
@@ -29,6 +50,13 @@ class ReminderSettings(models.Model):
     def get(cls) -> "ReminderSettings":
         obj, _created = cls.objects.get_or_create(pk=1)
         return obj
+
+    def meetings_lead_days(self, every: str) -> int:
+        """How many days before a slot of ``every`` ("month" or "quarter") ends a branch
+        still short of its meetings is reminded."""
+        if every == MeetingRule.Every.MONTH:
+            return self.meetings_days_before_month_end
+        return self.meetings_days_before_quarter_end
 
 
 class Notification(models.Model):
@@ -55,6 +83,8 @@ class Notification(models.Model):
         OBJECTION_FILED = "objection_filed", _("Objection to rule on")
         OBJECTION_RULED = "objection_ruled", _("Objection ruled")
         RESULTS_FINAL = "results_final", _("Results final")
+        # 三会一课: the branch has yet to hold a required meeting before its month or quarter ends.
+        MEETINGS_BEHIND = "meetings_behind", _("Meetings still to hold")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")

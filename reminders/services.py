@@ -77,7 +77,18 @@ def plan(*, today: datetime.date, config: ReminderSettings | None = None) -> lis
         jobs.append(Job(Kind.BRANCH_WAITING, quarter.code, stage))
     jobs.append(Job(Kind.TALK_OPEN, current.code))
     jobs.append(Job(Kind.TALK_ESCALATED, current.code))
+    if meetings_due_soon(today, config):
+        jobs.append(Job(Kind.MEETINGS_BEHIND, current.code))
     return jobs
+
+
+def meetings_due_soon(today: datetime.date, config: ReminderSettings) -> bool:
+    """Whether the month or the quarter under way ends within its 三会一课 reminder's lead
+    time (reminders.compliance); on other days the run does not look at the meetings."""
+    month_end = (today.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)
+    return (month_end - today).days <= config.meetings_days_before_month_end or (
+        Quarter.of(today).last_day - today
+    ).days <= config.meetings_days_before_quarter_end
 
 
 # The columns an INSERT … SELECT fills, in order; the SELECT names them with this prefix
