@@ -19,6 +19,7 @@ from simple_history.utils import bulk_create_with_history
 
 from members.models import Branch, Member, User
 from partybuild.lib.quarters import Quarter
+from study.models import MeetingRule, StudySession
 
 from ..models import PartyDay, PartyDayContribution, PartyDayLog, PartyDayParticipant, Suggestion, SuggestionEntry
 
@@ -342,6 +343,17 @@ def build(*, seed: int, today: datetime.date) -> dict[str, int]:
     bulk_create_with_history(participants, PartyDayParticipant, batch_size=5000, default_change_reason="seed_demo")
     bulk_create_with_history(contributions, PartyDayContribution, batch_size=2000, default_change_reason="seed_demo")
     PartyDayLog.objects.bulk_create(log, batch_size=5000)
+    # 三会一课: the interactive day was held together with the Party group meetings, and counts for them.
+    group_rule = MeetingRule.objects.filter(kind=StudySession.Kind.GROUP_MEETING, may_combine=True).first()
+    if group_rule is not None:
+        PartyDay.counts_for.through.objects.bulk_create(
+            [
+                PartyDay.counts_for.through(partyday_id=day.pk, meetingrule_id=group_rule.pk)
+                for day in days
+                if day.kind == PartyDay.Kind.INTERACTIVE and day.status == PartyDay.Status.HELD
+            ],
+            batch_size=5000,
+        )
     return {
         "suggestions": len(suggestions),
         "suggestion_entries": len(entries),

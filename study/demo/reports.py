@@ -1,5 +1,5 @@
-"""Demo data for Platform 1: past study sessions with attendance, this quarter's
-reports in every state (with their history), last quarter's approved reports
+"""Demo data for Platform 1: the year's study sessions with attendance (study.demo.sessions),
+this quarter's reports in every state (with their history), last quarter's approved reports
 whose open measures carry over, talks from returned reports, and (study.demo.meetings)
 one criticism meeting. Everything is inserted in bulk."""
 
@@ -17,7 +17,6 @@ from partybuild.lib.bulk_sql import insert_records, insert_rows
 from partybuild.lib.quarters import Quarter
 
 from ..models import (
-    Attendance,
     CriticismMeeting,
     QuarterlyReport,
     ReportProblem,
@@ -26,19 +25,12 @@ from ..models import (
     Talk,
 )
 from .meetings import build_meeting
+from .sessions import build_sessions
 
 S = QuarterlyReport.Status
 # The states this quarter's reports cycle through, "not started" being no report.
 CYCLE = [None, S.DRAFT, S.WITH_GROUP, S.WITH_BRANCH, S.RETURNED, S.APPROVED]
 
-TOPICS = [
-    ("学习党章第一章“党员”", StudySession.ContentTag.CONSTITUTION),
-    ("学习上级党委关于安全生产的部署", StudySession.ContentTag.HIGHER),
-    ("学习新时代党员标准", StudySession.ContentTag.PRESCRIBED),
-    ("学习《中国共产党纪律处分条例》", StudySession.ContentTag.PRESCRIBED),
-    ("学习上级关于高质量发展的要求", StudySession.ContentTag.HIGHER),
-    ("重温入党誓词，学习党章总纲", StudySession.ContentTag.CONSTITUTION),
-]
 INSIGHTS = [
     "通过学习，进一步认识到党员必须在岗位上发挥先锋模范作用，做到最重的工作党员完成。",
     "学习后更加明确了“应该做什么、主动做什么、不能做什么”，增强了角色意识和先锋意识。",
@@ -54,14 +46,6 @@ PROBLEMS = [
     ("联系群众不够经常", "主动意识不强", "每月与联系点员工谈心不少于两次"),
     ("创新意识不强", "习惯按老办法做事", "本季度提出一条合理化建议"),
 ]
-
-
-def _past_time(quarter: Quarter, day_offset: int, now: datetime.datetime) -> datetime.datetime | None:
-    """A 14:30 start inside the quarter, or None when that moment has not come yet."""
-    tz = timezone.get_current_timezone()
-    day = quarter.first_day + datetime.timedelta(days=day_offset)
-    moment = datetime.datetime.combine(day, datetime.time(14, 30), tzinfo=tz)
-    return moment if moment < now else None
 
 
 @transaction.atomic
@@ -107,68 +91,10 @@ def build(*, seed: int = 2026, today: datetime.date | None = None) -> dict[str, 
         others = [u for u in committee_users.get(m["branch_id"], []) if u != m["user_id"]]
         return others[0] if others else admin_user
 
-    # Sessions: last quarter and this quarter so far, plus one upcoming re-study per branch.
-    sessions: list[StudySession] = []
-    audience_of: list[list[dict]] = []
-    for branch_id, branch_members in by_branch.items():
-        for quarter in (previous, current):
-            plan = [
-                (StudySession.Kind.ASSEMBLY, 10, None),
-                (StudySession.Kind.LECTURE, 40, None),
-                (StudySession.Kind.ASSEMBLY, 70, None),
-            ] + [(StudySession.Kind.GROUP_MEETING, 25, g) for g in groups_of[branch_id]]
-            for kind, offset, group_id in plan:
-                starts_at = _past_time(quarter, offset, now)
-                if starts_at is None:
-                    continue
-                title, tag = TOPICS[rng.randrange(len(TOPICS))]
-                sessions.append(
-                    StudySession(
-                        branch_id=branch_id,
-                        kind=kind,
-                        title=title,
-                        content_tag=tag,
-                        content=f"{title}，结合岗位实际开展讨论。",
-                        requirements="提前自学原文，会上每人发言，会后撰写学习体会。",
-                        starts_at=starts_at,
-                        duration_minutes=90,
-                        location="党员活动室",
-                        audience=StudySession.Audience.GROUP if group_id else StudySession.Audience.BRANCH,
-                        group_id=group_id,
-                        attendance_taken_at=starts_at + datetime.timedelta(hours=2),
-                        created_by_id=secretary_user.get(branch_id),
-                    )
-                )
-                audience_of.append(by_group[group_id] if group_id else branch_members)
-        upcoming = timezone.localtime(now).replace(hour=9, minute=0, second=0, microsecond=0)
-        sessions.append(
-            StudySession(
-                branch_id=branch_id,
-                kind=StudySession.Kind.RESTUDY,
-                title="集中重学：党性分析的方法与要求",
-                content_tag=StudySession.ContentTag.PRESCRIBED,
-                content="重学党性分析的要求，对照标准重新查找问题。",
-                requirements="报告单被退回的党员参加。",
-                starts_at=upcoming + datetime.timedelta(days=10),
-                location="党员活动室",
-                audience=StudySession.Audience.ASSIGNED,
-                created_by_id=secretary_user.get(branch_id),
-            )
-        )
-        audience_of.append([])
-    StudySession.objects.bulk_create(sessions, batch_size=2000)
-    # Rows, not model instances: at 100,000 members there are close to a million.
-    attendance = []
-    for session, audience in zip(sessions, audience_of, strict=True):
-        for m in audience:
-            roll = rng.random()
-            if roll < 0.9:
-                attendance.append((session.pk, m["pk"], Attendance.Status.PRESENT, ""))
-            elif roll < 0.96:
-                attendance.append((session.pk, m["pk"], Attendance.Status.EXCUSED, "出差"))
-            else:
-                attendance.append((session.pk, m["pk"], Attendance.Status.ABSENT, "值班未请假"))
-    insert_rows(Attendance._meta.db_table, ("session_id", "member_id", "status", "reason"), attendance)
+    # Sessions: the year so far (三会一课), plus one upcoming re-study per branch.
+    sessions, attendance_count = build_sessions(
+        by_branch=by_branch, by_group=by_group, groups_of=groups_of, secretary_user=secretary_user, rng=rng, now=now
+    )
     restudy_of = {s.branch_id: s for s in sessions if s.kind == StudySession.Kind.RESTUDY}
 
     # Reports: last quarter approved for everyone; this quarter cycling through every state.
@@ -305,7 +231,7 @@ def build(*, seed: int = 2026, today: datetime.date | None = None) -> dict[str, 
         meetings = 1
     return {
         "sessions": len(sessions),
-        "attendance": len(attendance),
+        "attendance": attendance_count,
         "reports": len(reports),
         "talks": len(talks),
         "meetings": meetings,
