@@ -15,6 +15,9 @@ import datetime
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm
 
 from partybuild.lib import word
 
@@ -24,10 +27,36 @@ from .selectors import cards as selectors
 
 # The width of the text on an A4 page with the official margins (21 − 2.8 − 2.6 cm).
 TEXT_WIDTH = 15.6
-HEAD_WIDTHS = (2.8, 5.0, 2.8, 5.0)
+HEAD_WIDTHS = (3.6, 4.2, 2.8, 5.0)  # the first column as wide as the sections' labels below
 SECTION_WIDTHS = (3.6, 12.0)
 CHECK_WIDTHS = (1.2, 7.0, 2.4, 5.0)
 LABEL_WIDTHS = (3.6, 12.0)
+# The greys of static/css/print.css: a label cell, and a section's row.
+LABEL_FILL, SECTION_FILL = "F3F3F3", "E8E8E8"
+
+
+def _table(document, rows: int, widths: tuple[float, ...]):
+    """A ruled table whose columns keep their widths in every word processor: Word reads
+    each cell's width, WPS and LibreOffice the table's grid, so both are set."""
+    grid = word.table(document, rows, len(widths), widths)
+    for column, width in zip(grid.columns, widths, strict=True):
+        column.width = Cm(width)
+    return grid
+
+
+def _shade(cell, fill: str = LABEL_FILL) -> None:
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), fill)
+    cell._tc.get_or_add_tcPr().append(shading)
+
+
+def _repeat_on_each_page(row) -> None:
+    """A header row Word repeats at the top of every page the table runs onto."""
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(header)
 
 
 def _date(moment: datetime.datetime | None) -> str:
@@ -47,7 +76,7 @@ def _last(logs: list[CardLog], *actions: str, self_check: SelfCheck | None = Non
 
 def _head(document, card: Card) -> None:
     rows = 3 if card.template.has_role_aimed else 2
-    grid = word.table(document, rows, 4, HEAD_WIDTHS)
+    grid = _table(document, rows, HEAD_WIDTHS)
     cells = [
         (_("Name"), card.member.name, _("Year"), str(card.year)),
         (_("Branch"), card.branch.name, _("Party group"), card.group.name if card.group else "—"),
@@ -55,9 +84,12 @@ def _head(document, card: Card) -> None:
     for row, values in zip(grid.rows, cells, strict=False):
         for index, (cell, text) in enumerate(zip(row.cells, values, strict=True)):
             word.fill(cell, text, bold=index % 2 == 0)
+            if index % 2 == 0:
+                _shade(cell)
     if card.template.has_role_aimed:
         row = grid.rows[2]
         word.fill(row.cells[0], capfirst(Card._meta.get_field("role_aimed").verbose_name), bold=True)
+        _shade(row.cells[0])
         word.fill(row.cells[1].merge(row.cells[3]), card.get_role_aimed_display() or "—")
 
 
@@ -73,9 +105,10 @@ def _item_line(number: int, item: CardItem, *, by_branch: bool) -> str:
 def _sections(document, card: Card, items: list[CardItem]) -> None:
     """A row per section of the template: its label, then its items numbered."""
     specs = card.template.sections
-    grid = word.table(document, len(specs), 2, SECTION_WIDTHS)
+    grid = _table(document, len(specs), SECTION_WIDTHS)
     for row, spec in zip(grid.rows, specs, strict=True):
         word.fill(row.cells[0], str(spec.label), bold=True)
+        _shade(row.cells[0])
         own = [item for item in items if item.section == spec.key]
         if own:
             text = "\n".join(_item_line(n, item, by_branch=spec.by_branch) for n, item in enumerate(own, 1))
@@ -91,14 +124,18 @@ def _check_table(document, card: Card, items: list[CardItem], self_check: SelfCh
     entries = {entry.item_id: entry for entry in self_check.entries.all()}
     sections = [(spec, [i for i in items if i.section == spec.key]) for spec in card.template.sections]
     sections = [(spec, own) for spec, own in sections if own]
-    grid = word.table(document, 1 + sum(1 + len(own) for _spec, own in sections), 4, CHECK_WIDTHS)
+    grid = _table(document, 1 + sum(1 + len(own) for _spec, own in sections), CHECK_WIDTHS)
     rows = iter(grid.rows)
     header = next(rows)
+    _repeat_on_each_page(header)
     for cell, text in zip(header.cells, (_("No."), _("Item"), _("Result"), _("Note")), strict=True):
         word.fill(cell, text, bold=True, centre=True)
+        _shade(cell)
     for spec, own in sections:
         row = next(rows)
-        word.fill(row.cells[0].merge(row.cells[3]), str(spec.label), bold=True)
+        label = row.cells[0].merge(row.cells[3])
+        word.fill(label, str(spec.label), bold=True)
+        _shade(label, SECTION_FILL)
         for number, item in enumerate(own, 1):
             entry = entries.get(item.pk)
             row = next(rows)
@@ -147,16 +184,22 @@ def _approval(document, card: Card, logs: list[CardLog]) -> None:
         returned = _last(logs, "return")
         if returned is not None:
             pairs.append((_("Reason for return"), returned.comment))
-    word.label_rows(document, pairs, LABEL_WIDTHS)
+    grid = _table(document, len(pairs), LABEL_WIDTHS)
+    for row, (label, value) in zip(grid.rows, pairs, strict=True):
+        word.fill(row.cells[0], label, bold=True)
+        _shade(row.cells[0])
+        word.fill(row.cells[1], value)
 
 
 def _signatures(document) -> None:
     """The lines signed by hand on paper, as on the report's print form."""
     word.paragraph(document)
-    grid = word.table(document, 2, 4, (3.6, 5.0, 1.6, 5.4))
+    grid = _table(document, 2, (3.6, 5.0, 1.6, 5.4))
     for row, label in zip(grid.rows, (_("Member's signature"), _("Branch secretary's signature")), strict=True):
         word.fill(row.cells[0], label, bold=True)
         word.fill(row.cells[2], _("Date"), bold=True)
+        _shade(row.cells[0])
+        _shade(row.cells[2])
         word.fill(row.cells[3], _("____ year __ month __ day"))
 
 

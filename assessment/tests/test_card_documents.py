@@ -82,6 +82,9 @@ def test_goal_card_document_is_the_paper_card(client_for, org):
     assert document.paragraphs[0].text == shown(GOAL_CARD.title)
     assert document.paragraphs[0].runs[0].element.rPr.rFonts.get(word.qn("w:eastAsia")) == word.TITLE_FONT
     assert all(grid.style.name == "Table Grid" for grid in document.tables)
+    # Columns as wide as the text, in the table's grid too (what WPS and LibreOffice read).
+    assert all(round(sum(c.width.cm for c in grid.columns), 1) == 15.6 for grid in document.tables)
+    assert [round(c.width.cm, 1) for c in document.tables[1].columns] == [3.6, 12.0]
 
     head, sections, checks, approval, _signatures = (rows_of(t) for t in document.tables)
     assert head == [
