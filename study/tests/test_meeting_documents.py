@@ -189,5 +189,5 @@ def test_the_download_takes_the_same_queries_for_a_big_meeting(client_for, org, 
         services.rectification_follow_up(actor=a.user, item_id=item.pk, note="跟进", status="in_progress")
     with django_assert_max_num_queries(len(small)) as large:
         document = opened(client.get(docx_url(meeting)))
-    assert len(large) == len(small)
+    assert len(large) == len(small), len(small)
     assert len(document.tables[1].rows) == 1 + 12 and len(document.tables[2].rows) == 1 + 12
