@@ -20,7 +20,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.http import urlencode
@@ -39,12 +39,8 @@ SECRETARY, COMMITTEE = Member.CommitteeRole.SECRETARY, Member.CommitteeRole.COMM
 
 
 def compliance_url(*, branch_id: int, year: int) -> str:
-    """The branch's 三会一课 page for the year (the study session list until that page exists)."""
-    try:
-        page = reverse("study:compliance_branch")
-    except NoReverseMatch:
-        page = reverse("study:session_list")
-    return f"{page}?{urlencode({'branch': branch_id, 'year': year})}"
+    """The branch's 三会一课 page for the year."""
+    return f"{reverse('study:compliance_branch')}?{urlencode({'branch': branch_id, 'year': year})}"
 
 
 def _recipients(lo: int, hi: int) -> dict[int, list[int]]:

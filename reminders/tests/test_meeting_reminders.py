@@ -11,14 +11,13 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from members.models import Member
 from members.tests.factories import BranchFactory, MemberFactory, PartyGroupFactory
 from reminders import services
-from reminders.compliance import compliance_url
 from reminders.models import Notification, ReminderSettings
 from study.models import MeetingRule, StudySession
 from study.tests.factories import StudySessionFactory
@@ -80,12 +79,7 @@ def test_a_branch_behind_within_the_lead_time_tells_its_secretary_once(org):
     assert label(StudySession.Kind.COMMITTEE) in note.title and month in note.title
     assert "0" in note.title and "1" in note.title
     assert last_day in note.body and org.branch_a.name in note.body
-    assert note.url == compliance_url(branch_id=org.branch_a.pk, year=2026)
-    assert f"branch={org.branch_a.pk}" in note.url and "year=2026" in note.url
-    try:
-        assert note.url.startswith(reverse("study:compliance_branch") + "?")
-    except NoReverseMatch:
-        pass  # the compliance page is not there yet: the link falls back to the sessions
+    assert note.url == f"{reverse('study:compliance_branch')}?branch={org.branch_a.pk}&year=2026"
     # Nobody else in the branch hears of it: not the committee member, not the members.
     assert not meeting_notes().exclude(recipient__in=[org.secretary.user, org.other_secretary.user]).exists()
     # Again the same day, and the next day: nothing more.
