@@ -184,13 +184,14 @@ def report_filename(report: QuarterlyReport, figures: ReportFigures) -> str:
     return f"{_('Party-spirit education report')}-{figures.particulars.name}-{quarter_label(report.quarter)}.docx"
 
 
-def report_document(report: QuarterlyReport):
-    """One report as its own document (the print view's reads: its figures and problems)."""
+def report_document(report: QuarterlyReport, *, figures: ReportFigures | None = None):
+    """One report as its own document, from what the print view reads: its figures (read here
+    unless given) and its problems."""
     document = word.new_document()
     write_report(
         document,
         report,
-        figures=selectors.report_figures(report),
+        figures=figures or selectors.report_figures(report),
         problems=report.problems.select_related("carried_from__report"),
     )
     return document

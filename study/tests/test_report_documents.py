@@ -298,3 +298,10 @@ def test_the_bundle_reads_a_bounded_number_of_queries(client_for, org, django_as
     with django_assert_max_num_queries(12):
         response = client.get(url)
         b"".join(response.streaming_content)
+
+
+def test_the_downloads_answer_get_only(client_for, org, quarter_of_branch_a):
+    client = client_for(org.secretary)
+    report = quarter_of_branch_a["approved"][0]
+    assert client.post(reverse("study:report_docx", args=[report.pk])).status_code == 405
+    assert client.post(bundle_url()).status_code == 405

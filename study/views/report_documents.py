@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from members import selectors as member_selectors
 from partybuild.lib import word
@@ -23,13 +24,16 @@ from ..selectors import reports as selectors
 
 
 @login_required
+@require_GET
 def report_docx(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.report_get_for_user(user=request.user, pk=pk)
-    document = documents.report_document(report)
-    return word.docx_response(document, documents.report_filename(report, selectors.report_figures(report)))
+    figures = selectors.report_figures(report)
+    document = documents.report_document(report, figures=figures)
+    return word.docx_response(document, documents.report_filename(report, figures))
 
 
 @login_required
+@require_GET
 def review_board_docx(request: HttpRequest) -> HttpResponse:
     """The branch's approved reports of the quarter as one document (a page each) or as a ZIP
     of one document per member; back to the board with a message where there is nothing to
