@@ -60,7 +60,7 @@ def parse_year(raw: str | None, today: datetime.date | None = None) -> tuple[int
     value = (raw or "").strip()
     if not value:
         return this, True
-    if value.isdigit() and len(value) == 4 and 2000 <= int(value) <= this + 1:
+    if value.isascii() and value.isdigit() and len(value) == 4 and 2000 <= int(value) <= this + 1:
         return int(value), True
     return this, False
 

@@ -63,7 +63,7 @@ def compliance_export(*, rows: list[CompanyRow], rules: list[MeetingRule], year:
         behind = book.add_format({"bg_color": BEHIND_FILL, "font_color": BEHIND_FONT})
         date = book.add_format({"num_format": "yyyy-mm-dd"})
 
-        summary = book.add_worksheet(_("Summary"))
+        summary = book.add_worksheet(_("Compliance summary"))
         headers = summary_headers(rules)
         summary.write_row(0, 0, headers, bold)
         summary.freeze_panes(1, 1)
@@ -87,7 +87,7 @@ def compliance_export(*, rows: list[CompanyRow], rules: list[MeetingRule], year:
         if rows:
             summary.autofilter(0, 0, len(rows), len(headers) - 1)
 
-        detail = book.add_worksheet(_("Detail"))
+        detail = book.add_worksheet(_("Compliance detail"))
         detail.write_row(0, 0, [_(h) for h in DETAIL_HEADERS], bold)
         detail.freeze_panes(1, 1)
         detail.set_column(0, 1, 24)
