@@ -47,6 +47,7 @@ from tests.fuzz_targets import (
     b_check_acknowledge,
     b_check_return,
     b_check_start,
+    b_compliance_rules,
     b_contact_create,
     b_contact_edit,
     b_contribution_add,
@@ -138,9 +139,16 @@ FORMS: dict[str, Form] = {
     "members:masses_deactivate": Form("secretary", b_masses_deactivate, ()),
     "members:masses_reactivate": Form("secretary", b_masses_reactivate, ()),
     # study
-    "study:session_create": Form("secretary", b_session_create, ("kind", "title", "starts_at", "content")),
-    "study:session_edit": Form("secretary", b_session_edit, ("kind", "title", "starts_at", "content")),
+    "study:session_create": Form(
+        "secretary", b_session_create, ("kind", "title", "starts_at", "content", "also_counts_for")
+    ),
+    "study:session_edit": Form(
+        "secretary", b_session_edit, ("kind", "title", "starts_at", "content", "also_counts_for")
+    ),
     "study:session_attendance": Form("secretary", b_session_attendance, ("att-TOTAL_FORMS", "att-0-status")),
+    "study:compliance_rules": Form(
+        "admin", b_compliance_rules, ("rules-TOTAL_FORMS", "rules-0-id", "rules-0-times", "rules-1-every")
+    ),
     "study:report_mine": Form("member", b_report_mine, ()),
     "study:report_edit": Form("member", b_report_edit, ("version", "insights", "analysis", "problems-0-problem")),
     "study:report_submit": Form("member", b_report_submit, ()),
@@ -160,7 +168,9 @@ FORMS: dict[str, Form] = {
     ),
     "activities:suggestion_edit": Form("member", b_suggestion_edit, ("version", "title", "situation", "problem")),
     "activities:suggestion_action": Form("secretary", b_suggestion_action, ("acknowledge-text", "acknowledge-version")),
-    "activities:partyday_create": Form("secretary", b_partyday_create, ("kind", "theme", "held_on", "place")),
+    "activities:partyday_create": Form(
+        "secretary", b_partyday_create, ("kind", "theme", "held_on", "place", "counts_for")
+    ),
     "activities:partyday_edit": Form("secretary", b_partyday_edit, ("version", "theme", "held_on", "participants")),
     "activities:partyday_participants": Form("secretary", b_partyday_participants, ("p-TOTAL_FORMS", "summary")),
     "activities:partyday_cancel": Form("secretary", b_partyday_cancel, ("reason", "version")),
@@ -444,8 +454,10 @@ def test_the_ends_of_the_calendar_in_each_date_field(prepared):
     "name, field",
     [
         ("study:session_create", "assigned_members"),
+        ("study:session_create", "also_counts_for"),
         ("study:meeting_create", "participants"),
         ("activities:partyday_create", "participants"),
+        ("activities:partyday_create", "counts_for"),
     ],
 )
 def test_an_id_past_64_bits_in_a_multiple_choice_is_refused_on_its_field(org, name, field):
