@@ -22,6 +22,7 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
@@ -107,10 +108,37 @@ def table(document, rows: int, columns: int, widths: Sequence[float] | None = No
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
     if widths:
         grid.autofit = False
+        # Word reads each cell's width, WPS and LibreOffice the table's grid: set both.
+        for column, width in zip(grid.columns, widths, strict=False):
+            column.width = Cm(width)
         for row in grid.rows:
             for cell, width in zip(row.cells, widths, strict=False):
                 cell.width = Cm(width)
     return grid
+
+
+LABEL_FILL = "F3F3F3"  # static/css/print.css: a label cell's grey
+
+
+def shade(cell, fill: str = LABEL_FILL) -> None:
+    """Give a cell the grey of a label (a ``th`` on the printed page)."""
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), fill)
+    cell._tc.get_or_add_tcPr().append(shading)
+
+
+def header_row(grid, labels: Sequence[str]) -> None:
+    """The table's first row names its columns: bold, centred, shaded, and repeated at the
+    top of every page the table runs onto."""
+    row = grid.rows[0]
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(repeat)
+    for cell, label in zip(row.cells, labels, strict=True):
+        fill(cell, label, bold=True, centre=True)
+        shade(cell)
 
 
 def fill(cell, text: str, *, bold: bool = False, centre: bool = False) -> None:

@@ -17,8 +17,6 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 
 from partybuild.lib import word
 
@@ -54,20 +52,10 @@ def _label(model, field: str) -> str:
     return str(capfirst(model._meta.get_field(field).verbose_name))
 
 
-def _header(grid, labels: list[str]) -> None:
-    """The first row names the columns, in bold, and repeats at the top of every page."""
-    row = grid.rows[0]
-    properties = row._tr.get_or_add_trPr()
-    properties.append(OxmlElement("w:tblHeader"))
-    properties[-1].set(qn("w:val"), "true")
-    for cell, text in zip(row.cells, labels, strict=True):
-        word.fill(cell, text, bold=True, centre=True)
-
-
 def _write_head(document, detail: MeetingDetail) -> None:
     meeting = detail.meeting
     names = [row.member.name for row in detail.participants]
-    word.label_rows(
+    head = word.label_rows(
         document,
         [
             (_label(CriticismMeeting, "kind"), meeting.get_kind_display()),
@@ -84,6 +72,8 @@ def _write_head(document, detail: MeetingDetail) -> None:
         ],
         widths=HEAD_WIDTHS,
     )
+    for row in head.rows:
+        word.shade(row.cells[0])
 
 
 def _write_self_criticisms(document, detail: MeetingDetail) -> None:
@@ -101,7 +91,8 @@ def _write_criticisms(document, criticisms: list[Criticism]) -> None:
         word.paragraph(document, _("No criticism has been recorded yet."))
         return
     grid = word.table(document, len(criticisms) + 1, 4, CRITICISM_WIDTHS)
-    _header(grid, [_label(Criticism, "from_member"), _label(Criticism, "to_member"), _("The matter"), _("Evidence")])
+    labels = [_label(Criticism, "from_member"), _label(Criticism, "to_member"), _("The matter"), _("Evidence")]
+    word.header_row(grid, labels)
     for row, c in zip(grid.rows[1:], criticisms, strict=True):
         word.fill(row.cells[0], c.from_member.name)
         word.fill(row.cells[1], c.to_member.name)
@@ -143,7 +134,7 @@ def _write_items(document, detail: MeetingDetail) -> None:
         },
     )
     grid = word.table(document, len(items) + 1, 5, ITEM_WIDTHS)
-    _header(grid, [_("Rectification item"), _("Owner"), _("Deadline"), _("Status"), _("Latest follow-up")])
+    word.header_row(grid, [_("Rectification item"), _("Owner"), _("Deadline"), _("Status"), _("Latest follow-up")])
     for row, item in zip(grid.rows[1:], items, strict=True):
         word.fill(row.cells[0], item.description)
         word.fill(row.cells[1], item.owner.name, centre=True)

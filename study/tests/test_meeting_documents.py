@@ -9,6 +9,7 @@ from urllib.parse import quote
 import docx
 import pytest
 from django.urls import reverse
+from docx.oxml.ns import qn
 
 from members.tests.factories import MemberFactory
 from partybuild.lib.word import DOCX_CONTENT_TYPE, document_text
@@ -191,3 +192,14 @@ def test_the_download_takes_the_same_queries_for_a_big_meeting(client_for, org, 
         document = opened(client.get(docx_url(meeting)))
     assert len(large) == len(small), len(small)
     assert len(document.tables[1].rows) == 1 + 12 and len(document.tables[2].rows) == 1 + 12
+
+
+def test_columns_keep_their_widths_in_every_word_processor(client_for, org, meeting):
+    """Word reads the cells' widths, WPS and LibreOffice the table grid: both agree."""
+    document = opened(client_for(org.secretary).get(docx_url(meeting)))
+    for grid in document.tables:
+        grid_widths = [round(column.width.cm, 1) for column in grid.columns]
+        assert grid_widths == [round(cell.width.cm, 1) for cell in grid.rows[0].cells]
+        assert round(sum(grid_widths), 1) <= 15.6  # the text width of A4 with the official margins
+    header = document.tables[1].rows[0]._tr
+    assert header.trPr is not None and header.trPr.find(qn("w:tblHeader")) is not None
