@@ -191,6 +191,10 @@ def b_session_edit(org):
     return Target(_url("study:session_edit", StudySessionFactory(branch=org.branch_a).pk))
 
 
+def b_compliance_rules(org):
+    return Target(_url("study:compliance_rules"))
+
+
 def b_session_attendance(org):
     return Target(_url("study:session_attendance", StudySessionFactory(branch=org.branch_a).pk))
 

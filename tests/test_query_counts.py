@@ -376,6 +376,9 @@ def build_company(n: int) -> tuple[dict[str, User | None], dict[str, Page]]:
         ),
         "period_detail": Page("admin", reverse("assessment:period_detail", args=[last.pk]), tid("timeline-filed")),
         "period_history": Page("admin", reverse("assessment:period_history", args=[last.pk]), tid("timeline-filed")),
+        "compliance_branch": Page("secretary", reverse("study:compliance_branch"), tid("compliance-table")),
+        "compliance_company": Page("admin", reverse("study:compliance_company"), tid("company-table")),
+        "compliance_rules": Page("admin", reverse("study:compliance_rules"), tid("rules-table")),
     }
     return logins, pages
 
@@ -481,6 +484,9 @@ PAGES = [
     "objection_ruling",
     "period_detail",
     "period_history",
+    "compliance_branch",
+    "compliance_company",
+    "compliance_rules",
 ]
 
 
@@ -570,3 +576,60 @@ def test_a_member_is_never_a_masses_rater(org):
 def _fresh(user: User) -> User:
     """The user as the authentication middleware loads it: no roles cached yet."""
     return User.objects.get(pk=user.pk)
+
+
+# --- 三会一课: the same queries for one branch as for many --------------------------------
+
+
+def _compliance_branches(first: int, last: int) -> None:
+    """Branches ``first``..``last`` - 1, each with two Party groups, a committee meeting, a group
+    meeting of each group and a themed Party day counted as a group meeting, all held."""
+    from activities.models import PartyDay
+    from study.models import MeetingRule
+
+    group_rule = MeetingRule.objects.get(kind=StudySession.Kind.GROUP_MEETING)
+    held = timezone.now() - datetime.timedelta(days=1)
+    for i in range(first, last):
+        branch = Branch.objects.create(name=f"合规党支部{i:03d}", sort_order=i)
+        groups = [PartyGroup.objects.create(branch=branch, name=f"第{g + 1}党小组") for g in range(2)]
+        common = {"branch": branch, "title": "会议", "content": "内容", "starts_at": held, "attendance_taken_at": held}
+        StudySession.objects.create(
+            kind=StudySession.Kind.COMMITTEE, audience=StudySession.Audience.COMMITTEE, **common
+        )
+        for group in groups:
+            StudySession.objects.create(
+                kind=StudySession.Kind.GROUP_MEETING, audience=StudySession.Audience.GROUP, group=group, **common
+            )
+        day = PartyDay.objects.create(
+            branch=branch,
+            kind=PartyDay.Kind.INTERACTIVE,
+            theme="主题党日",
+            held_on=held.date(),
+            status=PartyDay.Status.HELD,
+        )
+        day.counts_for.add(group_rule)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("study:compliance_company"),
+        reverse("study:compliance_company") + "?sort=rate&behind=1",
+        reverse("study:compliance_company_xlsx"),
+        reverse("study:compliance_branch"),
+    ],
+)
+def test_compliance_queries_do_not_grow_with_the_branches(client, url):
+    admin = User.objects.create(username="qc-compliance", is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    _compliance_branches(0, 1)
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    _compliance_branches(1, 60)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+    assert response.status_code == 200
+    small, large = [q["sql"] for q in one.captured_queries], [q["sql"] for q in many.captured_queries]
+    assert len(large) == len(small), f"{len(small)} → {len(large)} queries; added:\n{_diff(small, large)}"
+    assert len(large) <= MAX_QUERIES
