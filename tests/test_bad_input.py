@@ -48,7 +48,6 @@ from tests.fuzz_targets import (
     b_check_return,
     b_check_start,
     b_compliance_rules,
-    b_compliance_rules,
     b_contact_create,
     b_contact_edit,
     b_contribution_add,
@@ -147,9 +146,6 @@ FORMS: dict[str, Form] = {
         "secretary", b_session_edit, ("kind", "title", "starts_at", "content", "also_counts_for")
     ),
     "study:session_attendance": Form("secretary", b_session_attendance, ("att-TOTAL_FORMS", "att-0-status")),
-    "study:compliance_rules": Form(
-        "admin", b_compliance_rules, ("rules-TOTAL_FORMS", "rules-0-id", "rules-0-times", "rules-1-every")
-    ),
     "study:compliance_rules": Form(
         "admin", b_compliance_rules, ("rules-TOTAL_FORMS", "rules-0-id", "rules-0-times", "rules-1-every")
     ),
