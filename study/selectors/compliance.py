@@ -21,6 +21,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from django.db.models import Count, Q
 from django.db.models.functions import ExtractMonth
@@ -51,6 +52,28 @@ AUDIENCES_FOR = {
     StudySession.Kind.LECTURE: {StudySession.Audience.BRANCH, StudySession.Audience.GROUP},
     StudySession.Kind.GROUP_MEETING: {StudySession.Audience.BRANCH, StudySession.Audience.GROUP},
 }
+
+
+class MeetingSource(Protocol):
+    """Meetings recorded outside this app that count for requirements: each is a meeting of the
+    whole branch, held in a month, counting for the rules it is marked for (only rules that
+    allow it, ``may_combine``). An app above this one registers its own (activities: themed
+    Party days) with :func:`register_meeting_source`, since study imports no app above it."""
+
+    def counts(self, year: int, branch_ids: list[int] | None) -> Iterable[tuple[int, str, int, int]]:
+        """(branch id, rule kind, month, meetings) in one grouped query."""
+
+    def records(self, year: int, branch: Branch) -> Iterable[tuple[str, int, object]]:
+        """(rule kind, month, the record) for one branch, in one query; the record links to itself."""
+
+
+MEETING_SOURCES: list[MeetingSource] = []
+
+
+def register_meeting_source(source: MeetingSource) -> None:
+    """Add a source once (an app made ready twice registers nothing twice)."""
+    if not any(type(known) is type(source) for known in MEETING_SOURCES):
+        MEETING_SOURCES.append(source)
 
 
 def rules_in_force() -> list[MeetingRule]:
@@ -111,10 +134,9 @@ def _sessions_held(year: int, branch_filter: Q):
 
 def held_counts(year: int, branch_ids: Iterable[int] | None = None) -> dict[tuple[int, str], list[tuple]]:
     """Three grouped queries: sessions by their own kind, sessions by what they also count for,
-    themed Party days by what they count for. (branch id, rule kind) → [(audience, group id,
-    month, meetings)]; a themed Party day is a meeting of the whole branch."""
-    from activities.models import PartyDay
-
+    and each other source's meetings (themed Party days) by what they count for. (branch id, rule
+    kind) → [(audience, group id, month, meetings)]; another source's meeting is one of the whole
+    branch."""
     branch_filter = Q() if branch_ids is None else Q(branch_id__in=list(branch_ids))
     counts: dict[tuple[int, str], list[tuple]] = defaultdict(list)
     sessions = _sessions_held(year, branch_filter).annotate(month=ExtractMonth("starts_at"))
@@ -128,16 +150,9 @@ def held_counts(year: int, branch_ids: Iterable[int] | None = None) -> dict[tupl
     for row in also:
         key = (row["branch_id"], row["also_counts_for__kind"])
         counts[key].append((row["audience"], row["group_id"], row["month"], row["n"]))
-    days = (
-        PartyDay.objects.filter(
-            branch_filter, status=PartyDay.Status.HELD, held_on__year=year, counts_for__may_combine=True
-        )
-        .annotate(month=ExtractMonth("held_on"))
-        .values("branch_id", "counts_for__kind", "month")
-        .annotate(n=Count("pk"))
-    )
-    for row in days:
-        counts[(row["branch_id"], row["counts_for__kind"])].append((BRANCH_WIDE, None, row["month"], row["n"]))
+    for source in MEETING_SOURCES:
+        for branch_id, kind, month, n in source.counts(year, branch_ids):
+            counts[(branch_id, kind)].append((BRANCH_WIDE, None, month, n))
     return counts
 
 
@@ -272,9 +287,8 @@ def compliance(*, year: int, branches: Iterable[Branch], today: datetime.date | 
 
 def meetings_held(*, year: int, branch: Branch) -> dict[tuple[str, int | None, int], list]:
     """For one branch's page: the meetings behind each figure, to link to them, keyed by
-    (rule kind, group id or None, month); a branch-wide meeting under None. Two queries."""
-    from activities.models import PartyDay
-
+    (rule kind, group id or None, month); a branch-wide meeting under None. A query for the
+    sessions and one for each other source."""
     found: dict[tuple[str, int | None, int], list] = defaultdict(list)
     rules = {rule.kind: rule for rule in rules_in_force()}
     sessions = _sessions_held(year, Q(branch=branch)).prefetch_related("also_counts_for").order_by("starts_at")
@@ -285,9 +299,8 @@ def meetings_held(*, year: int, branch: Branch) -> dict[tuple[str, int | None, i
         for kind in kinds:
             if kind in rules:
                 found[(kind, group_id, month)].append(session)
-    days = PartyDay.objects.filter(branch=branch, status=PartyDay.Status.HELD, held_on__year=year)
-    for day in days.prefetch_related("counts_for").order_by("held_on"):
-        for rule in day.counts_for.all():
-            if rule.may_combine and rule.kind in rules:
-                found[(rule.kind, None, day.held_on.month)].append(day)
+    for source in MEETING_SOURCES:
+        for kind, month, record in source.records(year, branch):
+            if kind in rules:
+                found[(kind, None, month)].append(record)
     return found
