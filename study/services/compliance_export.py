@@ -40,7 +40,7 @@ def summary_headers(rules: list[MeetingRule]) -> list[str]:
             _("%(meeting)s required") % named,
             _("%(meeting)s periods behind") % named,
         ]
-    return headers + [_("Held"), _("Required so far"), _("Rate (%)"), _("Periods behind")]
+    return headers + [_("Meetings held"), _("Required so far"), _("Rate (%)"), _("Periods behind")]
 
 
 DETAIL_HEADERS = (
@@ -49,8 +49,8 @@ DETAIL_HEADERS = (
     gettext_noop("Period"),
     gettext_noop("From"),
     gettext_noop("To"),
-    gettext_noop("Held"),
-    gettext_noop("Required"),
+    gettext_noop("Meetings held"),
+    gettext_noop("Meetings required"),
     gettext_noop("State"),
 )
 
