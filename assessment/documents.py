@@ -15,11 +15,9 @@ import datetime
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm
 
 from partybuild.lib import word
+from partybuild.lib.filenames import download_name
 
 from .models import Card, CardItem, CardLog, Checkpoint, SelfCheck
 from .models.cards import checkpoint_opens
@@ -31,32 +29,12 @@ HEAD_WIDTHS = (3.6, 4.2, 2.8, 5.0)  # the first column as wide as the sections' 
 SECTION_WIDTHS = (3.6, 12.0)
 CHECK_WIDTHS = (1.2, 7.0, 2.4, 5.0)
 LABEL_WIDTHS = (3.6, 12.0)
-# The greys of static/css/print.css: a label cell, and a section's row.
-LABEL_FILL, SECTION_FILL = "F3F3F3", "E8E8E8"
+# static/css/print.css's grey of a section's row (a label's is word.LABEL_FILL).
+SECTION_FILL = "E8E8E8"
 
 
 def _table(document, rows: int, widths: tuple[float, ...]):
-    """A ruled table whose columns keep their widths in every word processor: Word reads
-    each cell's width, WPS and LibreOffice the table's grid, so both are set."""
-    grid = word.table(document, rows, len(widths), widths)
-    for column, width in zip(grid.columns, widths, strict=True):
-        column.width = Cm(width)
-    return grid
-
-
-def _shade(cell, fill: str = LABEL_FILL) -> None:
-    shading = OxmlElement("w:shd")
-    shading.set(qn("w:val"), "clear")
-    shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), fill)
-    cell._tc.get_or_add_tcPr().append(shading)
-
-
-def _repeat_on_each_page(row) -> None:
-    """A header row Word repeats at the top of every page the table runs onto."""
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    row._tr.get_or_add_trPr().append(header)
+    return word.table(document, rows, len(widths), widths)
 
 
 def _date(moment: datetime.datetime | None) -> str:
@@ -85,11 +63,11 @@ def _head(document, card: Card) -> None:
         for index, (cell, text) in enumerate(zip(row.cells, values, strict=True)):
             word.fill(cell, text, bold=index % 2 == 0)
             if index % 2 == 0:
-                _shade(cell)
+                word.shade(cell)
     if card.template.has_role_aimed:
         row = grid.rows[2]
         word.fill(row.cells[0], capfirst(Card._meta.get_field("role_aimed").verbose_name), bold=True)
-        _shade(row.cells[0])
+        word.shade(row.cells[0])
         word.fill(row.cells[1].merge(row.cells[3]), card.get_role_aimed_display() or "—")
 
 
@@ -108,7 +86,7 @@ def _sections(document, card: Card, items: list[CardItem]) -> None:
     grid = _table(document, len(specs), SECTION_WIDTHS)
     for row, spec in zip(grid.rows, specs, strict=True):
         word.fill(row.cells[0], str(spec.label), bold=True)
-        _shade(row.cells[0])
+        word.shade(row.cells[0])
         own = [item for item in items if item.section == spec.key]
         if own:
             text = "\n".join(_item_line(n, item, by_branch=spec.by_branch) for n, item in enumerate(own, 1))
@@ -125,17 +103,14 @@ def _check_table(document, card: Card, items: list[CardItem], self_check: SelfCh
     sections = [(spec, [i for i in items if i.section == spec.key]) for spec in card.template.sections]
     sections = [(spec, own) for spec, own in sections if own]
     grid = _table(document, 1 + sum(1 + len(own) for _spec, own in sections), CHECK_WIDTHS)
+    word.header_row(grid, (_("No."), _("Item"), _("Result"), _("Note")))
     rows = iter(grid.rows)
-    header = next(rows)
-    _repeat_on_each_page(header)
-    for cell, text in zip(header.cells, (_("No."), _("Item"), _("Result"), _("Note")), strict=True):
-        word.fill(cell, text, bold=True, centre=True)
-        _shade(cell)
+    next(rows)
     for spec, own in sections:
         row = next(rows)
         label = row.cells[0].merge(row.cells[3])
         word.fill(label, str(spec.label), bold=True)
-        _shade(label, SECTION_FILL)
+        word.shade(label, SECTION_FILL)
         for number, item in enumerate(own, 1):
             entry = entries.get(item.pk)
             row = next(rows)
@@ -187,7 +162,7 @@ def _approval(document, card: Card, logs: list[CardLog]) -> None:
     grid = _table(document, len(pairs), LABEL_WIDTHS)
     for row, (label, value) in zip(grid.rows, pairs, strict=True):
         word.fill(row.cells[0], label, bold=True)
-        _shade(row.cells[0])
+        word.shade(row.cells[0])
         word.fill(row.cells[1], value)
 
 
@@ -198,8 +173,8 @@ def _signatures(document) -> None:
     for row, label in zip(grid.rows, (_("Member's signature"), _("Branch secretary's signature")), strict=True):
         word.fill(row.cells[0], label, bold=True)
         word.fill(row.cells[2], _("Date"), bold=True)
-        _shade(row.cells[0])
-        _shade(row.cells[2])
+        word.shade(row.cells[0])
+        word.shade(row.cells[2])
         word.fill(row.cells[3], _("____ year __ month __ day"))
 
 
@@ -229,5 +204,4 @@ def card_document(card: Card):
 
 def card_filename(card: Card) -> str:
     """党员争优目标计划卡-张三-2026.docx: the kind, the member, the year."""
-    name = card.member.name.replace("/", "-").replace("\\", "-")
-    return _("%(title)s-%(name)s-%(year)s.docx") % {"title": card.template.title, "name": name, "year": card.year}
+    return download_name(card.template.title, card.member.name, card.year, extension="docx")

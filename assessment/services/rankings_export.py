@@ -27,6 +27,7 @@ from django.db.models import FilteredRelation, Q
 from django.utils.translation import gettext as _
 
 from members.models import Branch
+from partybuild.lib.filenames import download_name
 
 from ..models import Period, RaterGroup, Result
 from ..selectors.results import ANONYMITY_MIN
@@ -105,15 +106,11 @@ def _withheld_note(short: tuple[bool, bool]) -> str:
     }
 
 
-_FILENAME_FORBIDDEN = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
-
-
 def export_filename(*, what: str, period: Period, branch_name: str | None = None) -> str:
     """A downloaded workbook's name, as people file it: the period's and the branch's
     names and what it is (“2026年度党员量化考核-第一党支部-排名.xlsx”), without the
     characters a file name cannot hold."""
-    parts = [period.name, *([branch_name] if branch_name else []), what]
-    return _FILENAME_FORBIDDEN.sub("_", "-".join(parts)).strip(". ") + ".xlsx"
+    return download_name(period.name, branch_name, what, extension="xlsx")
 
 
 def rankings_filename(*, period: Period, branch_id: int | None) -> str:

@@ -152,8 +152,9 @@ def fill(cell, text: str, *, bold: bool = False, centre: bool = False) -> None:
         set_font(p.add_run(line), BODY_FONT, BODY_SIZE, bold=bold)
 
 
-def label_rows(document, pairs: Iterable[tuple[str, str]], widths: Sequence[float] = (4, 12.6)):
-    """A two-column table of label and value: the head of a form (name, branch, quarter…)."""
+def label_rows(document, pairs: Iterable[tuple[str, str]], widths: Sequence[float] = (3.6, 12.0)):
+    """A two-column table of label and value: the head of a form (name, branch, quarter…); the
+    default widths fill the 15.6 cm of text an A4 page with the official margins holds."""
     pairs = list(pairs)
     grid = table(document, len(pairs), 2, widths)
     for row, (label, value) in zip(grid.rows, pairs, strict=True):

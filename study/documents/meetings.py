@@ -11,7 +11,6 @@ caller finds the meeting through ``meeting_get_for_user`` first, as the page doe
 from __future__ import annotations
 
 import datetime
-import re
 
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from partybuild.lib import word
+from partybuild.lib.filenames import download_name
 
 from ..models import Criticism, CriticismMeeting, RectificationItem
 from ..selectors.meetings import MeetingDetail, meeting_detail
@@ -27,8 +27,6 @@ from ..selectors.meetings import MeetingDetail, meeting_detail
 HEAD_WIDTHS = (3.2, 12.4)
 CRITICISM_WIDTHS = (2.4, 2.4, 6.2, 4.6)
 ITEM_WIDTHS = (4.8, 2.2, 2.6, 2.2, 3.8)
-
-_FILENAME_FORBIDDEN = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
 
 def minutes_title(meeting: CriticismMeeting) -> str:
@@ -39,12 +37,7 @@ def minutes_title(meeting: CriticismMeeting) -> str:
 
 def minutes_filename(meeting: CriticismMeeting) -> str:
     """“组织生活会会议记录-<title>-2026-11-20.docx”, without the characters a file name cannot hold."""
-    name = _("%(document)s-%(title)s-%(date)s") % {
-        "document": minutes_title(meeting),
-        "title": meeting.title,
-        "date": meeting.held_on.isoformat(),
-    }
-    return _FILENAME_FORBIDDEN.sub("_", name).strip(". ") + ".docx"
+    return download_name(minutes_title(meeting), meeting.title, meeting.held_on.isoformat(), extension="docx")
 
 
 def _label(model, field: str) -> str:

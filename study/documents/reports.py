@@ -16,6 +16,7 @@ from docx.enum.table import WD_ROW_HEIGHT_RULE
 from docx.shared import Cm
 
 from partybuild.lib import word
+from partybuild.lib.filenames import download_name
 from partybuild.lib.quarters import quarter_label
 
 from ..models import QuarterlyReport
@@ -181,7 +182,9 @@ def write_report(document, report: QuarterlyReport, *, figures: ReportFigures, p
 
 def report_filename(report: QuarterlyReport, figures: ReportFigures) -> str:
     """党性教育报告单-张三-2026年第4季度.docx: the member's name as the report shows it."""
-    return f"{_('Party-spirit education report')}-{figures.particulars.name}-{quarter_label(report.quarter)}.docx"
+    return download_name(
+        _("Party-spirit education report"), figures.particulars.name, quarter_label(report.quarter), extension="docx"
+    )
 
 
 def report_document(report: QuarterlyReport, *, figures: ReportFigures | None = None):
@@ -218,4 +221,6 @@ def bundle_files(reports: Sequence[QuarterlyReport], figures: dict[int, ReportFi
 
 def bundle_filename(branch_name: str, quarter_code: str, extension: str) -> str:
     """党性教育报告单-第一党支部-2026年第4季度.docx (or .zip)."""
-    return f"{_('Party-spirit education report')}-{branch_name}-{quarter_label(quarter_code)}.{extension}"
+    return download_name(
+        _("Party-spirit education report"), branch_name, quarter_label(quarter_code), extension=extension
+    )
