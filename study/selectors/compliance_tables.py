@@ -156,6 +156,7 @@ class RuleFigure:
     """One requirement of one branch: its lines (every group's, for a rule per group) added up."""
 
     rule: MeetingRule
+    label: str  # the rule's short label, translated once for the whole list
     held: int = 0
     required: int = 0
     behind: int = 0
@@ -168,24 +169,23 @@ class RuleFigure:
 
 @dataclass
 class CompanyRow:
+    """One branch on the administrator's list; the totals are added up once, as the list is
+    sorted by them and the page shows each more than once."""
+
     entry: BranchCompliance
     figures: list[RuleFigure]
+    held: int = 0
+    required: int = 0
+    behind: int = 0
+
+    def __post_init__(self):
+        self.held = sum(f.held for f in self.figures)
+        self.required = sum(f.required for f in self.figures)
+        self.behind = sum(f.behind for f in self.figures)
 
     @property
     def branch(self):
         return self.entry.branch
-
-    @property
-    def held(self) -> int:
-        return sum(f.held for f in self.figures)
-
-    @property
-    def required(self) -> int:
-        return sum(f.required for f in self.figures)
-
-    @property
-    def behind(self) -> int:
-        return sum(f.behind for f in self.figures)
 
     @property
     def rate(self) -> float | None:
@@ -203,8 +203,9 @@ def company_rows(
     sorted: by name, by rate (lowest first with ``rate``), by slots behind (most first);
     a branch with nothing due yet sorts after those with a rate."""
     rows = []
+    labels = {rule.pk: str(rule.short_label) for rule in rules}
     for entry in entries:
-        figures = {rule.pk: RuleFigure(rule) for rule in rules}
+        figures = {rule.pk: RuleFigure(rule, labels[rule.pk]) for rule in rules}
         for line in entry.lines:
             figure = figures.get(line.rule.pk)
             if figure is not None:
