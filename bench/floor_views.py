@@ -23,12 +23,28 @@ could reach: bench/web.py reports it as the page's ceiling.
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib.auth.decorators import login_required
-from django.db.models import Case, Exists, F, FilteredRelation, Func, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import get_template
+from django.utils import timezone
 
 from assessment.anonymity import rater_keys
 from assessment.models import Period, RaterGroup, Rating
@@ -37,11 +53,12 @@ from members.models import Member
 from partybuild.lib.quarters import Quarter
 from reminders.models import Notification
 from reminders.views import NOTES_PER_PAGE
-from study.models import Attendance, QuarterlyReport, Talk
+from study.models import Attendance, QuarterlyReport, StudySession, Talk
 
 # The real pages' page sizes: the review board (study.views.reports) and the flag board.
 REVIEW_BOARD_PAGE = 50
 FLAG_BOARD_PAGE = 240
+COMPLIANCE_PAGE = 50  # study.views.compliance.COMPANY_PAGE
 
 
 def _render(template: str, context: dict) -> HttpResponse:
@@ -146,6 +163,25 @@ def notifications(request: HttpRequest, user_id: int) -> HttpResponse:
         .values_list("pk", "kind", "title", "body", "created_at", "read_at")[:NOTES_PER_PAGE]
     )
     return _render("bench/floor_notifications.html", {"rows": rows})
+
+
+@login_required
+def compliance_company(request: HttpRequest, year: int) -> HttpResponse:
+    """三会一课, every branch: the meetings held in the year by branch and kind, in one grouped
+    query over every branch (the real page computes every branch to sort them), the first
+    page of branches shown with a count per kind."""
+    start = timezone.make_aware(datetime.datetime(year, 1, 1))
+    end = timezone.make_aware(datetime.datetime(year + 1, 1, 1))
+    counts = (
+        StudySession.objects.filter(starts_at__gte=start, starts_at__lt=end, attendance_taken_at__isnull=False)
+        .values_list("branch_id", "branch__name", "kind")
+        .annotate(n=Count("pk"))
+        .order_by("branch__sort_order", "branch__name", "branch_id")
+    )
+    rows: dict[int, dict] = {}
+    for branch_id, name, kind, n in counts:
+        rows.setdefault(branch_id, {"pk": branch_id, "name": name})[kind] = n
+    return _render("bench/floor_compliance_company.html", {"rows": list(rows.values())[:COMPLIANCE_PAGE]})
 
 
 def empty(request: HttpRequest) -> HttpResponse:

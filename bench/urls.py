@@ -18,6 +18,7 @@ urlpatterns = [
     ),
     path("bench-floor/flagboard/<int:period_id>/<int:branch_id>/", floor_views.flagboard, name="floor_flagboard"),
     path("bench-floor/notifications/<int:user_id>/", floor_views.notifications, name="floor_notifications"),
+    path("bench-floor/compliance-company/<int:year>/", floor_views.compliance_company, name="floor_compliance_company"),
     path("bench-floor/empty/", floor_views.empty, name="floor_empty"),
     path("bench-floor/signed-in/", floor_views.signed_in, name="floor_signed_in"),
     path("bench-floor/layout/", floor_views.layout, name="floor_layout"),

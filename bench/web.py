@@ -118,7 +118,7 @@ def prepare_targets() -> tuple[list[Target], str]:
 
     from assessment.models import Period
     from members.demo import DEMO_PASSWORD
-    from members.models import Member
+    from members.models import Branch, Member
     from partybuild.lib.quarters import Quarter
     from reminders.models import Notification
     from reminders.views import NOTES_PER_PAGE
@@ -184,6 +184,14 @@ def prepare_targets() -> tuple[list[Target], str]:
             reverse("assessment:flagboard", args=[period.code, branch.pk]),
             'data-testid="board-tile"',
             reverse("floor_flagboard", args=[period.pk, branch.pk]),
+        ),
+        Target(
+            "web_compliance_company",
+            f"三会一课, every branch ({Branch.objects.count()} branches)",
+            "admin",
+            reverse("study:compliance_company"),
+            'data-testid="company-table"',
+            reverse("floor_compliance_company", args=[timezone.localdate().year]),
         ),
         Target(
             "web_notifications",
