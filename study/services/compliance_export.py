@@ -10,25 +10,24 @@ stays a name (partybuild.lib.cells).
 
 from __future__ import annotations
 
-import re
 from typing import IO
 
 import xlsxwriter
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from partybuild.lib.filenames import download_name
+
 from ..models import MeetingRule
 from ..selectors.compliance_tables import CompanyRow, line_label, slot_label, state_label
 
 BEHIND_FILL = "#F8D7DA"
 BEHIND_FONT = "#842029"
-_FILENAME_FORBIDDEN = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
 
 def compliance_filename(*, year: int) -> str:
     """“2026年三会一课落实情况.xlsx”."""
-    name = _("%(year)s meetings compliance") % {"year": year}
-    return _FILENAME_FORBIDDEN.sub("_", name).strip(". ") + ".xlsx"
+    return download_name(_("%(year)s meetings compliance") % {"year": year}, extension="xlsx")
 
 
 def summary_headers(rules: list[MeetingRule]) -> list[str]:
