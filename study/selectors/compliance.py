@@ -18,6 +18,7 @@ What counts (study.models.MeetingRule):
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -109,7 +110,8 @@ class Slot:
     ends: datetime.date  # the last day
 
 
-def slots(year: int, every: str) -> list[Slot]:
+@functools.lru_cache(maxsize=64)
+def slots(year: int, every: str) -> tuple[Slot, ...]:
     step = 1 if every == MeetingRule.Every.MONTH else 3
     result = []
     for number, first in enumerate(range(1, 13, step), start=1):
@@ -117,7 +119,7 @@ def slots(year: int, every: str) -> list[Slot]:
         starts = datetime.date(year, first, 1)
         following = datetime.date(year + 1, 1, 1) if last == 12 else datetime.date(year, last + 1, 1)
         result.append(Slot(number, first, last, starts, following - datetime.timedelta(days=1)))
-    return result
+    return tuple(result)
 
 
 # ---------------------------------------------------------------------------
@@ -140,16 +142,15 @@ def held_counts(year: int, branch_ids: Iterable[int] | None = None) -> dict[tupl
     branch_filter = Q() if branch_ids is None else Q(branch_id__in=list(branch_ids))
     counts: dict[tuple[int, str], list[tuple]] = defaultdict(list)
     sessions = _sessions_held(year, branch_filter).annotate(month=ExtractMonth("starts_at"))
-    for row in sessions.values("branch_id", "kind", "audience", "group_id", "month").annotate(n=Count("pk")):
-        counts[(row["branch_id"], row["kind"])].append((row["audience"], row["group_id"], row["month"], row["n"]))
+    own = sessions.values_list("branch_id", "kind", "audience", "group_id", "month").annotate(n=Count("pk"))
     also = (
         sessions.filter(also_counts_for__may_combine=True)
-        .values("branch_id", "also_counts_for__kind", "audience", "group_id", "month")
+        .values_list("branch_id", "also_counts_for__kind", "audience", "group_id", "month")
         .annotate(n=Count("pk"))
     )
-    for row in also:
-        key = (row["branch_id"], row["also_counts_for__kind"])
-        counts[key].append((row["audience"], row["group_id"], row["month"], row["n"]))
+    for rows in (own, also):
+        for branch_id, kind, audience, group_id, month, n in rows:
+            counts[(branch_id, kind)].append((audience, group_id, month, n))
     for source in MEETING_SOURCES:
         for branch_id, kind, month, n in source.counts(year, branch_ids):
             counts[(branch_id, kind)].append((BRANCH_WIDE, None, month, n))
@@ -172,30 +173,28 @@ class Cell:
         return min(self.held, self.required)
 
 
-@dataclass
 class Line:
-    """One requirement for a branch (or for one of its groups) over the year."""
+    """One requirement for a branch (or for one of its groups) over the year: the meetings
+    held in each slot, and the totals worked out once (the every-branch list reads only
+    those; the cells are made when a page shows them)."""
 
-    rule: MeetingRule
-    cells: list[Cell]
-    group: PartyGroup | None = None
+    def __init__(self, rule: MeetingRule, slots_: tuple[Slot, ...], held: list[int], today, group=None):
+        self.rule, self.slots, self.held_by_slot, self.today, self.group = rule, slots_, held, today, group
+        times = rule.times
+        due, ended = _due_and_ended(slots_[0].starts.year, rule.every, today)
+        self.held = sum(n if n < times else times for n in held[:due])
+        self.required = times * due
+        self.behind = sum(1 for n in held[:ended] if n < times)  # the slots that ended short
+
+    @functools.cached_property
+    def cells(self) -> list[Cell]:
+        times = self.rule.times
+        pairs = zip(self.slots, self.held_by_slot, strict=True)
+        return [Cell(s, n, times, _state(s, n, times, self.today)) for s, n in pairs]
 
     @property
     def due_cells(self) -> list[Cell]:
         return [c for c in self.cells if c.state != "future"]
-
-    @property
-    def held(self) -> int:
-        return sum(c.counted for c in self.due_cells)
-
-    @property
-    def required(self) -> int:
-        return sum(c.required for c in self.due_cells)
-
-    @property
-    def behind(self) -> int:
-        """The slots that ended short."""
-        return sum(1 for c in self.cells if c.state == "behind")
 
     @property
     def open_short(self) -> Cell | None:
@@ -247,18 +246,40 @@ def counts_for_group(rule: MeetingRule, audience: str, group_id: int | None, lin
     return audience == BRANCH_WIDE
 
 
-def _line(rule, counts, branch_id, group, year, today) -> Line:
-    """Count one rule for a branch, or for one of its groups (``group``)."""
-    by_month: dict[int, int] = defaultdict(int)
-    group_id = group.pk if group else None
-    for audience, meeting_group_id, month, n in counts.get((branch_id, rule.kind), ()):
-        if counts_for_group(rule, audience, meeting_group_id, group_id):
-            by_month[month] += n
-    cells = []
-    for slot in slots(year, rule.every):
-        held = sum(by_month[m] for m in range(slot.first_month, slot.last_month + 1))
-        cells.append(Cell(slot, held, rule.times, _state(slot, held, rule.times, today)))
-    return Line(rule, cells, group)
+@functools.lru_cache(maxsize=64)
+def _due_and_ended(year: int, every: str, today: datetime.date) -> tuple[int, int]:
+    """How many of the year's slots have begun by ``today``, and how many have ended before it."""
+    year_slots = slots(year, every)
+    return sum(1 for s in year_slots if s.starts <= today), sum(1 for s in year_slots if s.ends < today)
+
+
+def _line(rule, by_month: list[int], group, year, today) -> Line:
+    """One rule's line for a branch, or for one of its groups (``group``), from the meetings
+    that count on it by month (index 1–12)."""
+    year_slots = slots(year, rule.every)
+    if rule.every == MeetingRule.Every.MONTH:
+        held = by_month[1:]
+    else:
+        held = [sum(by_month[s.first_month : s.last_month + 1]) for s in year_slots]
+    return Line(rule, year_slots, held, today, group)
+
+
+def _by_month(rule: MeetingRule, rows, groups: list[PartyGroup]) -> dict[int | None, list[int]]:
+    """A branch's meetings for the rule by month: for the branch (key None), or for a rule per
+    group for each group (its own meetings and the whole branch's), in one pass over the rows."""
+    if not rule.per_group:
+        months = [0] * 13
+        for _audience, _group_id, month, n in rows:
+            months[month] += n
+        return {None: months}
+    whole = [0] * 13
+    own: dict[int, list[int]] = defaultdict(lambda: [0] * 13)
+    for audience, group_id, month, n in rows:
+        if audience == StudySession.Audience.GROUP:
+            own[group_id][month] += n
+        elif audience == BRANCH_WIDE:
+            whole[month] += n
+    return {g.pk: [a + b for a, b in zip(whole, own[g.pk], strict=True)] for g in groups}
 
 
 def compliance(*, year: int, branches: Iterable[Branch], today: datetime.date | None = None) -> list[BranchCompliance]:
@@ -277,10 +298,11 @@ def compliance(*, year: int, branches: Iterable[Branch], today: datetime.date | 
     for branch in branches:
         entry = BranchCompliance(branch)
         for rule in rules:
+            months = _by_month(rule, counts.get((branch.pk, rule.kind), ()), groups[branch.pk])
             if rule.per_group:
-                entry.lines.extend(_line(rule, counts, branch.pk, g, year, today) for g in groups[branch.pk])
+                entry.lines.extend(_line(rule, months[g.pk], g, year, today) for g in groups[branch.pk])
             else:
-                entry.lines.append(_line(rule, counts, branch.pk, None, year, today))
+                entry.lines.append(_line(rule, months[None], None, year, today))
         result.append(entry)
     return result
 

@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 
 from activities.models import PartyDay
 from activities.tests.factories import PartyDayFactory
+from members.models import Branch
 from members.tests.factories import BranchFactory
 from study.models import MeetingRule, StudySession
 from study.tests.factories import StudySessionFactory
@@ -223,6 +224,24 @@ def test_the_list_is_paged(world, client_for):
     second = client.get(COMPANY, {"year": YEAR, "page": 2})
     assert len(first.context["page"].object_list) == 50
     assert len(second.context["page"].object_list) == 57 - 50
+
+
+def test_the_default_list_computes_only_its_page_and_a_figure_order_every_branch(world, client_for):
+    BranchFactory.create_batch(55)
+    client = client_for(world.admin)
+    first = client.get(COMPANY, {"year": YEAR})
+    # In the organisation's order only the page's 50 branches are worked out; how many are
+    # behind is a link away (it needs every branch).
+    assert first.context["branch_count"] == 57 and first.context["behind_count"] is None
+    assert 'data-testid="compliance-behind-link"' in first.content.decode()
+    assert [row.branch.pk for row in first.context["page"].object_list] == list(
+        Branch.objects.order_by("sort_order", "name").values_list("pk", flat=True)[:50]
+    )
+    # By rate (or behind only) every branch is worked out, and the count of those behind shown.
+    by_rate = client.get(COMPANY, {"year": YEAR, "sort": "rate"})
+    assert by_rate.context["branch_count"] == 57 and by_rate.context["behind_count"] == 57
+    behind = client.get(COMPANY, {"year": YEAR, "behind": "1"})
+    assert behind.context["behind_count"] == 57 == behind.context["page"].paginator.count
 
 
 def test_the_workbook_has_a_summary_and_a_detail_sheet(world, client_for):

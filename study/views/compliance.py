@@ -69,10 +69,16 @@ def compliance_branch(request: HttpRequest) -> HttpResponse:
     return render(request, "study/compliance_branch.html", context)
 
 
-def _company(request: HttpRequest) -> dict:
-    """The administrator's list: every branch's figures, filtered and sorted in Python after
-    the figures are computed (compliance() is a fixed number of queries for any number of
-    branches), then paged."""
+# The orders and the filter that need every branch's figures before a page can be cut.
+WHOLE_LIST_SORTS = ("rate", "-rate", "behind")
+
+
+def _company(request: HttpRequest, *, whole: bool) -> dict:
+    """The administrator's list. Sorted by a figure or filtered to the branches behind, every
+    branch's figures are computed (compliance() is a fixed number of queries for any number of
+    branches) and the list is sorted and filtered in Python; in the organisation's order or by
+    name, and for a page only (``whole`` False), only the page's branches are computed, so the
+    default list costs the same at 20 branches and at 2,000."""
     year = _year(request)
     rules = rules_in_force()
     rule_value = request.GET.get("rule", "").strip()
@@ -86,10 +92,10 @@ def _company(request: HttpRequest) -> dict:
     branches = member_selectors.branch_list_for_user(user=request.user)
     if query:
         branches = branches.filter(name__icontains=query)
-    entries = compliance(year=year, branches=branches)
+    if sort == "name":
+        branches = branches.order_by("name", "pk")
     behind_only = request.GET.get("behind") == "1"
-    rows = tables.company_rows(entries, shown, behind_only=behind_only, sort=sort)
-    return {
+    context = {
         "year": year,
         "years": tables.year_choices(),
         "rules": rules,
@@ -98,26 +104,31 @@ def _company(request: HttpRequest) -> dict:
         "sort": sort,
         "q": query,
         "behind_only": behind_only,
-        "rows": rows,
-        "branch_count": len(entries),
     }
+    if whole or behind_only or sort in WHOLE_LIST_SORTS:
+        entries = compliance(year=year, branches=branches)
+        rows = tables.company_rows(entries, shown, behind_only=behind_only, sort=sort)
+        page = paginate(request, rows, COMPANY_PAGE)
+        context.update(rows=rows, page=page, branch_count=len(entries), behind_count=sum(1 for r in rows if r.behind))
+    else:
+        page = paginate(request, branches, COMPANY_PAGE)
+        entries = compliance(year=year, branches=page.object_list)
+        page.object_list = tables.company_rows(entries, shown)
+        context.update(rows=page.object_list, page=page, branch_count=page.paginator.count, behind_count=None)
+    return context
 
 
 @login_required
 @require_GET
 def compliance_company(request: HttpRequest) -> HttpResponse:
     _require_admin(request)
-    context = _company(request)
-    page = paginate(request, context["rows"], COMPANY_PAGE)
-    behind = sum(1 for row in context["rows"] if row.behind)
+    context = _company(request, whole=False)
     params = request.GET.copy()
     params.pop("page", None)
     params.pop("sort", None)
     context.update(
-        page=page,
         query=query_without_page(request),
         sort_query=params.urlencode(),
-        behind_count=behind,
         export_query=params.urlencode(),
     )
     return render(request, "study/compliance_company.html", context)
@@ -128,7 +139,7 @@ def compliance_company(request: HttpRequest) -> HttpResponse:
 def compliance_company_xlsx(request: HttpRequest) -> HttpResponse:
     """The list as filtered, every branch (not a page of them), as a workbook."""
     _require_admin(request)
-    context = _company(request)
+    context = _company(request, whole=True)
     fh = tempfile.TemporaryFile()
     compliance_export(rows=context["rows"], rules=context["shown"], year=context["year"], out=fh)
     fh.seek(0)
