@@ -159,7 +159,7 @@ class MeetingRule(models.Model):
         default=False,
         help_text=_("Whether a meeting of another kind or a themed Party day may also count for this one."),
     )
-    is_active = models.BooleanField(_("required"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("meeting requirement", "in force"), default=True)
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
 
     history = HistoricalRecords()

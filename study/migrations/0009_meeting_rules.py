@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 ('every', models.CharField(choices=[('month', 'Every month'), ('quarter', 'Every quarter')], default='month', max_length=8, verbose_name='every')),
                 ('per_group', models.BooleanField(default=False, verbose_name='counted per Party group')),
                 ('may_combine', models.BooleanField(default=False, help_text='Whether a meeting of another kind or a themed Party day may also count for this one.', verbose_name='may be met together with another meeting')),
-                ('is_active', models.BooleanField(default=True, verbose_name='required')),
+                ('is_active', models.BooleanField(default=True, verbose_name='in force')),
                 ('sort_order', models.PositiveSmallIntegerField(default=0, verbose_name='sort order')),
             ],
             options={
@@ -62,7 +62,7 @@ class Migration(migrations.Migration):
                 ('every', models.CharField(choices=[('month', 'Every month'), ('quarter', 'Every quarter')], default='month', max_length=8, verbose_name='every')),
                 ('per_group', models.BooleanField(default=False, verbose_name='counted per Party group')),
                 ('may_combine', models.BooleanField(default=False, help_text='Whether a meeting of another kind or a themed Party day may also count for this one.', verbose_name='may be met together with another meeting')),
-                ('is_active', models.BooleanField(default=True, verbose_name='required')),
+                ('is_active', models.BooleanField(default=True, verbose_name='in force')),
                 ('sort_order', models.PositiveSmallIntegerField(default=0, verbose_name='sort order')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
