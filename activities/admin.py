@@ -96,7 +96,8 @@ class PartyDayAdmin(SimpleHistoryAdmin):
     list_display = ("theme", "kind", "branch", "held_on", "place", "status")
     list_filter = ("kind", "status", "branch")
     search_fields = ("theme", "place", "destination")
-    readonly_fields = ("status", "version", "attendance_taken_at")
+    # counts_for (三会一课) is checked against the rules by the day's own page; shown here.
+    readonly_fields = ("status", "version", "attendance_taken_at", "counts_for")
     list_select_related = ("branch",)
     inlines = [ParticipantInline, ContributionInline, PhotoInline, PartyDayLogInline]
 

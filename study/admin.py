@@ -34,6 +34,9 @@ class StudySessionAdmin(SimpleHistoryAdmin):
     list_filter = ("kind", "content_tag", "branch")
     search_fields = ("title",)
     raw_id_fields = ("group", "assigned_members")
+    # What a session also counts for (三会一课) is checked against the rules by the session's
+    # own page (study.services.sessions); here it is shown, not edited.
+    readonly_fields = ("also_counts_for",)
     inlines = [AttendanceInline]
     list_select_related = ("branch",)
 

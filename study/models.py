@@ -120,6 +120,26 @@ class StudySession(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def clean(self) -> None:
+        """Who attends goes with the kind of meeting, whichever door the session comes in by
+        (the pages' services, the Django admin): a group meeting is one group's, a committee
+        meeting the committee's and only it is."""
+        errors = {}
+        if self.audience == self.Audience.GROUP:
+            if self.group_id is None:
+                errors["group"] = _("Choose the Party group that must attend.")
+            elif self.branch_id is not None and self.group.branch_id != self.branch_id:
+                errors["group"] = _("The Party group does not belong to the session's branch.")
+        if self.kind == self.Kind.GROUP_MEETING and self.audience != self.Audience.GROUP:
+            errors["audience"] = _("A Party group meeting is attended by one Party group.")
+        committee_kind = self.kind == self.Kind.COMMITTEE
+        if committee_kind and self.audience != self.Audience.COMMITTEE:
+            errors["audience"] = _("A branch committee meeting is attended by the branch committee.")
+        elif self.audience == self.Audience.COMMITTEE and not committee_kind:
+            errors["audience"] = _("Only a branch committee meeting is attended by the branch committee alone.")
+        if errors:
+            raise ValidationError(errors)
+
 
 MEETING_SHORT_LABELS = {
     StudySession.Kind.ASSEMBLY: pgettext_lazy("meeting", "Assembly"),

@@ -57,23 +57,11 @@ def _validate(session: StudySession) -> None:
     errors = {}
     if year_error := record_year_error(session.starts_at):
         errors["starts_at"] = year_error  # year 1 cannot even be stored: in UTC it is before year 1
-    if session.audience == StudySession.Audience.GROUP:
-        if session.group_id is None:
-            errors["group"] = _("Choose the Party group that must attend.")
-        elif session.group.branch_id != session.branch_id:
-            errors["group"] = _("The Party group does not belong to the session's branch.")
-    elif session.group_id is not None and session.audience != StudySession.Audience.GROUP:
+    if session.group_id is not None and session.audience != StudySession.Audience.GROUP:
         session.group = None
-    if session.kind == StudySession.Kind.GROUP_MEETING and session.audience != StudySession.Audience.GROUP:
-        errors["audience"] = _("A Party group meeting is attended by one Party group.")
-    committee_kind = session.kind == StudySession.Kind.COMMITTEE
-    if committee_kind and session.audience != StudySession.Audience.COMMITTEE:
-        errors["audience"] = _("A branch committee meeting is attended by the branch committee.")
-    elif session.audience == StudySession.Audience.COMMITTEE and not committee_kind:
-        errors["audience"] = _("Only a branch committee meeting is attended by the branch committee alone.")
     if errors:
         raise ValidationError(errors)
-    session.full_clean()
+    session.full_clean()  # the audience rules are the model's (StudySession.clean), the admin's too
 
 
 @transaction.atomic
