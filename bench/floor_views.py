@@ -49,7 +49,7 @@ from django.utils import timezone
 from assessment.anonymity import rater_keys
 from assessment.models import Period, RaterGroup, Rating
 from assessment.selectors.results import FLAGS
-from members.models import Member
+from members.models import Branch, Member
 from partybuild.lib.quarters import Quarter
 from reminders.models import Notification
 from reminders.views import NOTES_PER_PAGE
@@ -167,21 +167,24 @@ def notifications(request: HttpRequest, user_id: int) -> HttpResponse:
 
 @login_required
 def compliance_company(request: HttpRequest, year: int) -> HttpResponse:
-    """三会一课, every branch: the meetings held in the year by branch and kind, in one grouped
-    query over every branch (the real page computes every branch to sort them), the first
-    page of branches shown with a count per kind."""
+    """三会一课, every branch: the first page of branches in the organisation's order and, in one
+    grouped query, the meetings each held in the year by kind (the real list works out only
+    its page's branches in that order), pivoted into a row per branch."""
     start = timezone.make_aware(datetime.datetime(year, 1, 1))
     end = timezone.make_aware(datetime.datetime(year + 1, 1, 1))
+    branches = list(Branch.objects.order_by("sort_order", "name").values("pk", "name")[:COMPLIANCE_PAGE])
+    rows = {b["pk"]: dict(b) for b in branches}
     counts = (
-        StudySession.objects.filter(starts_at__gte=start, starts_at__lt=end, attendance_taken_at__isnull=False)
-        .values_list("branch_id", "branch__name", "kind")
+        StudySession.objects.filter(
+            branch_id__in=list(rows), starts_at__gte=start, starts_at__lt=end, attendance_taken_at__isnull=False
+        )
+        .values_list("branch_id", "kind")
         .annotate(n=Count("pk"))
-        .order_by("branch__sort_order", "branch__name", "branch_id")
+        .order_by()
     )
-    rows: dict[int, dict] = {}
-    for branch_id, name, kind, n in counts:
-        rows.setdefault(branch_id, {"pk": branch_id, "name": name})[kind] = n
-    return _render("bench/floor_compliance_company.html", {"rows": list(rows.values())[:COMPLIANCE_PAGE]})
+    for branch_id, kind, n in counts:
+        rows[branch_id][kind] = n
+    return _render("bench/floor_compliance_company.html", {"rows": list(rows.values())})
 
 
 def empty(request: HttpRequest) -> HttpResponse:
