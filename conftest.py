@@ -30,6 +30,25 @@ def _default_language_after_each_test():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+# The fixtures through which a test reaches the database (pytest-django's).
+DB_FIXTURES = ("db", "transactional_db", "live_server", "django_db_reset_sequences", "django_db_serialized_rollback")
+
+
+@pytest.fixture(autouse=True)
+def _meeting_requirements(request):
+    """The meeting requirements (三会一课) a migration writes, back in a test database that a
+    transactional test (the browser's live server) has flushed: every real database has them,
+    and forms, pages and counts read them."""
+    if request.node.get_closest_marker("django_db") is None and not any(
+        name in request.fixturenames for name in DB_FIXTURES
+    ):
+        return
+    request.getfixturevalue("_django_db_helper")
+    from study.selectors.compliance import rules_in_force
+
+    rules_in_force()
+
+
 @dataclass
 class Org:
     branch_a: Branch

@@ -98,7 +98,8 @@ class StudySession(models.Model):
         verbose_name_plural = _("study sessions")
 
     def __str__(self) -> str:
-        return f"{self.starts_at:%Y-%m-%d} {self.title}"
+        # A session being added (the admin's add page) has no time yet.
+        return f"{self.starts_at:%Y-%m-%d} {self.title}" if self.starts_at else self.title
 
     def get_absolute_url(self) -> str:
         return reverse("study:session_detail", args=[self.pk])

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime
 
-import pytest
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.urls import reverse
 from django.utils import timezone
@@ -77,12 +76,6 @@ def test_the_admin_refuses_a_committee_meeting_for_the_whole_branch(client_for, 
     assert session.audience == StudySession.Audience.COMMITTEE
 
 
-@pytest.mark.xfail(
-    raises=TypeError,
-    strict=True,
-    reason="The admin's add page is a server error: the read-only also_counts_for on an unsaved session "
-    "makes Django repr() it, and StudySession.__str__ formats starts_at, None there.",
-)
 def test_the_admin_adds_no_committee_meeting_for_the_whole_branch(client_for, org):
     client = client_for(org.admin)
     url = reverse("admin:study_studysession_add")
