@@ -89,7 +89,8 @@ class PartyDay(models.Model):
         verbose_name_plural = _("themed Party days")
 
     def __str__(self) -> str:
-        return f"{self.held_on:%Y-%m-%d} {self.theme}"
+        # A day being added (the admin's add page) has no date yet.
+        return f"{self.held_on:%Y-%m-%d} {self.theme}" if self.held_on else self.theme
 
     def get_absolute_url(self) -> str:
         return reverse("activities:partyday_detail", kwargs={"pk": self.pk})
