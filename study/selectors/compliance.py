@@ -168,10 +168,6 @@ class Cell:
     required: int
     state: str  # "met", "behind", "open" (under way, not met yet), "future"
 
-    @property
-    def counted(self) -> int:
-        return min(self.held, self.required)
-
 
 class Line:
     """One requirement for a branch (or for one of its groups) over the year: the meetings
@@ -191,10 +187,6 @@ class Line:
         times = self.rule.times
         pairs = zip(self.slots, self.held_by_slot, strict=True)
         return [Cell(s, n, times, _state(s, n, times, self.today)) for s, n in pairs]
-
-    @property
-    def due_cells(self) -> list[Cell]:
-        return [c for c in self.cells if c.state != "future"]
 
     @property
     def open_short(self) -> Cell | None:
@@ -218,14 +210,6 @@ class BranchCompliance:
     @property
     def behind(self) -> int:
         return sum(line.behind for line in self.lines)
-
-    @property
-    def rate(self) -> float | None:
-        """Held against required so far, 0–1 (None while nothing is due)."""
-        return self.held / self.required if self.required else None
-
-    def lines_for(self, rule: MeetingRule) -> list[Line]:
-        return [line for line in self.lines if line.rule.pk == rule.pk]
 
 
 def _state(slot: Slot, held: int, required: int, today: datetime.date) -> str:
