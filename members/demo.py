@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import Max
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
+
+from partybuild.lib.bulk_sql import insert_history, insert_records, insert_rows
 
 from .models import Branch, MassesRater, Member, PartyGroup, User
 
@@ -150,8 +152,10 @@ def build(*, members: int = 90, seed: int = 2026, today: datetime.date | None = 
         (0, 2 + len(groups_of[branches[0].pk])): "member1",
         (1, 2 + len(groups_of[branches[1].pk])): "member2",
     }
-    roster: list[Member] = []
-    users: list[User] = []
+    # Records, not model instances (insert_records: COPY on PostgreSQL); at 100,000 members
+    # building and preparing model instances was most of the roster's time.
+    roster: list[dict] = []
+    users: list[dict] = []
     number = 0
     for b_index, (branch, size) in enumerate(zip(branches, sizes, strict=True)):
         groups = groups_of[branch.pk]
@@ -180,30 +184,33 @@ def build(*, members: int = 90, seed: int = 2026, today: datetime.date | None = 
             if groups:
                 group = groups[(position - 2) % len(groups)] if position >= 2 else groups[0]
             username = aliases.get((b_index, position), employee_no)
-            users.append(User(username=username, password=password, email=f"{username}@example.com"))
+            users.append({"username": username, "password": password, "email": f"{username}@example.com"})
             roster.append(
-                Member(
-                    employee_no=employee_no,
-                    name=_name(rng),
-                    gender=rng.choice(["M", "M", "F"]),
-                    birth_date=birth,
-                    party_status=Member.PartyStatus.PROBATIONARY if probationary else Member.PartyStatus.FULL,
-                    joined_on=joined,
-                    full_on=full_on,
-                    post=rng.choice(POSTS),
-                    job_title=rng.choice(JOB_TITLES),
-                    phone=f"1{rng.choice('3589')}{rng.randint(0, 999999999):09d}",
-                    email=f"{username}@example.com",
-                    branch=branch,
-                    group=group,
-                    committee_role=role,
-                )
+                {
+                    "employee_no": employee_no,
+                    "name": _name(rng),
+                    "gender": rng.choice(["M", "M", "F"]),
+                    "birth_date": birth,
+                    "party_status": Member.PartyStatus.PROBATIONARY if probationary else Member.PartyStatus.FULL,
+                    "joined_on": joined,
+                    "full_on": full_on,
+                    "post": rng.choice(POSTS),
+                    "job_title": rng.choice(JOB_TITLES),
+                    "phone": f"1{rng.choice('3589')}{rng.randint(0, 999999999):09d}",
+                    "email": f"{username}@example.com",
+                    "branch_id": branch.pk,
+                    "group_id": group.pk if group else None,
+                    "committee_role": role,
+                    "username": username,  # not a column: which login is the member's
+                }
             )
-    # PostgreSQL and SQLite >= 3.35 return the new primary keys from a bulk insert.
-    User.objects.bulk_create(users, batch_size=2000)
-    for user, member in zip(users, roster, strict=True):
-        member.user_id = user.pk
-    bulk_create_with_history(roster, Member, batch_size=2000, default_change_reason="seed_demo")
+    insert_records(User, users)
+    user_by_name = dict(User.objects.values_list("username", "pk"))  # the roster is empty before the demo
+    for member in roster:
+        member["user_id"] = user_by_name[member["username"]]
+    before = Member.objects.aggregate(last=Max("pk"))["last"] or 0
+    insert_records(Member, roster)
+    insert_history(Member.objects.filter(pk__gt=before), reason="seed_demo")
     summary.members = len(roster)
 
     # Group leaders: the first member placed in each group from position 2 on.
@@ -213,7 +220,7 @@ def build(*, members: int = 90, seed: int = 2026, today: datetime.date | None = 
     for branch, size in zip(branches, sizes, strict=True):
         for k, group in enumerate(groups_of[branch.pk]):
             if k + 2 < size:
-                group.leader_id = member_by_no[roster[offset + 2 + k].employee_no]
+                group.leader_id = member_by_no[roster[offset + 2 + k]["employee_no"]]
                 leaders.append(group)
         offset += size
     PartyGroup.objects.bulk_update(leaders, ["leader"], batch_size=2000)
@@ -230,7 +237,7 @@ def build(*, members: int = 90, seed: int = 2026, today: datetime.date | None = 
             rater_no += 1
             raters.append(MassesRater(employee_no=f"M{rater_no:06d}", name=_name(rng), branch=branch))
         for position in range(size):
-            member_pk = member_by_no[roster[offset + position].employee_no]
+            member_pk = member_by_no[roster[offset + position]["employee_no"]]
             for r in rng.sample(range(first, first + count), 3):
                 links.append((r, member_pk))
         offset += size
@@ -238,12 +245,12 @@ def build(*, members: int = 90, seed: int = 2026, today: datetime.date | None = 
     raters[0].user = masses_user
     MassesRater.objects.bulk_create(raters, batch_size=2000)
     rater_pks = dict(MassesRater.objects.values_list("employee_no", "pk"))
-    member1_pk = member_by_no[roster[aliases_index(aliases, "member1", sizes)].employee_no]
+    member1_pk = member_by_no[roster[aliases_index(aliases, "member1", sizes)]["employee_no"]]
     links = [(r, m) for r, m in links if not (r == 0 and m == member1_pk)] + [(0, member1_pk)]
-    through = MassesRater.ratees.through
-    through.objects.bulk_create(
-        [through(massesrater_id=rater_pks[raters[r].employee_no], member_id=m) for r, m in sorted(set(links))],
-        batch_size=5000,
+    insert_rows(
+        MassesRater.ratees.through._meta.db_table,
+        ("massesrater_id", "member_id"),
+        [(rater_pks[raters[r].employee_no], m) for r, m in sorted(set(links))],
     )
     summary.masses_raters = len(raters)
 

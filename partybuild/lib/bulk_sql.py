@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import DateField, DateTimeField, JSONField, Model, QuerySet
+from django.db.models import CharField, DateField, DateTimeField, JSONField, Model, QuerySet, Value
 from django.utils import timezone
 
 DEFAULT_ROWS_PER_STATEMENT = 1000
@@ -160,6 +160,23 @@ def insert_selected(table: str, columns: Sequence[str], queryset: QuerySet) -> i
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {quote(table)} ({names}) {sql} ON CONFLICT DO NOTHING", params)
         return cursor.rowcount
+
+
+def insert_history(queryset: QuerySet, *, reason: str) -> int:
+    """``bulk_create_with_history``'s history for rows already written (by insert_records):
+    each row of ``queryset`` gets its "created" history record, copied by the database in one
+    INSERT … SELECT. The number written."""
+    history = queryset.model.history.model
+    tracked = [f for f in history._meta.concrete_fields if not f.attname.startswith("history_")]
+    when = Value(timezone.now(), output_field=DateTimeField())
+    rows = queryset.values_list(
+        *[f.attname for f in tracked],
+        when,
+        Value(reason, output_field=CharField()),
+        Value("+", output_field=CharField()),
+    )
+    columns = [f.column for f in tracked] + ["history_date", "history_change_reason", "history_type"]
+    return insert_selected(history._meta.db_table, columns, rows)
 
 
 @contextmanager

@@ -104,3 +104,24 @@ def test_foreign_keys_are_never_dropped_outside_a_transaction():
     with pytest.raises(RuntimeError, match="needs a transaction"), foreign_keys_checked_at_end():
         pass
     assert _foreign_keys() == before
+
+
+def test_history_is_written_for_the_rows_given_and_only_those(org):
+    """insert_history gives each row of the queryset its "created" record, as
+    bulk_create_with_history would, with the reason, from the row's own values."""
+    from members.models import Member
+    from partybuild.lib.bulk_sql import insert_history
+
+    history = Member.history.model
+    mine = Member.objects.filter(pk=org.member.pk)
+    before = history.objects.count()
+    assert insert_history(mine, reason="seed_demo") == 1
+    assert history.objects.count() == before + 1
+    record = history.objects.filter(history_change_reason="seed_demo").get()
+    assert record.id == org.member.pk and record.history_type == "+"
+    assert (record.name, record.employee_no, record.branch_id) == (
+        org.member.name,
+        org.member.employee_no,
+        org.member.branch_id,
+    )
+    assert abs(record.history_date - timezone.now()).total_seconds() < 60

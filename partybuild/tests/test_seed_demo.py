@@ -2,9 +2,11 @@
 login per role, refuses to overwrite a roster, and inserts in bulk."""
 
 import io
+from collections import Counter
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from members import demo
 from members.models import Branch, MassesRater, Member, PartyGroup, User
@@ -94,6 +96,33 @@ def test_seed_demo_at_scale_uses_bulk_inserts(db):
         )
     )
     assert len(queries) * 30 < rows
+
+
+def test_every_session_that_took_place_has_its_audiences_attendance_and_no_one_elses(db):
+    """The attendance is written by the database (one INSERT … SELECT per audience): each
+    session of the whole branch, one group or the committee lists exactly those active
+    members, mostly present; the second quarter's lecture also counts as the assembly."""
+    from study.models import Attendance, StudySession
+
+    run("seed_demo", "--members", "60")
+    sessions = StudySession.objects.exclude(audience=StudySession.Audience.ASSIGNED)
+    assert sessions.count() > 50
+    for session in sessions:
+        expected = Member.objects.filter(branch_id=session.branch_id)
+        if session.audience == StudySession.Audience.GROUP:
+            expected = expected.filter(group_id=session.group_id)
+        elif session.audience == StudySession.Audience.COMMITTEE:
+            expected = expected.exclude(committee_role=Member.CommitteeRole.NONE)
+        listed = set(session.attendance.values_list("member_id", flat=True))
+        assert listed == set(expected.values_list("pk", flat=True)), session
+    statuses = Counter(Attendance.objects.values_list("status", flat=True))
+    assert statuses[Attendance.Status.PRESENT] > 0.8 * sum(statuses.values())
+    assert statuses[Attendance.Status.EXCUSED] and statuses[Attendance.Status.ABSENT]
+    assert not Attendance.objects.filter(status=Attendance.Status.EXCUSED, reason="").exists()
+    also = StudySession.also_counts_for.through.objects.values_list("studysession__kind", "meetingrule__kind")
+    assert set(also) <= {(StudySession.Kind.LECTURE, StudySession.Kind.ASSEMBLY)}
+    if timezone.localdate().month > 4:  # the lecture given at the second quarter's assembly has taken place
+        assert also.count() == Branch.objects.count()
 
 
 def test_seed_demo_builds_last_year_final_after_its_publicity_window(db):

@@ -62,11 +62,8 @@ def build(*, seed: int = 2026, today: datetime.date | None = None) -> dict[str, 
         .values("pk", "branch_id", "group_id", "user_id", "committee_role")
     )
     by_branch: dict[int, list[dict]] = defaultdict(list)
-    by_group: dict[int, list[dict]] = defaultdict(list)
     for m in members:
         by_branch[m["branch_id"]].append(m)
-        if m["group_id"]:
-            by_group[m["group_id"]].append(m)
     user_of = {m["pk"]: m["user_id"] for m in members}
     leader_user = {g: user_of.get(leader) for g, leader in PartyGroup.objects.values_list("pk", "leader_id") if leader}
     groups_of: dict[int, list[int]] = defaultdict(list)
@@ -92,10 +89,8 @@ def build(*, seed: int = 2026, today: datetime.date | None = None) -> dict[str, 
         return others[0] if others else admin_user
 
     # Sessions: the year so far (三会一课), plus one upcoming re-study per branch.
-    sessions, attendance_count = build_sessions(
-        by_branch=by_branch, by_group=by_group, groups_of=groups_of, secretary_user=secretary_user, rng=rng, now=now
-    )
-    restudy_of = {s.branch_id: s for s in sessions if s.kind == StudySession.Kind.RESTUDY}
+    built = build_sessions(by_branch=by_branch, groups_of=groups_of, secretary_user=secretary_user, rng=rng, now=now)
+    restudy_of = built.restudy_of
 
     # Reports: last quarter approved for everyone; this quarter cycling through every state.
     # Dicts written with insert_records: at 100,000 members there are close to 200,000.
@@ -216,7 +211,7 @@ def build(*, seed: int = 2026, today: datetime.date | None = None) -> dict[str, 
         through._meta.db_table,
         ("studysession_id", "member_id"),
         (
-            (restudy_of[r["branch_id"]].pk, r["member_id"])
+            (restudy_of[r["branch_id"]], r["member_id"])
             for r in reports
             if r["status"] == S.RETURNED and r["branch_id"] in restudy_of
         ),
@@ -230,8 +225,8 @@ def build(*, seed: int = 2026, today: datetime.date | None = None) -> dict[str, 
         build_meeting(branch=branch, members=participants, today=today, rng=rng)
         meetings = 1
     return {
-        "sessions": len(sessions),
-        "attendance": attendance_count,
+        "sessions": built.sessions,
+        "attendance": built.attendance,
         "reports": len(reports),
         "talks": len(talks),
         "meetings": meetings,

@@ -1,4 +1,6 @@
 import random
+import time
+from contextlib import contextmanager
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -32,6 +34,16 @@ class Command(BaseCommand):
         parser.add_argument("--if-empty", action="store_true", help="do nothing when the roster already has data")
         parser.add_argument("--reset", action="store_true", help="remove the roster and all logins first")
 
+    @contextmanager
+    def step(self, what: str):
+        """Say how long each part took, on stderr (the summary stays on stdout): at a hundred
+        thousand members the build takes minutes, and this shows where they go."""
+        started = time.monotonic()
+        yield
+        self.stderr.write(
+            _("Built %(what)s in %(seconds).1f s.") % {"what": what, "seconds": time.monotonic() - started}
+        )
+
     def handle(self, *args, members: int, seed: int, if_empty: bool, reset: bool, **options):
         if members < MIN_MEMBERS:
             raise CommandError(_("--members must be at least %(n)d.") % {"n": MIN_MEMBERS})
@@ -52,18 +64,23 @@ class Command(BaseCommand):
                     ratings_demo.reset()
                     study_demo.reset()
                     roster_demo.reset()
-            with foreign_keys_checked_at_end():
-                summary = roster_demo.build(members=members, seed=seed)
-                study = study_demo.build(seed=seed)
-                assessment = ratings_demo.build(seed=seed)
+            with self.step(_("the demo company, its links checked")), foreign_keys_checked_at_end():
+                with self.step(_("the roster")):
+                    summary = roster_demo.build(members=members, seed=seed)
+                with self.step(_("study sessions, reports and talks")):
+                    study = study_demo.build(seed=seed)
+                with self.step(_("ratings and results")):
+                    assessment = ratings_demo.build(seed=seed)
                 today = timezone.localdate()
-                assessment["pledges"] = pledges_demo.build_pledges(year=today.year, seed=seed)
-                rng = random.Random(seed * 13 + 1)  # noqa: S311 - demo data, not secrets
-                assessment.update(cards_demo.build_cards(year=today.year, today=today, rng=rng))
-                activities = {
-                    **suggestions_demo.build(seed=seed, today=today),
-                    **posts_warmth_demo.build(seed=seed, today=today),
-                }
+                with self.step(_("pledges and cards")):
+                    assessment["pledges"] = pledges_demo.build_pledges(year=today.year, seed=seed)
+                    rng = random.Random(seed * 13 + 1)  # noqa: S311 - demo data, not secrets
+                    assessment.update(cards_demo.build_cards(year=today.year, today=today, rng=rng))
+                with self.step(_("suggestions, Party days, posts and help")):
+                    activities = {
+                        **suggestions_demo.build(seed=seed, today=today),
+                        **posts_warmth_demo.build(seed=seed, today=today),
+                    }
         self.stdout.write(
             self.style.SUCCESS(
                 _(
