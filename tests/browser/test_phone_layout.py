@@ -32,6 +32,7 @@ from playwright.sync_api import Browser, Page
 from playwright.sync_api import Error as PlaywrightError
 
 from members.demo import DEMO_PASSWORD
+from tests.browser.favicon import block_favicon
 from tests.browser.phone_world import BALLOT_TOKEN, build_world
 from tests.scope_sweep_world import walk
 
@@ -266,8 +267,7 @@ def test_every_page_fits_a_phone(live_server, demo_company, browser: Browser):
 
     for role in ROLES:
         context = browser.new_context(viewport=PHONE, locale="zh-CN", timezone_id="Asia/Shanghai")
-        context.route("**/favicon.ico", lambda route: route.fulfill(status=204, body=""))
-        page = context.new_page()
+        page = block_favicon(context.new_page())
         walker = Walk(page, live_server.url, role, shots)
         if role == ROLES[0]:  # the login page, before logging in
             walker.check("/accounts/login/", "login")
