@@ -16,7 +16,7 @@ listed here; a page without parameters is opened directly even before anything l
 it, and a few pages behind a form's button are seeded. Afterwards every URL pattern must
 have been opened by some role, or be in LEFT_OUT with the reason (POST-only actions,
 downloads, the A4 print form). With PARTYBUILD_SHOTS set, a full-page PNG of each page is
-kept (phone-<role>-<url name>.png). The walk takes about 90 s on two idle cores.
+kept (phone-<role>-<url name>.png). The walk takes under a minute on two idle cores.
 """
 
 from __future__ import annotations
