@@ -134,26 +134,63 @@ def _sessions_held(year: int, branch_filter: Q):
     )
 
 
-def held_counts(year: int, branch_ids: Iterable[int] | None = None) -> dict[tuple[int, str], list[tuple]]:
+class MonthCounts:
+    """One branch's meetings for one rule kind by month (index 1–12): all of them, those of the
+    whole branch, and each Party group's own."""
+
+    __slots__ = ("all", "whole", "groups")
+
+    def __init__(self) -> None:
+        self.all = [0] * 13
+        self.whole = [0] * 13
+        self.groups: dict[int, list[int]] = {}
+
+    def add(self, audience: str, group_id: int | None, month: int, n: int) -> None:
+        self.all[month] += n
+        if audience == StudySession.Audience.GROUP:
+            if group_id not in self.groups:
+                self.groups[group_id] = [0] * 13
+            self.groups[group_id][month] += n
+        elif audience == BRANCH_WIDE:
+            self.whole[month] += n
+
+    def for_group(self, group_id: int) -> list[int]:
+        """A group's line of a rule per group: its own meetings and the whole branch's."""
+        own = self.groups.get(group_id)
+        return self.whole if own is None else [a + b for a, b in zip(self.whole, own, strict=True)]
+
+
+NO_MEETINGS = MonthCounts()
+
+
+def held_counts(
+    year: int, branch_ids: Iterable[int] | None = None, kinds: Iterable[str] | None = None
+) -> dict[tuple[int, str], MonthCounts]:
     """Three grouped queries: sessions by their own kind, sessions by what they also count for,
-    and each other source's meetings (themed Party days) by what they count for. (branch id, rule
-    kind) → [(audience, group id, month, meetings)]; another source's meeting is one of the whole
-    branch."""
+    and each other source's meetings (themed Party days) by what they count for; only the rule
+    ``kinds`` given (all by default). (branch id, rule kind) → the meetings by month; another
+    source's meeting is one of the whole branch."""
     branch_filter = Q() if branch_ids is None else Q(branch_id__in=list(branch_ids))
-    counts: dict[tuple[int, str], list[tuple]] = defaultdict(list)
+    kinds = None if kinds is None else list(kinds)
+    counts: dict[tuple[int, str], MonthCounts] = defaultdict(MonthCounts)
     sessions = _sessions_held(year, branch_filter).annotate(month=ExtractMonth("starts_at"))
-    own = sessions.values_list("branch_id", "kind", "audience", "group_id", "month").annotate(n=Count("pk"))
-    also = (
-        sessions.filter(also_counts_for__may_combine=True)
-        .values_list("branch_id", "also_counts_for__kind", "audience", "group_id", "month")
-        .annotate(n=Count("pk"))
+    own = sessions if kinds is None else sessions.filter(kind__in=kinds)
+    # One filter() for both conditions: they must hold for the same requirement (one join).
+    also_to = {"also_counts_for__may_combine": True}
+    if kinds is not None:
+        also_to["also_counts_for__kind__in"] = kinds
+    also = sessions.filter(**also_to)
+    own = own.values_list("branch_id", "kind", "audience", "group_id", "month").annotate(n=Count("pk"))
+    also = also.values_list("branch_id", "also_counts_for__kind", "audience", "group_id", "month").annotate(
+        n=Count("pk")
     )
     for rows in (own, also):
         for branch_id, kind, audience, group_id, month, n in rows:
-            counts[(branch_id, kind)].append((audience, group_id, month, n))
+            counts[(branch_id, kind)].add(audience, group_id, month, n)
     for source in MEETING_SOURCES:
         for branch_id, kind, month, n in source.counts(year, branch_ids):
-            counts[(branch_id, kind)].append((BRANCH_WIDE, None, month, n))
+            if kinds is None or kind in kinds:
+                counts[(branch_id, kind)].add(BRANCH_WIDE, None, month, n)
     return counts
 
 
@@ -248,32 +285,21 @@ def _line(rule, by_month: list[int], group, year, today) -> Line:
     return Line(rule, year_slots, held, today, group)
 
 
-def _by_month(rule: MeetingRule, rows, groups: list[PartyGroup]) -> dict[int | None, list[int]]:
-    """A branch's meetings for the rule by month: for the branch (key None), or for a rule per
-    group for each group (its own meetings and the whole branch's), in one pass over the rows."""
-    if not rule.per_group:
-        months = [0] * 13
-        for _audience, _group_id, month, n in rows:
-            months[month] += n
-        return {None: months}
-    whole = [0] * 13
-    own: dict[int, list[int]] = defaultdict(lambda: [0] * 13)
-    for audience, group_id, month, n in rows:
-        if audience == StudySession.Audience.GROUP:
-            own[group_id][month] += n
-        elif audience == BRANCH_WIDE:
-            whole[month] += n
-    return {g.pk: [a + b for a, b in zip(whole, own[g.pk], strict=True)] for g in groups}
-
-
-def compliance(*, year: int, branches: Iterable[Branch], today: datetime.date | None = None) -> list[BranchCompliance]:
-    """Each branch's lines for the year: one per rule, or one per group for a rule per group.
-    Four queries whatever the number of branches (the rules, the meetings in three)."""
+def compliance(
+    *,
+    year: int,
+    branches: Iterable[Branch],
+    today: datetime.date | None = None,
+    rules: list[MeetingRule] | None = None,
+) -> list[BranchCompliance]:
+    """Each branch's lines for the year: one per rule (``rules``, else those in force), or one
+    per group for a rule per group. Five queries whatever the number of branches (the rules,
+    the groups, the meetings in three)."""
     today = today or timezone.localdate()
     branches = list(branches)
-    rules = rules_in_force()
+    rules = rules_in_force() if rules is None else rules
     ids = [b.pk for b in branches]
-    counts = held_counts(year, ids)
+    counts = held_counts(year, ids, kinds=[rule.kind for rule in rules])
     groups: dict[int, list[PartyGroup]] = defaultdict(list)
     if any(rule.per_group for rule in rules):
         for group in PartyGroup.objects.filter(branch_id__in=ids).order_by("sort_order", "name"):
@@ -282,11 +308,11 @@ def compliance(*, year: int, branches: Iterable[Branch], today: datetime.date | 
     for branch in branches:
         entry = BranchCompliance(branch)
         for rule in rules:
-            months = _by_month(rule, counts.get((branch.pk, rule.kind), ()), groups[branch.pk])
+            months = counts.get((branch.pk, rule.kind), NO_MEETINGS)
             if rule.per_group:
-                entry.lines.extend(_line(rule, months[g.pk], g, year, today) for g in groups[branch.pk])
+                entry.lines.extend(_line(rule, months.for_group(g.pk), g, year, today) for g in groups[branch.pk])
             else:
-                entry.lines.append(_line(rule, months[None], None, year, today))
+                entry.lines.append(_line(rule, months.all, None, year, today))
         result.append(entry)
     return result
 

@@ -118,6 +118,32 @@ def test_one_session_counts_for_two_requirements_where_allowed():
     assert line(result, Kind.ASSEMBLY).cells[1].held == 1
 
 
+def test_counting_some_requirements_gives_them_the_same_figures_as_counting_all():
+    """The list filtered to one requirement counts only that one, and still counts a meeting
+    that also counts for it (a lecture given at the assembly, a themed Party day)."""
+    branch = BranchFactory()
+    group = PartyGroupFactory(branch=branch)
+    held(branch, Kind.LECTURE, 4, also=[Kind.ASSEMBLY])
+    held(branch, Kind.LECTURE, 7, also=[Kind.ASSEMBLY, Kind.GROUP_MEETING])  # for two others
+    held(branch, Kind.ASSEMBLY, 1)
+    held(branch, Kind.GROUP_MEETING, 2, group=group)
+    day = PartyDayFactory(branch=branch, status=PartyDay.Status.HELD, held_on=datetime.date(YEAR, 3, 5))
+    day.counts_for.set(MeetingRule.objects.filter(kind=Kind.GROUP_MEETING))
+    everything = compliance(year=YEAR, branches=[branch], today=TODAY)
+    for rule in rules_in_force():
+        (entry,) = compliance(year=YEAR, branches=[branch], today=TODAY, rules=[rule])
+        alone = [(x.group, figures(x)) for x in entry.lines]
+        assert alone == [(x.group, figures(x)) for x in everything[0].lines if x.rule == rule], rule.kind
+    assembly = compliance(
+        year=YEAR, branches=[branch], today=TODAY, rules=list(MeetingRule.objects.filter(kind=Kind.ASSEMBLY))
+    )
+    assert [c.held for c in assembly[0].lines[0].cells] == [1, 1, 1, 0]
+    group_line = compliance(
+        year=YEAR, branches=[branch], today=TODAY, rules=list(MeetingRule.objects.filter(kind=Kind.GROUP_MEETING))
+    )[0].lines[0]
+    assert [c.held for c in group_line.cells[:8]] == [0, 1, 1, 0, 0, 0, 1, 0] and group_line.group == group
+
+
 def test_a_rule_that_does_not_allow_it_is_not_met_by_another_meeting():
     branch = BranchFactory()
     # The committee meeting's rule does not allow combining: marking it changes nothing.

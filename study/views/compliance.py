@@ -57,7 +57,7 @@ def compliance_branch(request: HttpRequest) -> HttpResponse:
     context = {"branch": branch, "branches": branches, "year": year, "years": tables.year_choices()}
     if branch is not None:
         rules = rules_in_force()
-        entry = compliance(year=year, branches=[branch])[0]
+        entry = compliance(year=year, branches=[branch], rules=rules)[0]
         sections = tables.branch_sections(entry=entry, rules=rules, held=meetings_held(year=year, branch=branch))
         context.update(
             entry=entry,
@@ -106,13 +106,13 @@ def _company(request: HttpRequest, *, whole: bool) -> dict:
         "behind_only": behind_only,
     }
     if whole or behind_only or sort in WHOLE_LIST_SORTS:
-        entries = compliance(year=year, branches=branches)
+        entries = compliance(year=year, branches=branches, rules=shown)
         rows = tables.company_rows(entries, shown, behind_only=behind_only, sort=sort)
         page = paginate(request, rows, COMPANY_PAGE)
         context.update(rows=rows, page=page, branch_count=len(entries), behind_count=sum(1 for r in rows if r.behind))
     else:
         page = paginate(request, branches, COMPANY_PAGE)
-        entries = compliance(year=year, branches=page.object_list)
+        entries = compliance(year=year, branches=page.object_list, rules=shown)
         page.object_list = tables.company_rows(entries, shown)
         context.update(rows=page.object_list, page=page, branch_count=page.paginator.count, behind_count=None)
     return context
