@@ -21,6 +21,7 @@ from playwright.sync_api import Browser, BrowserType, Page, Playwright, expect, 
 
 from members import demo
 from members.demo import DEMO_PASSWORD, DemoSummary
+from tests.browser.favicon import block_favicon
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -112,16 +113,23 @@ def browser_context_args(
 
 @pytest.fixture(autouse=True)
 def _no_favicon_requests(request: pytest.FixtureRequest) -> None:
-    """Answer the browser's own /favicon.ico request without the server.
+    """Answer the browser's own favicon requests without the server, on every page the
+    ``context`` fixture opens.
 
     With SQLite the live server's request threads share the test's in-memory
     connection; a stray favicon request rendering the 404 page while the next page
-    is being served is one concurrent database user too many.
+    is being served is one concurrent database user too many. Blocked in the browser
+    (tests/browser/favicon.py), not with a route, which would turn the HTTP cache off.
     """
     if "context" not in request.fixturenames:
         return
     context = request.getfixturevalue("context")
-    context.route("**/favicon.ico", lambda route: route.fulfill(status=204, body=""))
+    new_page = context.new_page
+
+    def new_page_without_favicon(**kwargs) -> Page:
+        return block_favicon(new_page(**kwargs))
+
+    context.new_page = new_page_without_favicon
 
 
 @pytest.fixture

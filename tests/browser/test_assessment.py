@@ -17,6 +17,7 @@ from assessment.models import MassesBallot, Period, Rating, Result
 from assessment.tests.factories import given_by
 from members.models import Member
 from study.models import Talk
+from tests.browser.favicon import block_favicon
 
 
 @pytest.fixture
@@ -27,8 +28,7 @@ def company(demo_company):
 
 def new_page(browser: Browser, browser_context_args: dict) -> Page:
     context = browser.new_context(**browser_context_args)
-    context.route("**/favicon.*", lambda route: route.fulfill(status=204, body=""))
-    return context.new_page()
+    return block_favicon(context.new_page())
 
 
 def click_and_wait(page: Page, locator) -> None:

@@ -13,14 +13,14 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from assessment.models import Card, CardLog, CheckResult, SelfCheck
+from tests.browser.favicon import block_favicon
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 
 
 def open_as(browser: Browser, browser_context_args: dict, login, username: str, **device) -> Page:
     context = browser.new_context(**{**browser_context_args, **device})
-    context.route("**/favicon.ico", lambda route: route.fulfill(status=204, body=""))
-    return login(context.new_page(), username)
+    return login(block_favicon(context.new_page()), username)
 
 
 def click_and_wait(page: Page, locator) -> None:

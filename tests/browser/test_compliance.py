@@ -24,6 +24,7 @@ from playwright.sync_api import Browser, Page, expect
 from members.models import Branch, Member
 from study import demo as study_demo
 from study.models import Attendance, MeetingRule, StudySession
+from tests.browser.favicon import block_favicon
 
 DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -40,8 +41,7 @@ def company(demo_company):
 
 def open_as(browser: Browser, browser_context_args: dict, login, username: str) -> Page:
     context = browser.new_context(**{**browser_context_args, "viewport": DESKTOP, "accept_downloads": True})
-    context.route("**/favicon.ico", lambda route: route.fulfill(status=204, body=""))
-    return login(context.new_page(), username)
+    return login(block_favicon(context.new_page()), username)
 
 
 def click_and_wait(page: Page, locator) -> None:

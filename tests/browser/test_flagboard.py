@@ -18,6 +18,7 @@ from assessment.models import Period, RaterGroup, Result, Rubric
 from assessment.tests.factories import PeriodFactory, rate
 from members.models import MassesRater, Member
 from study.models import Talk
+from tests.browser.favicon import block_favicon
 
 WALL = {"width": 1920, "height": 1080}
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
@@ -51,8 +52,7 @@ def period(demo_company) -> Period:
 
 def open_as(browser: Browser, browser_context_args: dict, login, username: str, **context_args) -> Page:
     context = browser.new_context(**{**browser_context_args, **context_args})
-    context.route("**/favicon.ico", lambda route: route.fulfill(status=204, body=""))
-    return login(context.new_page(), username)
+    return login(block_favicon(context.new_page()), username)
 
 
 def click_and_wait(page: Page, locator) -> None:

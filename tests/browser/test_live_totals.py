@@ -10,12 +10,12 @@ from assessment.demo import ratings as assessment_demo
 from assessment.models import Period
 from assessment.services.periods import rubric_copy, rubric_default
 from members.models import User
+from tests.browser.favicon import block_favicon
 
 
 def new_page(browser: Browser, browser_context_args: dict) -> Page:
     context = browser.new_context(**browser_context_args)
-    context.route("**/favicon.*", lambda route: route.fulfill(status=204, body=""))
-    return context.new_page()
+    return block_favicon(context.new_page())
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from playwright.sync_api import Browser, Page, expect
 from assessment.demo import ratings as assessment_demo
 from assessment.models import MassesBallot, Period
 from members.models import MassesRater, Member
+from tests.browser.favicon import block_favicon
 
 DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -24,8 +25,7 @@ def company(demo_company):
 
 def open_as(browser: Browser, browser_context_args: dict, login, username: str, viewport: dict) -> Page:
     context = browser.new_context(**browser_context_args, viewport=viewport)
-    context.route("**/favicon.*", lambda route: route.fulfill(status=204, body=""))
-    return login(context.new_page(), username)
+    return login(block_favicon(context.new_page()), username)
 
 
 def click_and_wait(page: Page, locator) -> None:

@@ -17,6 +17,7 @@ from partybuild.lib.quarters import Quarter
 from reminders.models import Notification
 from study.models import QuarterlyReport
 from study.tests.factories import QuarterlyReportFactory
+from tests.browser.favicon import block_favicon
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 WIDTHS = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
@@ -31,8 +32,7 @@ def zh(msgid: str) -> str:
 
 def open_as(browser: Browser, browser_context_args: dict, login, username: str, width: str = "desktop") -> Page:
     context = browser.new_context(**browser_context_args, viewport=WIDTHS[width])
-    context.route("**/favicon.ico", lambda route: route.fulfill(status=204, body=""))
-    return login(context.new_page(), username)
+    return login(block_favicon(context.new_page()), username)
 
 
 def submit_and_wait(page: Page, locator) -> None:

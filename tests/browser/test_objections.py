@@ -19,6 +19,7 @@ from assessment.services import periods as period_services
 from assessment.services import results as result_services
 from assessment.tests.factories import PeriodFactory, rate
 from members.models import Member
+from tests.browser.favicon import block_favicon
 
 REASON = "组织考评中“党员先锋岗”一项未计入本人全年值守记录，请复核。"
 RULING = "经支委会复核，值守记录属实，组织考评分予以更正。"
@@ -50,8 +51,7 @@ def window(demo_company) -> Period:
 
 def new_page(browser: Browser, browser_context_args: dict) -> Page:
     context = browser.new_context(**browser_context_args)
-    context.route("**/favicon.*", lambda route: route.fulfill(status=204, body=""))
-    return context.new_page()
+    return block_favicon(context.new_page())
 
 
 def click_and_wait(page: Page, locator) -> None:

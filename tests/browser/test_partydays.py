@@ -15,14 +15,14 @@ from playwright.sync_api import Browser, Page, expect
 
 from activities.models import PartyDay, PartyDayContribution, PartyDayParticipant, PartyDayPhoto
 from members.models import Member
+from tests.browser.favicon import block_favicon
 
 THEME = "老中青讲成长经历，党员汇报思想和工作"
 
 
 def open_as(browser: Browser, browser_context_args: dict, login, username: str) -> Page:
     context = browser.new_context(**browser_context_args)
-    context.route("**/favicon.ico", lambda route: route.fulfill(status=204, body=""))
-    page = context.new_page()
+    page = block_favicon(context.new_page())
     return login(page, username)
 
 

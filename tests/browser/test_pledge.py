@@ -18,12 +18,12 @@ from playwright.sync_api import Browser, Page, expect
 
 from assessment.models import Card, CardKind, CardLog, CheckResult, SelfCheck
 from assessment.services import cards as services
+from tests.browser.favicon import block_favicon
 
 
 def open_as(browser: Browser, browser_context_args: dict, login, username: str) -> Page:
     context = browser.new_context(**browser_context_args)
-    context.route("**/favicon.ico", lambda route: route.fulfill(status=204, body=""))
-    return login(context.new_page(), username)
+    return login(block_favicon(context.new_page()), username)
 
 
 def click_and_wait(page: Page, locator) -> None:

@@ -12,6 +12,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from activities.models import PioneerPost, Recognition
 from members.models import Member
+from tests.browser.favicon import block_favicon
 
 
 def member_of(username: str) -> Member:
@@ -20,8 +21,7 @@ def member_of(username: str) -> Member:
 
 def open_as(browser: Browser, browser_context_args: dict, login, username: str) -> Page:
     context = browser.new_context(**browser_context_args)
-    context.route("**/favicon.ico", lambda route: route.fulfill(status=204, body=""))
-    return login(context.new_page(), username)
+    return login(block_favicon(context.new_page()), username)
 
 
 def save(page: Page, testid: str) -> None:

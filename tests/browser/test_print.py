@@ -11,6 +11,7 @@ from assessment.models import Period
 from assessment.services.periods import period_close
 from assessment.services.results import results_compute, results_publish
 from members.models import Member, User
+from tests.browser.favicon import block_favicon
 from tests.browser.test_flagboard import period  # noqa: F401 (a fixture: ratings for every member of branch 1)
 
 
@@ -21,8 +22,7 @@ def test_flag_board_prints_one_group_a_page(period, browser: Browser, browser_co
     results_publish(actor=admin, period_id=period.pk)
     member1 = Member.objects.get(user__username="member1")
     context = browser.new_context(**browser_context_args)
-    context.route("**/favicon.ico", lambda route: route.fulfill(status=204, body=""))
-    page = login(context.new_page(), "secretary1")
+    page = login(block_favicon(context.new_page()), "secretary1")
     page.goto(f"{live_server.url}/assessment/results/{period.code}/flags/{member1.branch_id}/")
     groups = page.get_by_test_id("board-group").count()
     assert groups >= 2

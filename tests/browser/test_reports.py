@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, Page, expect
 from partybuild.lib.quarters import Quarter
 from study import demo as study_demo
 from study.models import QuarterlyReport, ReportTransition, StudySession
+from tests.browser.favicon import block_favicon
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -34,8 +35,7 @@ def company(demo_company):
 
 def open_as(browser: Browser, browser_context_args: dict, login, username: str) -> Page:
     context = browser.new_context(**browser_context_args)
-    context.route("**/favicon.ico", lambda route: route.fulfill(status=204, body=""))
-    page = context.new_page()
+    page = block_favicon(context.new_page())
     return login(page, username)
 
 

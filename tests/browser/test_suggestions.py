@@ -9,14 +9,14 @@ from __future__ import annotations
 from playwright.sync_api import Browser, Page, expect
 
 from activities.models import Suggestion
+from tests.browser.favicon import block_favicon
 
 TITLE = "夜班交接班清单化"
 
 
 def open_as(browser: Browser, browser_context_args: dict, login, username: str) -> Page:
     context = browser.new_context(**browser_context_args)
-    context.route("**/favicon.ico", lambda route: route.fulfill(status=204, body=""))
-    page = context.new_page()
+    page = block_favicon(context.new_page())
     return login(page, username)
 
 

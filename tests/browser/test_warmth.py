@@ -9,6 +9,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from activities.models import ContactPoint, HelpRecord, ResponsibilityArea
 from members.models import Member
+from tests.browser.favicon import block_favicon
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 
@@ -19,8 +20,7 @@ def member_of(username: str) -> Member:
 
 def open_as(browser: Browser, browser_context_args: dict, login, username: str, **extra) -> Page:
     context = browser.new_context(**{**browser_context_args, **extra})
-    context.route("**/favicon.ico", lambda route: route.fulfill(status=204, body=""))
-    return login(context.new_page(), username)
+    return login(block_favicon(context.new_page()), username)
 
 
 def save(page: Page, testid: str) -> None:
