@@ -157,6 +157,7 @@ class RuleFigure:
 
     rule: MeetingRule
     label: str  # the rule's short label, translated once for the whole list
+    kind: str = ""
     held: int = 0
     required: int = 0
     behind: int = 0
@@ -177,23 +178,17 @@ class CompanyRow:
     held: int = 0
     required: int = 0
     behind: int = 0
+    rate: float | None = None
+    percent: int | None = None
 
     def __post_init__(self):
+        self.branch = self.entry.branch
         self.held = sum(f.held for f in self.figures)
         self.required = sum(f.required for f in self.figures)
         self.behind = sum(f.behind for f in self.figures)
-
-    @property
-    def branch(self):
-        return self.entry.branch
-
-    @property
-    def rate(self) -> float | None:
-        return self.held / self.required if self.required else None
-
-    @property
-    def percent(self) -> int | None:
-        return None if self.rate is None else round(100 * self.rate)
+        if self.required:
+            self.rate = self.held / self.required
+            self.percent = round(100 * self.rate)
 
 
 def company_rows(
@@ -205,7 +200,7 @@ def company_rows(
     rows = []
     labels = {rule.pk: str(rule.short_label) for rule in rules}
     for entry in entries:
-        figures = {rule.pk: RuleFigure(rule, labels[rule.pk]) for rule in rules}
+        figures = {rule.pk: RuleFigure(rule, labels[rule.pk], rule.kind) for rule in rules}
         for line in entry.lines:
             figure = figures.get(line.rule.pk)
             if figure is not None:
