@@ -164,32 +164,36 @@ NO_MEETINGS = MonthCounts()
 
 
 def held_counts(
-    year: int, branch_ids: Iterable[int] | None = None, kinds: Iterable[str] | None = None
+    year: int, branch_ids: Iterable[int] | None, rules: list[MeetingRule]
 ) -> dict[tuple[int, str], MonthCounts]:
-    """Three grouped queries: sessions by their own kind, sessions by what they also count for,
-    and each other source's meetings (themed Party days) by what they count for; only the rule
-    ``kinds`` given (all by default). (branch id, rule kind) → the meetings by month; another
-    source's meeting is one of the whole branch."""
+    """The meetings that count for ``rules``, in three grouped queries at most: sessions by
+    their own kind; sessions by the rules they also count for (only where a rule allows it,
+    by the rule's id: no join beyond the link table); each other source's meetings (themed
+    Party days) by what they count for. (branch id, rule kind) → the meetings by month;
+    another source's meeting is one of the whole branch."""
     branch_filter = Q() if branch_ids is None else Q(branch_id__in=list(branch_ids))
-    kinds = None if kinds is None else list(kinds)
+    kinds = {rule.kind for rule in rules}
+    combinable = {rule.pk: rule.kind for rule in rules if rule.may_combine}
     counts: dict[tuple[int, str], MonthCounts] = defaultdict(MonthCounts)
     sessions = _sessions_held(year, branch_filter).annotate(month=ExtractMonth("starts_at"))
-    own = sessions if kinds is None else sessions.filter(kind__in=kinds)
-    # One filter() for both conditions: they must hold for the same requirement (one join).
-    also_to = {"also_counts_for__may_combine": True}
-    if kinds is not None:
-        also_to["also_counts_for__kind__in"] = kinds
-    also = sessions.filter(**also_to)
-    own = own.values_list("branch_id", "kind", "audience", "group_id", "month").annotate(n=Count("pk"))
-    also = also.values_list("branch_id", "also_counts_for__kind", "audience", "group_id", "month").annotate(
-        n=Count("pk")
+    own = (
+        sessions.filter(kind__in=kinds)
+        .values_list("branch_id", "kind", "audience", "group_id", "month")
+        .annotate(n=Count("pk"))
     )
-    for rows in (own, also):
-        for branch_id, kind, audience, group_id, month, n in rows:
-            counts[(branch_id, kind)].add(audience, group_id, month, n)
+    for branch_id, kind, audience, group_id, month, n in own:
+        counts[(branch_id, kind)].add(audience, group_id, month, n)
+    if combinable:
+        also = (
+            sessions.filter(also_counts_for__in=list(combinable))
+            .values_list("branch_id", "also_counts_for", "audience", "group_id", "month")
+            .annotate(n=Count("pk"))
+        )
+        for branch_id, rule_id, audience, group_id, month, n in also:
+            counts[(branch_id, combinable[rule_id])].add(audience, group_id, month, n)
     for source in MEETING_SOURCES:
         for branch_id, kind, month, n in source.counts(year, branch_ids):
-            if kinds is None or kind in kinds:
+            if kind in kinds:
                 counts[(branch_id, kind)].add(BRANCH_WIDE, None, month, n)
     return counts
 
@@ -299,7 +303,7 @@ def compliance(
     branches = list(branches)
     rules = rules_in_force() if rules is None else rules
     ids = [b.pk for b in branches]
-    counts = held_counts(year, ids, kinds=[rule.kind for rule in rules])
+    counts = held_counts(year, ids, rules)
     groups: dict[int, list[PartyGroup]] = defaultdict(list)
     if any(rule.per_group for rule in rules):
         for group in PartyGroup.objects.filter(branch_id__in=ids).order_by("sort_order", "name"):
