@@ -14,7 +14,7 @@ import datetime
 import random
 from dataclasses import dataclass
 
-from django.db.models import Case, F, Max, Q, QuerySet, Value, When
+from django.db.models import Case, F, Max, QuerySet, Value, When
 from django.db.models.functions import Mod
 from django.utils import timezone
 
@@ -123,6 +123,15 @@ def plan_year(
     return planned
 
 
+# How attendance is spread, by a number 0–99 drawn from the session's and the member's ids:
+# (below, status, reason); the last row takes the rest.
+SPREAD = (
+    (90, Attendance.Status.PRESENT, ""),
+    (96, Attendance.Status.EXCUSED, "出差"),
+    (100, Attendance.Status.ABSENT, "值班未请假"),
+)
+
+
 def _attendance(sessions: QuerySet) -> int:
     """Take every session's attendance in the database, one INSERT … SELECT per audience: the
     whole branch, one Party group, the branch committee (active members only). About nine in
@@ -139,15 +148,12 @@ def _attendance(sessions: QuerySet) -> int:
     for audience, (path, members) in audiences.items():
         session = F(f"{path}__pk")
         roll = Mod(session * 7919 + F("pk") * 104729, 100)
-        status = Case(
-            When(Q(roll__lt=90), then=Value(Attendance.Status.PRESENT)),
-            When(Q(roll__lt=96), then=Value(Attendance.Status.EXCUSED)),
-            default=Value(Attendance.Status.ABSENT),
-        )
-        reason = Case(
-            When(Q(roll__lt=90), then=Value("")),
-            When(Q(roll__lt=96), then=Value("出差")),
-            default=Value("值班未请假"),
+        status, reason = (
+            Case(
+                *[When(roll__lt=row[0], then=Value(row[column])) for row in SPREAD[:-1]],
+                default=Value(SPREAD[-1][column]),
+            )
+            for column in (1, 2)
         )
         rows = (
             members.filter(**{f"{path}__audience": audience, f"{path}__in": session_ids})

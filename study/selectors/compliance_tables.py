@@ -157,7 +157,6 @@ class RuleFigure:
 
     rule: MeetingRule
     label: str  # the rule's short label, translated once for the whole list
-    kind: str = ""
     held: int = 0
     required: int = 0
     behind: int = 0
@@ -182,13 +181,16 @@ class CompanyRow:
     percent: int | None = None
 
     def __post_init__(self):
-        self.branch = self.entry.branch
         self.held = sum(f.held for f in self.figures)
         self.required = sum(f.required for f in self.figures)
         self.behind = sum(f.behind for f in self.figures)
         if self.required:
             self.rate = self.held / self.required
             self.percent = round(100 * self.rate)
+
+    @property
+    def branch(self):
+        return self.entry.branch
 
 
 def company_rows(
@@ -200,7 +202,7 @@ def company_rows(
     rows = []
     labels = {rule.pk: str(rule.short_label) for rule in rules}
     for entry in entries:
-        figures = {rule.pk: RuleFigure(rule, labels[rule.pk], rule.kind) for rule in rules}
+        figures = {rule.pk: RuleFigure(rule, labels[rule.pk]) for rule in rules}
         for line in entry.lines:
             figure = figures.get(line.rule.pk)
             if figure is not None:
