@@ -4,10 +4,11 @@ counting (study.selectors.compliance.register_meeting_source) when the app is re
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 
-from django.db.models import Count, F
-from django.db.models.functions import ExtractMonth
+from django.db.models import Count, F, IntegerField
+from django.db.models.functions import Cast, ExtractMonth
 
 from members.models import Branch
 
@@ -21,16 +22,25 @@ class PartyDayMeetings:
     def _held(year: int):
         return PartyDay.objects.filter(status=PartyDay.Status.HELD, held_on__year=year, counts_for__may_combine=True)
 
-    def counts(self, year: int, branch_ids: list[int] | None) -> Iterable[tuple[int, str, int, int]]:
-        days = self._held(year)
+    def counts(
+        self, year: int, branch_ids: list[int] | None, rule_ids: list[int]
+    ) -> Iterable[tuple[int, int, int, int]]:
+        # By the requirement's id in the link table: no join to the requirements (the caller
+        # names only those that may be met together with another meeting).
+        days = PartyDay.objects.filter(
+            status=PartyDay.Status.HELD,
+            held_on__gte=datetime.date(year, 1, 1),
+            held_on__lte=datetime.date(year, 12, 31),
+            counts_for__in=rule_ids,
+        )
         if branch_ids is not None:
             days = days.filter(branch_id__in=list(branch_ids))
-        rows = (
-            days.annotate(month=ExtractMonth("held_on"))
-            .values("branch_id", "counts_for__kind", "month")
+        return (
+            days.annotate(month=Cast(ExtractMonth("held_on"), IntegerField()))
+            .values_list("branch_id", "counts_for", "month")
             .annotate(n=Count("pk"))
+            .order_by()
         )
-        return [(r["branch_id"], r["counts_for__kind"], r["month"], r["n"]) for r in rows]
 
     def records(self, year: int, branch: Branch) -> Iterable[tuple[str, int, object]]:
         # One row per day and requirement it counts for (the join), in one query.

@@ -24,8 +24,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from django.db.models import Count, Q
-from django.db.models.functions import ExtractMonth
+from django.db.models import Count, IntegerField, Q
+from django.db.models.functions import Cast, ExtractMonth
 from django.utils import timezone
 
 from members.models import Branch, PartyGroup
@@ -61,8 +61,11 @@ class MeetingSource(Protocol):
     allow it, ``may_combine``). An app above this one registers its own (activities: themed
     Party days) with :func:`register_meeting_source`, since study imports no app above it."""
 
-    def counts(self, year: int, branch_ids: list[int] | None) -> Iterable[tuple[int, str, int, int]]:
-        """(branch id, rule kind, month, meetings) in one grouped query."""
+    def counts(
+        self, year: int, branch_ids: list[int] | None, rule_ids: list[int]
+    ) -> Iterable[tuple[int, int, int, int]]:
+        """(branch id, rule id, month, meetings) in one grouped query, for the rules of
+        ``rule_ids`` (those that may be met together with another meeting)."""
 
     def records(self, year: int, branch: Branch) -> Iterable[tuple[str, int, object]]:
         """(rule kind, month, the record) for one branch, in one query; the record links to itself."""
@@ -175,7 +178,8 @@ def held_counts(
     kinds = {rule.kind for rule in rules}
     combinable = {rule.pk: rule.kind for rule in rules if rule.may_combine}
     counts: dict[tuple[int, str], MonthCounts] = defaultdict(MonthCounts)
-    sessions = _sessions_held(year, branch_filter).annotate(month=ExtractMonth("starts_at"))
+    # EXTRACT gives a numeric on PostgreSQL (a Decimal for each row): a month is an integer.
+    sessions = _sessions_held(year, branch_filter).annotate(month=Cast(ExtractMonth("starts_at"), IntegerField()))
     own = (
         sessions.filter(kind__in=kinds)
         .values_list("branch_id", "kind", "audience", "group_id", "month")
@@ -191,10 +195,10 @@ def held_counts(
         )
         for branch_id, rule_id, audience, group_id, month, n in also:
             counts[(branch_id, combinable[rule_id])].add(audience, group_id, month, n)
-    for source in MEETING_SOURCES:
-        for branch_id, kind, month, n in source.counts(year, branch_ids):
-            if kind in kinds:
-                counts[(branch_id, kind)].add(BRANCH_WIDE, None, month, n)
+    if combinable:
+        for source in MEETING_SOURCES:
+            for branch_id, rule_id, month, n in source.counts(year, branch_ids, list(combinable)):
+                counts[(branch_id, combinable[rule_id])].add(BRANCH_WIDE, None, month, n)
     return counts
 
 

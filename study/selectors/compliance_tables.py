@@ -166,6 +166,11 @@ class RuleFigure:
     def is_behind(self) -> bool:
         return self.behind > 0
 
+    def __str__(self) -> str:
+        """The figure as the list shows it: held / required so far (支委会 9/11), or a dash for
+        a requirement with no line (a rule per group in a branch without groups)."""
+        return f"{self.held}/{self.required}" if self.lines else "—"
+
 
 @dataclass
 class CompanyRow:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 
 import pytest
 from django.contrib.messages import get_messages
@@ -190,8 +191,11 @@ def test_every_branch_with_its_figures(world, client_for):
     assert (committee_a.held, committee_a.required, committee_a.is_behind) == (9, 12, True)
     assert (committee_b.held, committee_b.required, committee_b.is_behind) == (12, 12, False)
     html = response.content.decode()
-    assert 'data-testid="figure-committee" data-behind="1">9/12<' in html
-    assert 'data-testid="figure-committee">12/12<' in html
+    # Red where a month ended short, plain where every month so far was met.
+    assert re.search(
+        r'text-nowrap text-danger fw-semibold" data-label="[^"]+" data-testid="figure-committee">9/12<', html
+    )
+    assert re.search(r'text-nowrap" data-label="[^"]+" data-testid="figure-committee">12/12<', html)
     assert f"{BRANCH}?branch={world.branch_a.pk}&amp;year={YEAR}" in html
 
 
