@@ -8,8 +8,8 @@ the roster row, the member's quarterly reports, talks, results (with their flags
 cards, and the ratings the member received. The page shows them newest first in
 one paginated list, built in a bounded number of queries whatever the length of
 the history: one UNION of (kind, history id, date) rows is counted and sliced for
-the page, then each kind's records on the page are read in one query, and the
-records before them (to show what changed) in one more.
+the page, then each kind's records on the page are read, with the records before them
+(to show what changed), in one query.
 
 Anonymity: peer and masses ratings have no history (it would say when each arrived
 and, by its author, who gave it); the page counts them per period and rater group
@@ -172,23 +172,26 @@ def member_timeline(*, member: Member) -> QuerySet:
 
 
 def _records(kind: Kind, ids: list[int]) -> dict[int, object]:
-    """The kind's records with these history ids, each with the id of the record before it."""
+    """The kind's records with these history ids and the records before them (to show what
+    changed), in one query, each with ``previous_id``: the history id of the record before it."""
     history = kind.history
-    earlier = history.objects.filter(id=OuterRef("id")).filter(
-        Q(history_date__lt=OuterRef("history_date"))
-        | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id"))
+    earlier = (
+        history.objects.filter(id=OuterRef("id"))
+        .filter(
+            Q(history_date__lt=OuterRef("history_date"))
+            | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id"))
+        )
+        .order_by("-history_date", "-history_id")
+        .values("history_id")[:1]
     )
+    on_page = history.objects.filter(history_id__in=ids or _NONE).order_by()
+    before = on_page.annotate(previous_id=Subquery(earlier)).filter(previous_id__isnull=False).values("previous_id")
     qs = (
-        history.objects.filter(history_id__in=ids or _NONE)
+        history.objects.filter(history_id__in=on_page.values("history_id").union(before, all=True))
         .select_related("history_user__member")
-        .annotate(previous_id=Subquery(earlier.order_by("-history_date", "-history_id").values("history_id")[:1]))
+        .annotate(previous_id=Subquery(earlier))
     )
     return {record.history_id: record for record in qs}
-
-
-def _previous(kind: Kind, records: dict[int, object]) -> dict[int, object]:
-    ids = [r.previous_id for r in records.values() if r.previous_id]
-    return {record.history_id: record for record in kind.history.objects.filter(history_id__in=ids or _NONE)}
 
 
 def _who(record) -> str:
@@ -273,8 +276,9 @@ def timeline_rows(entries: list[dict]) -> list[TimelineRow]:
     by_kind: dict[str, list[int]] = {key: [] for key in KINDS}
     for entry in entries:
         by_kind[entry["timeline_kind"]].append(entry["history_id"])
-    records = {key: _records(kind, by_kind[key]) for key, kind in KINDS.items()}
-    previous = {key: _previous(kind, records[key]) for key, kind in KINDS.items()}
+    # Each kind's records on the page and, among the same rows, the records before them.
+    previous = {key: _records(kind, by_kind[key]) for key, kind in KINDS.items()}
+    records = {key: {i: previous[key][i] for i in by_kind[key] if i in previous[key]} for key in KINDS}
     pairs, periods = [], set()
     for key in KINDS:
         for record in records[key].values():
