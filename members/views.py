@@ -69,7 +69,13 @@ def member_list(request: HttpRequest) -> HttpResponse:
         branches=selectors.branch_list_for_user(user=request.user),
         groups=selectors.group_list_for_user(user=request.user),
     )
-    page = paginate(request, member_filter.qs.order_by("branch__sort_order", "employee_no"))
+    counts = selectors.roster_counts(members=member_filter.qs)
+    # The head counts cover every row listed: the paginator need not count them again.
+    page = paginate(
+        request,
+        member_filter.qs.order_by("branch__sort_order", "employee_no"),
+        count=counts.total + counts.inactive,
+    )
     return render(
         request,
         "members/member_list.html",
@@ -77,7 +83,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
             "filter": member_filter,
             "page": page,
             "query": query_without_page(request),
-            "counts": selectors.roster_counts(members=member_filter.qs),
+            "counts": counts,
             "roles": roles,
         },
     )
