@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
 from partybuild.lib.admin_refusals import RefusedDeletionsAsMessages
+from partybuild.lib.pagination import EstimatedCountPaginator
 
 from .models import MassesBallot, Objection, Period, Result, Rubric, RubricArea, RubricItem
 from .services.periods import period_update
@@ -98,6 +99,7 @@ class ResultAdmin(RefusedDeletionsAsMessages, admin.ModelAdmin):
     # ratings is a rater's score, and the results pages withhold it from everyone.
     fields = ("period", "member", "branch", "group", "total", "rank_branch", "rank_company", "flag", "computed_at")
     show_full_result_count = False
+    paginator = EstimatedCountPaginator  # a million rows: estimated, not counted
 
     def has_add_permission(self, request):
         return False

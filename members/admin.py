@@ -9,6 +9,7 @@ from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from partybuild.lib.admin_refusals import RefusedDeletionsAsMessages
+from partybuild.lib.pagination import EstimatedCountPaginator
 from partybuild.lib.xlsx import CheckedXLSX, WorkbookError
 
 from .models import Branch, MassesRater, Member, PartyGroup, User
@@ -62,6 +63,7 @@ class MemberAdmin(RefusedDeletionsAsMessages, ImportExportMixin, SimpleHistoryAd
     raw_id_fields = ("user", "group")
     list_select_related = ("branch", "group")
     show_full_result_count = False
+    paginator = EstimatedCountPaginator  # a million rows: estimated, not counted
 
     def add_data_read_fail_error_to_form(self, form, e):
         if isinstance(e, WorkbookError):

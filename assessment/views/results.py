@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from members import selectors as member_selectors
 from members.models import Member, PartyGroup
 from members.roles import get_roles
-from partybuild.lib.pagination import paginate
+from partybuild.lib.pagination import paginate, paginate_without_total
 
 from ..forms.results import ResultFilterForm
 from ..models import Period
@@ -217,7 +217,8 @@ def result_company_ranking(request: HttpRequest, code: str) -> HttpResponse:
         "anonymity_min": selectors.ANONYMITY_MIN,
     }
     if status != selectors.PENDING:
-        page = paginate(
+        # A million members' ranking is not counted on every request: next and previous pages.
+        page = paginate_without_total(
             request,
             selectors.company_results(period=period, branch_id=branch_id, flag=flag),
             per_page=RANKING_PAGE,

@@ -13,7 +13,9 @@ trigger per written row (a quarter of building the demo company went to those).
 
 They serve only the bulk paths ``make bench`` measures (computing results, imports,
 exports, the reminder fan-out, the demo seed); pages and single-record workflows use
-the ORM as it is.
+the ORM as it is. One read is here for pages too: ``estimated_rows``, the planner's
+estimate of a table's size, which the paginator of a million-row list shows instead of
+counting every row (partybuild/lib/pagination.py).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import CharField, DateField, DateTimeField, JSONField, Model, QuerySet, Value
 from django.utils import timezone
 
@@ -177,6 +179,28 @@ def insert_history(queryset: QuerySet, *, reason: str) -> int:
     )
     columns = [f.column for f in tracked] + ["history_date", "history_change_reason", "history_type"]
     return insert_selected(history._meta.db_table, columns, rows)
+
+
+def estimated_rows(model: type[Model], *, using: str = "default") -> int | None:
+    """PostgreSQL's own estimate of the rows of ``model``'s table (``pg_class.reltuples``,
+    kept by VACUUM and ANALYZE, autovacuum's included), scaled by the table's size now as
+    the planner scales it; None elsewhere, or where the table was never analysed. For a
+    page that pages through a whole million-row table: the ORM has no word for it, and a
+    COUNT(*) reads every row on every request."""
+    db = connections[using]
+    if db.vendor != "postgresql":
+        return None
+    with db.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltuples, relpages, pg_relation_size(oid) / current_setting('block_size')::int"
+            " FROM pg_class WHERE oid = to_regclass(%s)",
+            [db.ops.quote_name(model._meta.db_table)],
+        )
+        row = cursor.fetchone()
+    if row is None or row[0] < 0:
+        return None
+    reltuples, relpages, pages = row
+    return round(reltuples / relpages * pages) if relpages > 0 else round(reltuples)
 
 
 @contextmanager
