@@ -277,6 +277,25 @@ def build_company(n: int) -> tuple[dict[str, User | None], dict[str, Page]]:
         )
     _bulk(Notification, notes)
 
+    # The member's roster record changed once per member of the branch (their group back and
+    # forth, their post), so their history (the timeline and the admin's) runs to pages.
+    history = Member.history.model
+    kept = {f.attname for f in history._meta.concrete_fields}
+    record = {f.attname: getattr(member, f.attname) for f in Member._meta.concrete_fields if f.attname in kept}
+    changed = timezone.now() - datetime.timedelta(days=1)
+    _bulk(
+        history,
+        [
+            history(
+                **{**record, "group_id": groups[i % 2].pk, "post": f"岗位{i}"},
+                history_date=changed + datetime.timedelta(seconds=i),
+                history_type="+" if i == 0 else "~",
+                history_user=admin,
+            )
+            for i in range(n)
+        ],
+    )
+
     logins = {
         "member": member.user,
         "groupmate": groupmate.user,
@@ -379,6 +398,25 @@ def build_company(n: int) -> tuple[dict[str, User | None], dict[str, Page]]:
         "compliance_branch": Page("secretary", reverse("study:compliance_branch"), tid("compliance-table")),
         "compliance_company": Page("admin", reverse("study:compliance_company"), tid("company-table")),
         "compliance_rules": Page("admin", reverse("study:compliance_rules"), tid("rules-table")),
+        # What an administrator of a million members opens (issue 19): the roster searched,
+        # the branch list, a member's history, the company ranking of one branch, and the
+        # admin's lists and a member's history there (ratings have no admin list, by design).
+        "roster_search_admin": Page("admin", reverse("members:list") + "?q=党员", tid("roster-table")),
+        "branches_admin": Page("admin", reverse("members:organisation"), tid("branch-table")),
+        "member_history": Page("admin", reverse("members:history", args=[member.pk]), tid("history-table")),
+        "ranking_company_branch": Page(
+            "admin",
+            reverse("assessment:result_company_ranking", args=[last_code]) + f"?branch={branch.pk}",
+            tid("ranking-filter"),
+        ),
+        "admin_members": Page("admin", reverse("admin:members_member_changelist"), 'id="result_list"'),
+        "admin_members_search": Page(
+            "admin", reverse("admin:members_member_changelist") + "?q=党员", 'id="result_list"'
+        ),
+        "admin_results": Page("admin", reverse("admin:assessment_result_changelist"), 'id="result_list"'),
+        "admin_member_history": Page(
+            "admin", reverse("admin:members_member_history", args=[member.pk]), 'id="change-history"'
+        ),
     }
     return logins, pages
 
@@ -487,6 +525,14 @@ PAGES = [
     "compliance_branch",
     "compliance_company",
     "compliance_rules",
+    "roster_search_admin",
+    "branches_admin",
+    "member_history",
+    "ranking_company_branch",
+    "admin_members",
+    "admin_members_search",
+    "admin_results",
+    "admin_member_history",
 ]
 
 
@@ -553,9 +599,10 @@ def test_roles_of_someone_leading_two_groups_name_both(org, django_assert_num_qu
 
 
 def test_roles_of_a_masses_rater_and_of_an_inactive_member(org, django_assert_num_queries):
-    """Someone who is no member: the member record is missed, then the rater record read."""
+    """Someone who is no member: the rater record comes in the same query (the login joined
+    to both records), and an inactive member is no member."""
     user = _fresh(org.masses.user)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         roles = get_roles(user)
     assert roles.masses_rater == org.masses and roles.masses_rater.branch == org.branch_a and roles.member is None
     Member.objects.filter(pk=org.leader.pk).update(is_active=False)
@@ -633,3 +680,134 @@ def test_compliance_queries_do_not_grow_with_the_branches(client, url):
     small, large = [q["sql"] for q in one.captured_queries], [q["sql"] for q in many.captured_queries]
     assert len(large) == len(small), f"{len(small)} → {len(large)} queries; added:\n{_diff(small, large)}"
     assert len(large) <= MAX_QUERIES
+
+
+# --- a million members: no list counts the whole roster on every request ------------------
+
+
+def _counts_of(sql: list[str], table: str) -> list[str]:
+    """The COUNT queries among ``sql`` that read ``table``."""
+    return [q for q in sql if q.startswith("SELECT COUNT(") and f'"{table}"' in q]
+
+
+def _whole_table_counts(sql: list[str], table: str) -> list[str]:
+    """Those of them with no WHERE: a count of every row of the table."""
+    return [q for q in _counts_of(sql, table) if " WHERE " not in q]
+
+
+def _admin_get(client, user: User, url: str) -> tuple[str, list[str]]:
+    client.force_login(user)
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200 and 'id="result_list"' in response.content.decode()
+    return response.content.decode(), [q["sql"] for q in ctx.captured_queries]
+
+
+def test_the_roster_counts_its_rows_once_with_its_head_counts(client, org):
+    """The head counts above the list cover every row listed: no second COUNT for the pager."""
+    client.force_login(org.admin)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("members:list"))
+    assert response.status_code == 200
+    sql = [q["sql"] for q in ctx.captured_queries]
+    assert len(_counts_of(sql, "members_member")) == 1, _counts_of(sql, "members_member")  # the head counts
+    page = response.context["page"]
+    assert page.paginator.count == Member.objects.count() and not page.paginator.count_is_estimate
+
+
+def test_the_branch_list_counts_branches_and_each_shown_branchs_members_only(client, org):
+    """Twenty branches of thirty thousand: the pager counts branches (not a GROUP BY of the
+    whole roster joined to them), and the head counts are worked out per branch shown."""
+    client.force_login(org.admin)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("members:organisation"))
+    html = response.content.decode()
+    assert response.status_code == 200 and org.branch_a.name in html
+    sql = [q["sql"] for q in ctx.captured_queries]
+    assert [q for q in _counts_of(sql, "members_branch") if "members_member" in q] == []
+    assert not [q for q in sql if "GROUP BY" in q and '"members_branch"."id"' in q.split("GROUP BY")[-1]]
+    rows = {b.name: (b.active_count, b.probationary_count, b.group_count) for b in response.context["branches"]}
+    on_roll = Member.objects.filter(branch=org.branch_a, is_active=True)
+    assert rows[org.branch_a.name] == (
+        on_roll.count(),
+        on_roll.filter(party_status=Member.PartyStatus.PROBATIONARY).count(),
+        PartyGroup.objects.filter(branch=org.branch_a).count(),
+    )
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the estimate is PostgreSQL's (pg_class.reltuples); SQLite counts"
+)
+def test_an_unfiltered_admin_list_of_a_large_table_is_estimated_not_counted(client, org, monkeypatch):
+    """The admin's list of every member does not COUNT(*) the whole roster: PostgreSQL's
+    estimate stands in, shown as about N; a search is still counted exactly."""
+    from partybuild.lib.pagination import EstimatedCountPaginator
+
+    monkeypatch.setattr(EstimatedCountPaginator, "exact_below", 5)  # "large" for the test's roster
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE members_member")  # what autovacuum does for a real table
+    url = reverse("admin:members_member_changelist")
+    html, sql = _admin_get(client, org.admin, url)
+    assert not _whole_table_counts(sql, "members_member"), _whole_table_counts(sql, "members_member")
+    assert 'data-testid="count-estimated"' in html
+    html, sql = _admin_get(client, org.admin, url + "?q=" + org.member.employee_no)
+    assert _counts_of(sql, "members_member") and 'data-testid="count-estimated"' not in html
+
+
+def test_an_admin_list_is_counted_exactly_below_the_threshold_and_on_sqlite(client, org, monkeypatch):
+    """A small table (or SQLite, which keeps no estimate) is counted, and the count shown as is."""
+    from partybuild.lib.pagination import EstimatedCountPaginator
+
+    if connection.vendor != "postgresql":
+        monkeypatch.setattr(EstimatedCountPaginator, "exact_below", 0)  # any estimate would do: there is none
+    html, sql = _admin_get(client, org.admin, reverse("admin:members_member_changelist"))
+    assert _whole_table_counts(sql, "members_member") and 'data-testid="count-estimated"' not in html
+    assert f"{Member.objects.count()} " in html
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the estimate is PostgreSQL's (pg_class.reltuples); SQLite counts"
+)
+def test_a_list_page_of_a_whole_large_table_shows_about_n(rf, org, monkeypatch):
+    """paginate() estimates as the admin does, and the pager says the figure is about N."""
+    from django.template.loader import render_to_string
+
+    from partybuild.lib.pagination import EstimatedCountPaginator, paginate
+
+    monkeypatch.setattr(EstimatedCountPaginator, "exact_below", 5)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE members_member")
+    with CaptureQueriesContext(connection) as ctx:
+        page = paginate(rf.get("/"), Member.objects.order_by("pk"), per_page=2)
+    assert page.paginator.count_is_estimate and len(page.object_list) == 2
+    assert not _whole_table_counts([q["sql"] for q in ctx.captured_queries], "members_member")
+    html = render_to_string("partials/pagination.html", {"page": page, "query": ""})
+    assert 'data-testid="count-estimated"' in html
+    filtered = paginate(rf.get("/"), Member.objects.filter(branch=org.branch_a).order_by("pk"), per_page=2)
+    assert not filtered.paginator.count_is_estimate
+    assert filtered.paginator.count == Member.objects.filter(branch=org.branch_a).count()
+
+
+def test_the_company_ranking_does_not_count_the_periods_results(measured):
+    """A million members' ranking pages by next and previous: no COUNT of the period's results."""
+    for n in SIZES:
+        sql = measured[n]["ranking_company_list"].sql
+        assert not _counts_of(sql, "assessment_result"), _counts_of(sql, "assessment_result")
+
+
+def test_a_list_without_a_total_reads_one_row_past_its_page(rf, org):
+    from partybuild.lib.pagination import paginate_without_total
+
+    members = Member.objects.order_by("pk")
+    total = members.count()
+    pages = -(-total // 3)
+    with CaptureQueriesContext(connection) as ctx:
+        first = paginate_without_total(rf.get("/"), members, per_page=3)
+    assert len(ctx.captured_queries) == 1 and not _counts_of([q["sql"] for q in ctx.captured_queries], "members_member")
+    assert list(first.object_list) == list(members[:3]) and first.has_next() and not first.has_previous()
+    last = paginate_without_total(rf.get("/", {"page": pages}), members, per_page=3)
+    assert list(last.object_list) == list(members[(pages - 1) * 3 :]) and not last.has_next() and last.has_previous()
+    for nonsense in (pages + 1, 0, -1, "x", "9" * 40):
+        page = paginate_without_total(rf.get("/", {"page": nonsense}), members, per_page=3)
+        assert page.number == 1 and list(page.object_list) == list(members[:3])
