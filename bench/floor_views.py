@@ -49,7 +49,8 @@ from django.utils import timezone
 from assessment.anonymity import rater_keys
 from assessment.models import Period, RaterGroup, Rating
 from assessment.selectors.results import FLAGS
-from members.models import Branch, Member
+from members.models import Branch, Member, PartyGroup
+from partybuild.lib.pagination import PAGE_SIZE, EstimatedCountPaginator
 from partybuild.lib.quarters import Quarter
 from reminders.models import Notification
 from reminders.views import NOTES_PER_PAGE
@@ -59,6 +60,8 @@ from study.models import Attendance, QuarterlyReport, StudySession, Talk
 REVIEW_BOARD_PAGE = 50
 FLAG_BOARD_PAGE = 240
 COMPLIANCE_PAGE = 50  # study.views.compliance.COMPANY_PAGE
+ROSTER_PAGE = PAGE_SIZE  # members.views.member_list pages as every list does
+ADMIN_PAGE = 100  # the admin's list_per_page
 
 
 def _render(template: str, context: dict) -> HttpResponse:
@@ -189,6 +192,57 @@ def compliance_company(request: HttpRequest, year: int) -> HttpResponse:
     for branch_id, kind, _audience, _group_id, _month, n in counts:
         rows[branch_id][kind] = rows[branch_id].get(kind, 0) + n
     return _render("bench/floor_compliance_company.html", {"rows": list(rows.values())})
+
+
+@login_required
+def roster_search(request: HttpRequest) -> HttpResponse:
+    """The roster searched by name or employee number (``?q=``), for the administrator: the
+    four head counts shown (and so the number of pages) in one aggregate, the first page of
+    members, and the filter's choices (every branch, every Party group with its branch)."""
+    q = request.GET.get("q", "")
+    members = Member.objects.filter(Q(name__icontains=q) | Q(employee_no__icontains=q))
+    on_roll = Q(is_active=True)
+    counts = members.aggregate(
+        total=Count("pk", filter=on_roll),
+        full=Count("pk", filter=on_roll & Q(party_status=Member.PartyStatus.FULL)),
+        probationary=Count("pk", filter=on_roll & Q(party_status=Member.PartyStatus.PROBATIONARY)),
+        inactive=Count("pk", filter=~on_roll),
+    )
+    rows = members.order_by("branch__sort_order", "employee_no").values_list(
+        "pk",
+        "employee_no",
+        "name",
+        "committee_role",
+        "is_active",
+        "gender",
+        "party_status",
+        "branch__name",
+        "group__name",
+        "post",
+        "phone",
+    )[:ROSTER_PAGE]
+    return _render(
+        "bench/floor_roster_search.html",
+        {
+            "counts": counts,
+            "rows": rows,
+            "branches": Branch.objects.values_list("pk", "name"),
+            "groups": PartyGroup.objects.values_list("pk", "branch__name", "name"),
+        },
+    )
+
+
+@login_required
+def admin_members(request: HttpRequest) -> HttpResponse:
+    """The Django admin's list of every member: its first page of rows, the count the page
+    shows (PostgreSQL's estimate for a large roster, as the admin's paginator gives it), and
+    the branch filter's choices."""
+    rows = Member.objects.order_by("employee_no").values_list(
+        "pk", "employee_no", "name", "branch__name", "group__name", "party_status", "committee_role", "is_active"
+    )[:ADMIN_PAGE]
+    count = EstimatedCountPaginator(Member.objects.all(), ADMIN_PAGE).count
+    branches = Branch.objects.values_list("pk", "name")
+    return _render("bench/floor_admin_members.html", {"rows": rows, "count": count, "branches": branches})
 
 
 def empty(request: HttpRequest) -> HttpResponse:

@@ -49,6 +49,7 @@ if str(ROOT) not in sys.path:  # run as `python bench/web.py`: the project's pac
     sys.path.insert(0, str(ROOT))
 WORKERS = 2
 GOAL = 0.5
+ROSTER_QUERY = "王"  # the roster's search: a common surname, about one member in a hundred of the demo
 
 # wrk reports 50/75/90/99 %; this script adds the 95th percentile, and counts every
 # response outside 2xx (wrk's own error count ignores redirects).
@@ -192,6 +193,22 @@ def prepare_targets() -> tuple[list[Target], str]:
             reverse("study:compliance_company"),
             'data-testid="company-table"',
             reverse("floor_compliance_company", args=[timezone.localdate().year]),
+        ),
+        Target(
+            "web_roster_search",
+            f"roster searched for {ROSTER_QUERY} ({Member.objects.count()} members)",
+            "admin",
+            f"{reverse('members:list')}?q={urllib.parse.quote(ROSTER_QUERY)}",
+            'data-testid="roster-table"',
+            f"{reverse('floor_roster_search')}?q={urllib.parse.quote(ROSTER_QUERY)}",
+        ),
+        Target(
+            "web_admin_members",
+            f"admin: every member ({Member.objects.count()} members)",
+            "admin",
+            reverse("admin:members_member_changelist"),
+            'id="result_list"',
+            reverse("floor_admin_members"),
         ),
         Target(
             "web_notifications",
