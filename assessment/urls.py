@@ -55,6 +55,7 @@ urlpatterns = [
     path("ratings/<str:code>/import/", excel.ratings_import, name="ratings_import"),
     path("ratings/<str:code>/import/confirm/", excel.ratings_import_confirm, name="ratings_import_confirm"),
     path("results/<str:code>/rankings.xlsx", excel.rankings_download, name="rankings_download"),
+    path("results/<str:code>/rankings-by-branch.zip", excel.rankings_zip_download, name="rankings_zip_download"),
     # Period and rubric administration (administrators)
     path("periods/", periods.period_list, name="period_list"),
     path("periods/new/", periods.period_create, name="period_create"),

@@ -340,10 +340,19 @@ def body_text(response) -> str:
         raw = b"".join(response.streaming_content)
     else:
         raw = response.content
-    if raw[:2] == b"PK":  # a workbook: read the XML inside
-        with zipfile.ZipFile(io.BytesIO(raw)) as z:
-            raw = b"".join(z.read(n) for n in z.namelist() if n.endswith(".xml"))
+    if raw[:2] == b"PK":  # a workbook or a ZIP of them: read the XML inside
+        raw = _xml_inside(raw)
     return raw.decode("utf-8", errors="replace")
+
+
+def _xml_inside(raw: bytes) -> bytes:
+    """The XML of an Office file, or of every Office file inside a ZIP (one workbook per branch)."""
+    with zipfile.ZipFile(io.BytesIO(raw)) as z:
+        return b"".join(
+            z.read(n) if n.endswith(".xml") else _xml_inside(z.read(n))
+            for n in z.namelist()
+            if n.endswith((".xml", ".xlsx", ".docx"))
+        )
 
 
 def is_login_redirect(response) -> bool:

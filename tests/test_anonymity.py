@@ -47,9 +47,18 @@ def secret_numbers_in(text: str) -> list[str]:
 def body(response) -> str:
     raw = b"".join(response.streaming_content) if getattr(response, "streaming", False) else response.content
     if raw[:2] == b"PK":
-        with zipfile.ZipFile(io.BytesIO(raw)) as z:
-            raw = b"".join(z.read(n) for n in z.namelist() if n.endswith(".xml"))
+        raw = xml_inside(raw)
     return raw.decode("utf-8", errors="replace")
+
+
+def xml_inside(raw: bytes) -> bytes:
+    """The XML of a workbook, or of every workbook inside a ZIP (the rankings per branch)."""
+    with zipfile.ZipFile(io.BytesIO(raw)) as z:
+        return b"".join(
+            z.read(n) if n.endswith(".xml") else xml_inside(z.read(n))
+            for n in z.namelist()
+            if n.endswith((".xml", ".xlsx"))
+        )
 
 
 def give_ratings(org, period):
@@ -113,6 +122,7 @@ def test_no_results_page_or_workbook_shows_a_raters_score_or_a_mean_below_three_
         reverse("assessment:flagboard_wall", args=[code, org.branch_a.pk]),
         reverse("assessment:rankings_download", args=[code]),
         reverse("assessment:rankings_download", args=[code]) + f"?branch={org.branch_a.pk}",
+        reverse("assessment:rankings_zip_download", args=[code]),
         reverse("members:detail", args=[org.member.pk]),
     ]
     personas = {

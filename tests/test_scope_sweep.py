@@ -447,6 +447,10 @@ REGISTRY: dict[str, Callable[[SimpleNamespace], list[Target]]] = {
         Target("branch B's rankings", {"code": w.published.code}, (w.name_b,), query=f"branch={w.org.branch_b.pk}"),
         Target("own branch's rankings", {"code": w.published.code}, (w.name_b,), own_page=True),
     ],
+    "assessment:rankings_zip_download": lambda w: [
+        Target("branch B's ZIP", {"code": w.published.code}, (w.name_b,), query=f"branch={w.org.branch_b.pk}"),
+        Target("own branch's ZIP", {"code": w.published.code}, (w.name_b,), own_page=True),
+    ],
     # assessment: periods and rubrics (administrators only)
     "assessment:period_detail": lambda w: _admin_only("draft period", {"pk": w.draft.pk}, (_marker("period-draft"),)),
     "assessment:period_edit": lambda w: _admin_only(

@@ -14,12 +14,22 @@ With ``compare`` (another published or final period, usually last year's), each 
 gets that period's total, ranks and flag for the member, read by the same query (a LEFT
 JOIN of the member's result in it): nothing more in memory, no query per row. A member
 with no result in it gets empty cells.
+
+Excel opens at most ``MAX_SHEET_ROWS`` rows a sheet: a sheet that would hold more goes on
+in "全公司排名 (2)", "全公司排名 (3)"…, each part with its own header row, so a million
+members still open. The administrator may instead take one workbook per branch inside a
+ZIP (``rankings_zip_export``), read by one query in branch order.
 """
 
 from __future__ import annotations
 
 import re
+import shutil
+import tempfile
+import zipfile
 from collections.abc import Iterator
+from itertools import chain, groupby, islice
+from operator import itemgetter
 from typing import IO
 
 import xlsxwriter
@@ -33,6 +43,12 @@ from ..models import Period, RaterGroup, Result
 from ..selectors.results import ANONYMITY_MIN
 
 CHUNK_SIZE = 2000
+# Excel's rows a sheet (2**20), the header row included; a longer sheet goes on in parts.
+MAX_SHEET_ROWS = 1_048_576
+# A branch's workbook in the ZIP of up to this many rows is built in memory (a few MB): no
+# temporary file for each of its parts, three times faster with hundreds of branches. A
+# larger branch streams through the disk like the company's workbook.
+IN_MEMORY_ROWS = 2000
 
 # Fill and font colour of the flag cell.
 FLAG_COLOURS: dict[str, tuple[str, str]] = {
@@ -113,9 +129,17 @@ def export_filename(*, what: str, period: Period, branch_name: str | None = None
     return download_name(period.name, branch_name, what, extension="xlsx")
 
 
+def _branch_name(branch_id: int | None) -> str | None:
+    return Branch.objects.filter(pk=branch_id).values_list("name", flat=True).first() if branch_id else None
+
+
 def rankings_filename(*, period: Period, branch_id: int | None) -> str:
-    branch_name = Branch.objects.filter(pk=branch_id).values_list("name", flat=True).first() if branch_id else None
-    return export_filename(what=_("Rankings"), period=period, branch_name=branch_name)
+    return export_filename(what=_("Rankings"), period=period, branch_name=_branch_name(branch_id))
+
+
+def rankings_zip_filename(*, period: Period, branch_id: int | None) -> str:
+    """The ZIP of one workbook per branch: “2026年度党员量化考核-各支部排名.zip”."""
+    return download_name(period.name, _branch_name(branch_id), _("Rankings by branch"), extension="zip")
 
 
 def _results(period: Period, branch_id: int | None):
@@ -131,9 +155,13 @@ def _rows(qs, compare: Period | None):
     return qs.annotate(before=before).values_list(*_ROW_FIELDS, *_COMPARE_FIELDS)
 
 
-def _sheet_name(name: str, used: set[str]) -> str:
-    """Excel's rules: at most 31 characters, none of []:*?/\\, unique ignoring case."""
+def _sheet_name(name: str, used: set[str], part: int = 1) -> str:
+    """Excel's rules: at most 31 characters, none of []:*?/\\, unique ignoring case. A
+    sheet's continuation keeps its name with the part number: “全公司排名 (2)”."""
     base = _SHEET_NAME_FORBIDDEN.sub("_", name).strip("'") or "_"
+    if part > 1:
+        suffix = f" ({part})"
+        base = base[: 31 - len(suffix)] + suffix
     base = base[:31]
     candidate, n = base, 1
     while candidate.lower() in used:
@@ -164,8 +192,26 @@ class _Writer:
         self.withheld = {short: _withheld_note(short) for short in ((True, False), (False, True), (True, True))}
         self.used_names: set[str] = set()
 
-    def sheet(self, name: str):
-        ws = self.book.add_worksheet(_sheet_name(name, self.used_names))
+    def write(self, name: str, rows: Iterator[tuple]) -> int:
+        """The rows on the sheet ``name``, going on in “name (2)”, “name (3)”… whenever a
+        sheet has taken Excel's rows; returns the number of rows written."""
+        per_sheet = MAX_SHEET_ROWS - 1  # the header row takes one
+        rows = iter(rows)
+        written, part = 0, 1
+        while True:
+            n = self.rows(self.sheet(name, part), islice(rows, per_sheet))
+            written += n
+            if n < per_sheet:
+                return written
+            # A full sheet: a next part only if a row is left for it (no empty last part).
+            following = next(rows, None)
+            if following is None:
+                return written
+            rows = chain((following,), rows)
+            part += 1
+
+    def sheet(self, name: str, part: int = 1):
+        ws = self.book.add_worksheet(_sheet_name(name, self.used_names, part))
         rank = [7] if self.company_rank else []
         widths = [18, 14, 12, 10, 8, 8, 8, 8, 8, 7, *rank, 9]
         if self.compare:
@@ -267,10 +313,11 @@ def rankings_export(
     column for one). Two sheets, not one per branch: a company of two thousand branches
     would get as many tabs, and XlsxWriter keeps every sheet's bookkeeping until the
     file closes (26 MB of a 124 MB peak at 100,000 members). With ``branch_id``: that
-    branch's sheet only, named after it. ``company_rank=False`` leaves the company rank
-    out (it is for administrators). ``compare``: another period whose total, ranks
-    and flag stand beside each member's (see the module's docstring). One query a
-    sheet, whatever the number of members.
+    branch's sheet only, named after it. Each sheet goes on in parts past
+    ``MAX_SHEET_ROWS``. ``company_rank=False`` leaves the company rank out (it is for
+    administrators). ``compare``: another period whose total, ranks and flag stand
+    beside each member's (see the module's docstring). One query a sheet, whatever the
+    number of members.
     """
     book = xlsxwriter.Workbook(out, {"constant_memory": True, "strings_to_numbers": False})
     try:
@@ -282,19 +329,76 @@ def rankings_export(
                 ),
                 compare,
             )
-            written = writer.rows(writer.sheet(_("Company-wide")), company.iterator(chunk_size=CHUNK_SIZE))
-            sheet = writer.sheet(_("By branch"))
+            written = writer.write(_("Company-wide"), company.iterator(chunk_size=CHUNK_SIZE))
+            name = _("By branch")
         else:
-            sheet = writer.sheet(Branch.objects.filter(pk=branch_id).values_list("name", flat=True).first() or "_")
-        by_branch = _rows(
-            _results(period, branch_id).order_by(
-                "branch__sort_order", "branch__name", "branch_id", "rank_branch", "member__employee_no"
-            ),
-            compare,
-        )
-        count = writer.rows(sheet, by_branch.iterator(chunk_size=CHUNK_SIZE))
+            name = _branch_name(branch_id) or "_"
+        count = writer.write(name, _by_branch(period, branch_id, compare).iterator(chunk_size=CHUNK_SIZE))
         if branch_id is not None:
             written = count
     finally:
         book.close()
     return written
+
+
+def rankings_zip_export(
+    *,
+    period: Period,
+    out: IO[bytes] | str,
+    branch_id: int | None = None,
+    company_rank: bool = True,
+    compare: Period | None = None,
+) -> tuple[int, int]:
+    """Write one workbook per branch into a ZIP at ``out``; returns (members, workbooks).
+
+    Each workbook is what ``rankings_export`` writes for that branch alone (the same
+    columns, ``compare`` included), named after the period and the branch; a branch
+    without results gets none. One query for every branch, in branch order: a branch's
+    workbook is closed when the branch changes, written to a temporary file and copied
+    into the ZIP, so memory holds one branch's bookkeeping whatever the company's size (a
+    branch past ``IN_MEMORY_ROWS`` is streamed, not built in memory).
+    ``branch_id`` narrows it to that branch (the committee's scope).
+    """
+    rows = _by_branch(period, branch_id, compare).iterator(chunk_size=CHUNK_SIZE)
+    members = books = 0
+    used: set[str] = set()
+    # Stored, not deflated: a workbook is a ZIP already and would not shrink.
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
+        for _branch_id, branch_rows in groupby(rows, key=itemgetter(0)):
+            # The branch's first rows tell a small branch from a large one; they are put back
+            # in front (the group is read once).
+            head = list(islice(branch_rows, IN_MEMORY_ROWS + 1))
+            branch_name = head[0][1]
+            mode = "in_memory" if len(head) <= IN_MEMORY_ROWS else "constant_memory"
+            with tempfile.TemporaryFile() as fh:
+                book = xlsxwriter.Workbook(fh, {mode: True, "strings_to_numbers": False})
+                try:
+                    writer = _Writer(book, period, company_rank=company_rank, compare=compare)
+                    members += writer.write(branch_name, chain(head, branch_rows))  # noqa: B031
+                finally:
+                    book.close()
+                fh.seek(0)
+                with archive.open(_zip_entry_name(period, branch_name, used), "w") as entry:
+                    shutil.copyfileobj(fh, entry)
+            books += 1
+    return members, books
+
+
+def _by_branch(period: Period, branch_id: int | None, compare: Period | None):
+    """The rows in branch order (each branch's members together, by rank in the branch)."""
+    ordered = _results(period, branch_id).order_by(
+        "branch__sort_order", "branch__name", "branch_id", "rank_branch", "member__employee_no"
+    )
+    return _rows(ordered, compare)
+
+
+def _zip_entry_name(period: Period, branch_name: str, used: set[str]) -> str:
+    """A workbook's name inside the ZIP, unique ignoring case (two branch names may differ only
+    in a character a file name cannot hold, or in case, which Windows ignores)."""
+    name = export_filename(what=_("Rankings"), period=period, branch_name=branch_name)
+    stem, n = name.removesuffix(".xlsx"), 1
+    while name.lower() in used:
+        n += 1
+        name = f"{stem}（{n}）.xlsx"
+    used.add(name.lower())
+    return name

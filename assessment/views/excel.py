@@ -29,7 +29,13 @@ from ..selectors import results as selectors
 from ..selectors.comparison import compare_period_for
 from ..services import AssessmentError
 from ..services.ballots import template_export, template_import
-from ..services.rankings_export import export_filename, rankings_export, rankings_filename
+from ..services.rankings_export import (
+    export_filename,
+    rankings_export,
+    rankings_filename,
+    rankings_zip_export,
+    rankings_zip_filename,
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 IMPORT_DIR = Path(settings.VAR_DIR) / "imports"
@@ -157,19 +163,44 @@ def ratings_import_confirm(request: HttpRequest, code: str) -> HttpResponse:
     return redirect("assessment:ratings_import", code=period.code)
 
 
-@login_required
-@require_GET
-def rankings_download(request: HttpRequest, code: str) -> HttpResponse:
+def _rankings_scope(request: HttpRequest, code: str) -> tuple[Period, int | None, bool, Period | None]:
+    """(period, branch id or None for the company, whether the company rank is shown, the
+    compared period) of a rankings download, or 403 / 404."""
     period = get_object_or_404(Period, code=code)
     branch_id, company_rank = selectors.rankings_scope_for_user(
         user=request.user, period=period, branch_param=request.GET.get("branch", "")
     )
-    compare = compare_period_for(period, request.GET.get("compare", ""))
+    return period, branch_id, company_rank, compare_period_for(period, request.GET.get("compare", ""))
+
+
+def _not_computed(request: HttpRequest, period: Period) -> HttpResponse:
+    messages.error(request, _("The results of %(period)s have not been computed yet.") % {"period": period.name})
+    return redirect("home")
+
+
+@login_required
+@require_GET
+def rankings_download(request: HttpRequest, code: str) -> HttpResponse:
+    period, branch_id, company_rank, compare = _rankings_scope(request, code)
     if period.computed_at is None:
-        messages.error(request, _("The results of %(period)s have not been computed yet.") % {"period": period.name})
-        return redirect("home")
+        return _not_computed(request, period)
     fh = tempfile.TemporaryFile()
     rankings_export(period=period, out=fh, branch_id=branch_id, company_rank=company_rank, compare=compare)
     fh.seek(0)
     filename = rankings_filename(period=period, branch_id=branch_id)
     return FileResponse(fh, as_attachment=True, filename=filename, content_type=XLSX)
+
+
+@login_required
+@require_GET
+def rankings_zip_download(request: HttpRequest, code: str) -> HttpResponse:
+    """The same rankings as one workbook per branch inside a ZIP, for a company whose sheets
+    are too long to work with; the scope is the workbook's (the committee: its own branch)."""
+    period, branch_id, company_rank, compare = _rankings_scope(request, code)
+    if period.computed_at is None:
+        return _not_computed(request, period)
+    fh = tempfile.TemporaryFile()
+    rankings_zip_export(period=period, out=fh, branch_id=branch_id, company_rank=company_rank, compare=compare)
+    fh.seek(0)
+    filename = rankings_zip_filename(period=period, branch_id=branch_id)
+    return FileResponse(fh, as_attachment=True, filename=filename, content_type="application/zip")

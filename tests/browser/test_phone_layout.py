@@ -50,6 +50,7 @@ LEFT_OUT = {
     "members:export": "downloads the roster workbook",
     "assessment:rating_template_download": "downloads the paper-ballot workbook",
     "assessment:rankings_download": "downloads the rankings workbook",
+    "assessment:rankings_zip_download": "downloads a ZIP of one rankings workbook per branch",
     "study:compliance_company_xlsx": "downloads the 三会一课 workbook of every branch",
     "activities:partyday_photo": "an image file, not a page",
     "study:report_docx": "downloads the report as a Word document (the report page's Word button)",

@@ -43,7 +43,7 @@ def output_file(out: str) -> Iterator[IO[bytes]]:
     path = Path(out)
     if not path.parent.is_dir():
         raise CommandError(_("The folder %(folder)s does not exist.") % {"folder": path.parent})
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".partial-", suffix=".xlsx")
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".partial-", suffix=path.suffix or ".xlsx")
     try:
         with os.fdopen(fd, "w+b") as fh:
             yield fh
