@@ -261,8 +261,12 @@ def build(*, members: int = 90, seed: int = 2026, today: datetime.date | None = 
         is_staff=True,
         is_superuser=True,
     )
-    first, second = branches[0].name, branches[1].name
-    summary.logins = {
+    summary.logins = _logins(branches[0].name, branches[1].name)
+    return summary
+
+
+def _logins(first: str, second: str) -> dict[str, str]:
+    return {
         "admin": _("administrator (company Party committee)"),
         "secretary1": _("secretary of %(branch)s") % {"branch": first},
         "secretary2": _("secretary of %(branch)s") % {"branch": second},
@@ -271,7 +275,31 @@ def build(*, members: int = 90, seed: int = 2026, today: datetime.date | None = 
         "member2": _("member of %(branch)s") % {"branch": second},
         "masses1": _("masses rater in %(branch)s") % {"branch": first},
     }
-    return summary
+
+
+def built_summary() -> DemoSummary:
+    """The summary of a demo company already in the database (``seed_demo --resume``)."""
+    first, second = Branch.objects.order_by("sort_order").values_list("name", flat=True)[:2]
+    return DemoSummary(
+        branches=Branch.objects.count(),
+        groups=PartyGroup.objects.count(),
+        members=Member.objects.count(),
+        masses_raters=MassesRater.objects.count(),
+        logins=_logins(first, second),
+    )
+
+
+def built_with(*, members: int, seed: int) -> bool:
+    """Whether the roster in the database is the one ``build(members=…, seed=…)`` makes:
+    as many members, the admin login (its last record) there, and the first member born
+    on the day the seed draws first."""
+    rng = random.Random(seed)
+    birth = datetime.date(rng.randint(1964, 2001), rng.randint(1, 12), rng.randint(1, 28))
+    return (
+        Member.objects.count() == members
+        and User.objects.filter(username="admin").exists()
+        and Member.objects.filter(employee_no="E000001", birth_date=birth).exists()
+    )
 
 
 def aliases_index(aliases: dict[tuple[int, int], str], username: str, sizes: list[int]) -> int:

@@ -98,30 +98,39 @@ def store_area_averages(period: Period, branch_id: int | None = None) -> int:
     figures = {"n": Count("pk")}
     figures.update({f"area_{i}": Sum(_area_sum(codes[pk])) for i, (pk, _code, _name) in enumerate(areas)})
     names = [f"area_{i}" for i in range(len(areas))]
+    # By member, streamed: one member's groups at a time (a million members' would be gigabytes).
     rows = (
-        ratings.order_by()
+        ratings.order_by("ratee_id")
         .values("ratee_id", "rater_group")
         .annotate(**figures)
         .values_list("ratee_id", "rater_group", "n", *names)
     )
-    per_member: dict[int, dict[str, tuple[int, list[int]]]] = defaultdict(dict)
-    for member_id, group, n, *sums in rows:
-        if member_id in counted:
-            per_member[member_id][group] = (n, sums)
 
     # The weights in thousandths (they have three decimal places), exact integers.
     weights = {g: int(w.scaleb(3)) for g, w in period.weights.items()}
     branch_cents: dict[int, list[int]] = {}
     branch_members: dict[int, int] = defaultdict(int)
-    for member_id, groups in per_member.items():
+
+    def add(member_id: int, groups: dict[str, tuple[int, list[int]]]) -> None:
         cents = member_area_cents(groups, weights)
         if cents is None:
-            continue
+            return
         branch = counted[member_id]
         totals = branch_cents.setdefault(branch, [0] * len(areas))
         for i, value in enumerate(cents):
             totals[i] += value
         branch_members[branch] += 1
+
+    current, groups = None, {}
+    for member_id, group, n, *sums in rows.iterator(chunk_size=10_000):
+        if member_id != current:
+            if groups:
+                add(current, groups)
+            current, groups = member_id, {}
+        if member_id in counted:
+            groups[group] = (n, sums)
+    if groups:
+        add(current, groups)
 
     stored = AreaAverage.objects.filter(period=period)
     if branch_id is not None:

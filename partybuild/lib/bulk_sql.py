@@ -204,19 +204,22 @@ def estimated_rows(model: type[Model], *, using: str = "default") -> int | None:
 
 
 @contextmanager
-def foreign_keys_checked_at_end() -> Iterator[None]:
+def foreign_keys_checked_at_end(tables: Iterable[str] | None = None) -> Iterator[None]:
     """Inside a transaction: on PostgreSQL, drop the foreign keys of every table the
-    project's models own, and add them back on the way out, each validated at once by
-    one query. A key the loaded rows break fails the whole transaction as a per-row
-    check would. The tables are locked against other sessions until the transaction
-    ends, so this is for filling a database (the demo company), not for serving one.
-    Elsewhere a plain block: each row is checked as usual."""
+    project's models own (or of ``tables`` alone: those the block fills, so that the
+    keys of tables it leaves alone are not validated again), and add them back on the
+    way out, each validated at once by one query. A key the loaded rows break fails
+    the whole transaction as a per-row check would; a table left out keeps its keys
+    and checks its rows as usual. The tables are locked against other sessions until
+    the transaction ends, so this is for filling a database (the demo company), not
+    for serving one. Elsewhere a plain block: each row is checked as usual."""
     if connection.vendor != "postgresql":
         yield
         return
     if not connection.in_atomic_block:
         raise RuntimeError("foreign_keys_checked_at_end needs a transaction: a failure would leave the keys dropped")
-    tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
+    existing = connection.introspection.django_table_names(only_existing=True, include_views=False)
+    tables = existing if tables is None else set(tables) & set(existing)
     with connection.cursor() as cursor:
         # Earlier writes of this transaction may have checks queued; a table with queued
         # checks cannot be altered, so they run now.
