@@ -5,6 +5,7 @@ are read-only here."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from partybuild.lib.admin_lists import BRANCH_FILTER
 from partybuild.lib.admin_quarters import quarter_column
 
 from .models import (
@@ -39,8 +40,8 @@ class SuggestionEntryInline(admin.TabularInline):
 @admin.register(Suggestion)
 class SuggestionAdmin(SimpleHistoryAdmin):
     list_display = ("title", "member", "branch", "status", quarter_column, "created_at", "closed_at")
-    list_filter = ("status", "branch")
-    search_fields = ("title", "member__name", "member__employee_no")
+    list_filter = ("status", BRANCH_FILTER)
+    search_fields = ("title", "member__name", "member__employee_no", "branch__name")
     raw_id_fields = ("member", "group")
     readonly_fields = ("status", "version", "acknowledged_at", "escalated_at", "closed_at", quarter_column)
     exclude = ("quarter",)
@@ -94,8 +95,8 @@ class PartyDayLogInline(admin.TabularInline):
 @admin.register(PartyDay)
 class PartyDayAdmin(SimpleHistoryAdmin):
     list_display = ("theme", "kind", "branch", "held_on", "place", "status")
-    list_filter = ("kind", "status", "branch")
-    search_fields = ("theme", "place", "destination")
+    list_filter = ("kind", "status", BRANCH_FILTER)
+    search_fields = ("theme", "place", "destination", "branch__name")
     # counts_for (三会一课) is checked against the rules by the day's own page; shown here.
     readonly_fields = ("status", "version", "attendance_taken_at", "counts_for")
     list_select_related = ("branch",)
@@ -108,8 +109,8 @@ class PartyDayAdmin(SimpleHistoryAdmin):
 @admin.register(PioneerPost)
 class PioneerPostAdmin(SimpleHistoryAdmin):
     list_display = ("post_name", "kind", "member", "branch", "starts_on", "ends_on")
-    list_filter = ("kind", "branch")
-    search_fields = ("post_name", "member__name", "member__employee_no")
+    list_filter = ("kind", BRANCH_FILTER)
+    search_fields = ("post_name", "member__name", "member__employee_no", "branch__name")
     raw_id_fields = ("member", "group")
     readonly_fields = ("branch", "designated_by", "planned_ends_on", "version", "created_at")
     list_select_related = ("member", "branch")
@@ -119,8 +120,8 @@ class PioneerPostAdmin(SimpleHistoryAdmin):
 @admin.register(Recognition)
 class RecognitionAdmin(SimpleHistoryAdmin):
     list_display = ("member", "best", "year", "quarter", "awarded_on", "branch")
-    list_filter = ("best", "year", "quarter", "branch")
-    search_fields = ("member__name", "member__employee_no")
+    list_filter = ("best", "year", "quarter", BRANCH_FILTER)
+    search_fields = ("member__name", "member__employee_no", "branch__name")
     raw_id_fields = ("member", "group")
     readonly_fields = ("branch", "awarded_by", "created_at")
     list_select_related = ("member", "branch")
@@ -151,8 +152,8 @@ class ContactPointAdmin(SimpleHistoryAdmin):
 @admin.register(HelpRecord)
 class HelpRecordAdmin(SimpleHistoryAdmin):
     list_display = ("helped_on", "kind", "member", "contact_point", "branch")
-    list_filter = ("kind", "branch")
-    search_fields = ("member__name", "member__employee_no", "content")
+    list_filter = ("kind", BRANCH_FILTER)
+    search_fields = ("member__name", "member__employee_no", "content", "branch__name")
     raw_id_fields = ("member", "group", "contact_point")
     readonly_fields = ("branch", "recorded_by", "version", "created_at")
     list_select_related = ("member", "branch", "contact_point")

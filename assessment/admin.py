@@ -3,6 +3,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
+from partybuild.lib.admin_lists import BRANCH_FILTER, PlainActionCheckbox
 from partybuild.lib.admin_refusals import RefusedDeletionsAsMessages
 from partybuild.lib.pagination import EstimatedCountPaginator
 
@@ -89,10 +90,10 @@ class PeriodAdmin(RefusedDeletionsAsMessages, NoRevertWhereReadOnly):
 
 
 @admin.register(Result)
-class ResultAdmin(RefusedDeletionsAsMessages, admin.ModelAdmin):
+class ResultAdmin(PlainActionCheckbox, RefusedDeletionsAsMessages, admin.ModelAdmin):
     list_display = ("period", "member", "branch", "total", "rank_branch", "rank_company", "flag")
-    list_filter = ("period", "flag", "branch")
-    search_fields = ("member__name", "member__employee_no")
+    list_filter = ("period", "flag", BRANCH_FILTER)
+    search_fields = ("member__name", "member__employee_no", "branch__name")
     list_select_related = ("period", "member", "branch")
     raw_id_fields = ("member", "group")
     # Not the rater-group means or counts: a mean of fewer than three peer or masses
@@ -123,8 +124,8 @@ class ObjectionAdmin(admin.ModelAdmin):
     result), never typed in here. Nothing here names a rater: an objection has none."""
 
     list_display = ("period", "member", "branch", "state", "filed_at", "ruled_at")
-    list_filter = ("state", "period", "branch")
-    search_fields = ("member__name", "member__employee_no")
+    list_filter = ("state", "period", BRANCH_FILTER)
+    search_fields = ("member__name", "member__employee_no", "branch__name")
     list_select_related = ("period", "member", "branch")
     fields = (
         "period",

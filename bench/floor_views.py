@@ -49,7 +49,9 @@ from django.utils import timezone
 from assessment.anonymity import rater_keys
 from assessment.models import Period, RaterGroup, Rating
 from assessment.selectors.results import FLAGS
+from members.filters import BRANCH_CHOICES_MAX
 from members.models import Branch, Member, PartyGroup
+from partybuild.lib.admin_lists import FewChoicesRelatedFilter
 from partybuild.lib.pagination import PAGE_SIZE, EstimatedCountPaginator
 from partybuild.lib.quarters import Quarter
 from reminders.models import Notification
@@ -194,12 +196,22 @@ def compliance_company(request: HttpRequest, year: int) -> HttpResponse:
     return _render("bench/floor_compliance_company.html", {"rows": list(rows.values())})
 
 
+def _first_branches() -> list[tuple[int, str]]:
+    """The branches in the organisation's order, one more than a filter lists: whether they
+    are few enough to list, and if so the list."""
+    return list(Branch.objects.order_by("sort_order", "name").values_list("pk", "name")[: BRANCH_CHOICES_MAX + 1])
+
+
 @login_required
 def roster_search(request: HttpRequest) -> HttpResponse:
     """The roster searched by name or employee number (``?q=``), for the administrator: the
     four head counts shown (and so the number of pages) in one aggregate, the first page of
-    members, and the filter's choices (every branch, every Party group with its branch)."""
+    members, and the filter's choices as the roster offers them since issue 19: the first
+    branches, listed if they are all there are (BRANCH_CHOICES_MAX; otherwise a field for the
+    branch's name), and the Party groups of the one branch if there is only one (no branch
+    is chosen; before, every branch and every group with its branch's name)."""
     q = request.GET.get("q", "")
+    branches = _first_branches()
     members = Member.objects.filter(Q(name__icontains=q) | Q(employee_no__icontains=q))
     on_roll = Q(is_active=True)
     counts = members.aggregate(
@@ -226,8 +238,10 @@ def roster_search(request: HttpRequest) -> HttpResponse:
         {
             "counts": counts,
             "rows": rows,
-            "branches": Branch.objects.values_list("pk", "name"),
-            "groups": PartyGroup.objects.values_list("pk", "branch__name", "name"),
+            "branches": branches if len(branches) <= BRANCH_CHOICES_MAX else None,
+            "groups": PartyGroup.objects.filter(branch_id=branches[0][0]).values_list("pk", "name")
+            if len(branches) == 1
+            else (),
         },
     )
 
@@ -236,12 +250,14 @@ def roster_search(request: HttpRequest) -> HttpResponse:
 def admin_members(request: HttpRequest) -> HttpResponse:
     """The Django admin's list of every member: its first page of rows, the count the page
     shows (PostgreSQL's estimate for a large roster, as the admin's paginator gives it), and
-    the branch filter's choices."""
+    the branch filter's choices: the first branches, listed if they are all there are (the
+    filter lists none when there are more; issue 19)."""
+    branches = _first_branches()
     rows = Member.objects.order_by("employee_no").values_list(
         "pk", "employee_no", "name", "branch__name", "group__name", "party_status", "committee_role", "is_active"
     )[:ADMIN_PAGE]
     count = EstimatedCountPaginator(Member.objects.all(), ADMIN_PAGE).count
-    branches = Branch.objects.values_list("pk", "name")
+    branches = branches if len(branches) <= FewChoicesRelatedFilter.max_choices else ()
     return _render("bench/floor_admin_members.html", {"rows": rows, "count": count, "branches": branches})
 
 

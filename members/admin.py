@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from partybuild.lib.admin_lists import BRANCH_FILTER, PlainActionCheckbox
 from partybuild.lib.admin_refusals import RefusedDeletionsAsMessages
 from partybuild.lib.pagination import EstimatedCountPaginator
 from partybuild.lib.xlsx import CheckedXLSX, WorkbookError
@@ -43,14 +44,14 @@ class BranchAdmin(RefusedDeletionsAsMessages, SimpleHistoryAdmin):
 @admin.register(PartyGroup)
 class PartyGroupAdmin(RefusedDeletionsAsMessages, SimpleHistoryAdmin):
     list_display = ("name", "branch", "leader")
-    list_filter = ("branch",)
+    list_filter = (BRANCH_FILTER,)
     search_fields = ("name", "branch__name")
     raw_id_fields = ("leader",)
     list_select_related = ("branch", "leader")
 
 
 @admin.register(Member)
-class MemberAdmin(RefusedDeletionsAsMessages, ImportExportMixin, SimpleHistoryAdmin):
+class MemberAdmin(PlainActionCheckbox, RefusedDeletionsAsMessages, ImportExportMixin, SimpleHistoryAdmin):
     """A deletion a cascade cannot make (a member's records of a final assessment period
     are locked for good) is refused with its message, not a server error; deactivate
     such a member instead."""
@@ -58,8 +59,8 @@ class MemberAdmin(RefusedDeletionsAsMessages, ImportExportMixin, SimpleHistoryAd
     resource_classes = [MemberResource]
     formats = [RosterXLSX]
     list_display = ("employee_no", "name", "branch", "group", "party_status", "committee_role", "is_active")
-    list_filter = ("party_status", "committee_role", "is_active", "branch")
-    search_fields = ("employee_no", "name")
+    list_filter = ("party_status", "committee_role", "is_active", BRANCH_FILTER)
+    search_fields = ("employee_no", "name", "branch__name")
     raw_id_fields = ("user", "group")
     list_select_related = ("branch", "group")
     show_full_result_count = False
@@ -95,8 +96,8 @@ class MassesRaterAdminForm(forms.ModelForm):
 class MassesRaterAdmin(SimpleHistoryAdmin):
     form = MassesRaterAdminForm
     list_display = ("employee_no", "name", "branch", "is_active")
-    list_filter = ("branch", "is_active")
-    search_fields = ("employee_no", "name")
+    list_filter = (BRANCH_FILTER, "is_active")
+    search_fields = ("employee_no", "name", "branch__name")
     raw_id_fields = ("user", "ratees")
     list_select_related = ("branch",)
 

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from partybuild.lib.admin_lists import BRANCH_FILTER
 from partybuild.lib.admin_quarters import QuarterFilter, quarter_column
 
 from .models import (
@@ -31,8 +32,8 @@ class AttendanceInline(admin.TabularInline):
 @admin.register(StudySession)
 class StudySessionAdmin(SimpleHistoryAdmin):
     list_display = ("title", "kind", "branch", "starts_at", "audience", "attendance_taken_at")
-    list_filter = ("kind", "content_tag", "branch")
-    search_fields = ("title",)
+    list_filter = ("kind", "content_tag", BRANCH_FILTER)
+    search_fields = ("title", "branch__name")
     raw_id_fields = ("group", "assigned_members")
     # What a session also counts for (三会一课) is checked against the rules by the session's
     # own page (study.services.sessions); here it is shown, not edited.
@@ -77,8 +78,8 @@ class ReportTransitionInline(admin.TabularInline):
 @admin.register(QuarterlyReport)
 class QuarterlyReportAdmin(SimpleHistoryAdmin):
     list_display = ("member", quarter_column, "branch", "group", "status", "grade")
-    list_filter = (QuarterFilter, "status", "grade", "branch")
-    search_fields = ("member__name", "member__employee_no")
+    list_filter = (QuarterFilter, "status", "grade", BRANCH_FILTER)
+    search_fields = ("member__name", "member__employee_no", "branch__name")
     raw_id_fields = ("member", "group")
     readonly_fields = ("status", "version", "submitted_figures")
     inlines = [ReportProblemInline, ReportTransitionInline]
@@ -94,7 +95,8 @@ class QuarterlyReportAdmin(SimpleHistoryAdmin):
 @admin.register(Talk)
 class TalkAdmin(SimpleHistoryAdmin):
     list_display = ("member", "branch", "source", "status", "due_on", "talked_on")
-    list_filter = ("status", "source", "branch")
+    list_filter = ("status", "source", BRANCH_FILTER)
+    search_fields = ("member__name", "member__employee_no", "branch__name")
     raw_id_fields = ("member", "report")
     list_select_related = ("member", "branch")
 
@@ -128,7 +130,8 @@ class RectificationItemInline(admin.TabularInline):
 @admin.register(CriticismMeeting)
 class CriticismMeetingAdmin(SimpleHistoryAdmin):
     list_display = ("title", "kind", "branch", "held_on")
-    list_filter = ("kind", "branch")
+    list_filter = ("kind", BRANCH_FILTER)
+    search_fields = ("branch__name",)
     raw_id_fields = ("participants",)
     inlines = [SelfCriticismInline, CriticismInline, RectificationItemInline]
 

@@ -190,6 +190,28 @@ def test_secretary_filters_the_roster_by_party_group(page, live_server, demo_com
     assert {cells[5] for cells in table_rows(page, "roster-table")} == {group.name}
 
 
+def test_admin_picks_a_branch_then_one_of_its_party_groups(page, live_server, demo_company, login):
+    login(page, "admin")
+    branch = Branch.objects.filter(groups__isnull=False).order_by("sort_order", "name").last()
+
+    page.goto(f"{live_server.url}/members/")
+    # The company's every group is not offered: a group is picked within a branch.
+    expect(page.locator("#id_group")).to_be_disabled()
+
+    page.select_option("#id_branch", str(branch.pk))
+    filter_roster(page)
+    expect(page.locator("#id_group")).to_be_enabled()
+    groups = PartyGroup.objects.filter(branch=branch).order_by("sort_order", "name")
+    assert page.locator("#id_group option").all_inner_texts()[1:] == [g.name for g in groups]
+    assert roster_branches(page) == {branch.name}
+
+    group = groups.last()
+    page.select_option("#id_group", str(group.pk))
+    filter_roster(page)
+    expect(page).to_have_url(re.compile(rf"[?&]group={group.pk}(&|$)"))
+    assert {cells[5] for cells in table_rows(page, "roster-table")} == {group.name}
+
+
 def test_secretary_searches_the_roster_by_name_within_the_branch(page, live_server, demo_company, login):
     login(page, "secretary1")
     branch = member_of("secretary1").branch
