@@ -3,7 +3,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
-from partybuild.lib.admin_lists import BRANCH_FILTER, PlainActionCheckbox
+from partybuild.lib.admin_lists import BRANCH_FILTER
 from partybuild.lib.admin_refusals import RefusedDeletionsAsMessages
 from partybuild.lib.pagination import EstimatedCountPaginator
 
@@ -90,7 +90,7 @@ class PeriodAdmin(RefusedDeletionsAsMessages, NoRevertWhereReadOnly):
 
 
 @admin.register(Result)
-class ResultAdmin(PlainActionCheckbox, RefusedDeletionsAsMessages, admin.ModelAdmin):
+class ResultAdmin(RefusedDeletionsAsMessages, admin.ModelAdmin):
     list_display = ("period", "member", "branch", "total", "rank_branch", "rank_company", "flag")
     list_filter = ("period", "flag", BRANCH_FILTER)
     search_fields = ("member__name", "member__employee_no", "branch__name")

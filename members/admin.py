@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from partybuild.lib.admin_lists import BRANCH_FILTER, PlainActionCheckbox
+from partybuild.lib.admin_lists import BRANCH_FILTER
 from partybuild.lib.admin_refusals import RefusedDeletionsAsMessages
 from partybuild.lib.pagination import EstimatedCountPaginator
 from partybuild.lib.xlsx import CheckedXLSX, WorkbookError
@@ -51,7 +51,7 @@ class PartyGroupAdmin(RefusedDeletionsAsMessages, SimpleHistoryAdmin):
 
 
 @admin.register(Member)
-class MemberAdmin(PlainActionCheckbox, RefusedDeletionsAsMessages, ImportExportMixin, SimpleHistoryAdmin):
+class MemberAdmin(RefusedDeletionsAsMessages, ImportExportMixin, SimpleHistoryAdmin):
     """A deletion a cascade cannot make (a member's records of a final assessment period
     are locked for good) is refused with its message, not a server error; deactivate
     such a member instead."""

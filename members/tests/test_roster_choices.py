@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from members.filters import BRANCH_CHOICES_MAX
-from members.models import Branch, Member, PartyGroup
+from members.models import Branch, PartyGroup
 from members.tests.factories import MemberFactory
-from partybuild.lib.admin_lists import FewChoicesRelatedFilter, PlainActionCheckbox
+from partybuild.lib.admin_lists import FewChoicesRelatedFilter
 
 pytestmark = pytest.mark.django_db
 
@@ -126,9 +126,3 @@ def test_every_admin_list_filtered_by_branch_bounds_its_choices():
     for model_admin in admin.site._registry.values():
         if type(model_admin).__name__ in by_branch:
             assert "branch__name" in model_admin.search_fields, type(model_admin).__name__
-
-
-def test_the_plain_action_checkbox_is_djangos(org):
-    model_admin = admin.site._registry[Member]
-    assert isinstance(model_admin, PlainActionCheckbox)
-    assert model_admin.action_checkbox(org.member) == admin.ModelAdmin.action_checkbox(model_admin, org.member)

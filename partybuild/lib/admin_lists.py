@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.contrib.admin import helpers
-from django.utils.html import format_html
-from django.utils.translation import gettext as _
 
 
 class FewChoicesRelatedFilter(admin.RelatedFieldListFilter):
@@ -34,18 +31,3 @@ class FewChoicesRelatedFilter(admin.RelatedFieldListFilter):
 
 # A list's filter by its branch, for ``list_filter``.
 BRANCH_FILTER = ("branch", FewChoicesRelatedFilter)
-
-
-class PlainActionCheckbox:
-    """A ModelAdmin mixin: each row's checkbox for the actions written as the markup it is,
-    the same as Django's (``ModelAdmin.action_checkbox``), which renders a form widget
-    through the template engine for every row: a third of a 100-row list of members."""
-
-    def action_checkbox(self, obj):
-        label = format_html(_("Select this object for an action - {}"), str(obj))
-        return format_html(
-            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
-            helpers.ACTION_CHECKBOX_NAME,
-            obj.pk,
-            label,
-        )
