@@ -106,3 +106,15 @@ def test_the_ratings_tell_how_far_they_are(monkeypatch):
     assert len(told) >= total // 100
     written = [int(n) for line in told for n in re.findall(r"\d+", line.replace(",", ""))[1:2]]
     assert written == sorted(written) and written[-1] == total
+
+
+def test_the_parts_the_database_writes_say_they_are_still_at_work(monkeypatch):
+    from django.utils.translation import gettext
+
+    from partybuild.ops.management.commands import seed_demo
+
+    monkeypatch.setattr(seed_demo, "STILL_BUILDING_SECONDS", 0.01)
+    _out, err = run("--members", "40")
+    study, ratings = gettext("study sessions, reports and talks"), gettext("ratings and results")
+    assert len([line for line in err.splitlines() if study in line]) > 2  # and the part's time
+    assert len([line for line in err.splitlines() if ratings in line]) == 1  # it counts its ratings instead

@@ -1,4 +1,5 @@
 import random
+import threading
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -9,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import Model
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -30,8 +31,11 @@ from study import demo as study_demo
 from study.models import StudySession
 
 MIN_MEMBERS = 30
-# A line of progress on stderr, in the long parts, at most this often (seconds).
+# A line of progress on stderr, in the long parts, at most this often (seconds): how many
+# ratings are written; in the other parts, whose rows the database writes itself, that the
+# part is still at work.
 PROGRESS_SECONDS = 10.0
+STILL_BUILDING_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,7 @@ class Part:
     apps: tuple[str, ...]
     built: Callable[[], bool]
     build: Callable[[], None]
+    counts_rows: bool = False  # it tells its own progress
 
 
 class Command(BaseCommand):
@@ -76,6 +81,31 @@ class Command(BaseCommand):
         self.stderr.write(
             _("Built %(what)s in %(seconds).1f s.") % {"what": what, "seconds": time.monotonic() - started}
         )
+
+    @contextmanager
+    def still_building(self, part: Part):
+        """A line every STILL_BUILDING_SECONDS while a part that does not count its rows
+        runs (most of their work is INSERT … SELECT: no row passes through Python)."""
+        if part.counts_rows:
+            yield
+            return
+        stop, started, language = threading.Event(), time.monotonic(), translation.get_language()
+
+        def tell() -> None:
+            with translation.override(language):
+                while not stop.wait(STILL_BUILDING_SECONDS):
+                    self.stderr.write(
+                        _("Still building %(what)s: %(seconds)d s so far.")
+                        % {"what": part.label, "seconds": time.monotonic() - started}
+                    )
+
+        thread = threading.Thread(target=tell, daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            thread.join()
 
     def progress(self, period: Period, written: int, total: int) -> None:
         """The ratings' progress, a line at most every PROGRESS_SECONDS."""
@@ -113,7 +143,7 @@ class Command(BaseCommand):
         return [
             Part(gettext_lazy("the roster"), ("members",), Member.objects.exists, roster),
             Part(gettext_lazy("study sessions, reports and talks"), ("study",), StudySession.objects.exists, study),
-            Part(gettext_lazy("ratings and results"), ("assessment",), Period.objects.exists, ratings),
+            Part(gettext_lazy("ratings and results"), ("assessment",), Period.objects.exists, ratings, True),
             Part(gettext_lazy("pledges and cards"), ("assessment",), Card.objects.exists, cards),
             Part(
                 gettext_lazy("suggestions, Party days, posts and help"),
@@ -160,7 +190,7 @@ class Command(BaseCommand):
             with self.step(_("the demo company, its links checked")):
                 for part in parts[first:]:
                     # One transaction per part; its rows' links checked once, at its end.
-                    with self.step(part.label), transaction.atomic():
+                    with self.step(part.label), self.still_building(part), transaction.atomic():
                         empty = self.empty_models(part)
                         self.number_from_one(empty)
                         with foreign_keys_checked_at_end([model._meta.db_table for model in empty]):
