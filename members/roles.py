@@ -98,24 +98,16 @@ def get_roles(user: User | AnonymousUser) -> Roles:
 
 
 def _read_roles(user: User) -> Roles:
-    # One query for everyone: the login with its member record and that member's branch,
-    # joined to the groups they lead (a row per group led; one row, with no group, for
-    # everyone else), and its masses-rater record with the rater's branch (someone who is
-    # no member: an administrator, or a masses rater).
+    # One query: the member with their branch, joined to the groups they lead (a row per
+    # group led; one row, with no group, for everyone else).
     rows = list(
-        User.objects.filter(pk=user.pk)
-        .select_related("member__branch", "masses_rater__branch")
-        .annotate(led=F("member__led_groups__pk"))
+        Member.objects.select_related("branch").filter(user=user, is_active=True).annotate(led=F("led_groups__pk"))
     )
-    found = rows[0] if rows else user
-    member = getattr(found, "member", None)
-    if member is None or not member.is_active:
-        masses_rater = getattr(found, "masses_rater", None)
-        if masses_rater is not None and not masses_rater.is_active:
-            masses_rater = None
+    if not rows:  # an administrator, or a masses rater: an employee who is no member
+        masses_rater = MassesRater.objects.select_related("branch").filter(user=user, is_active=True).first()
         return Roles(masses_rater=masses_rater, is_admin=user.is_staff)
     led = frozenset(row.led for row in rows if row.led is not None)
-    return Roles(member=member, is_admin=user.is_staff, led_group_ids=led)
+    return Roles(member=rows[0], is_admin=user.is_staff, led_group_ids=led)
 
 
 def committee_members(*, branch_id, excluding):

@@ -599,10 +599,9 @@ def test_roles_of_someone_leading_two_groups_name_both(org, django_assert_num_qu
 
 
 def test_roles_of_a_masses_rater_and_of_an_inactive_member(org, django_assert_num_queries):
-    """Someone who is no member: the rater record comes in the same query (the login joined
-    to both records), and an inactive member is no member."""
+    """Someone who is no member: the member record is missed, then the rater record read."""
     user = _fresh(org.masses.user)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         roles = get_roles(user)
     assert roles.masses_rater == org.masses and roles.masses_rater.branch == org.branch_a and roles.member is None
     Member.objects.filter(pk=org.leader.pk).update(is_active=False)
