@@ -178,29 +178,30 @@ def _not_computed(request: HttpRequest, period: Period) -> HttpResponse:
     return redirect("home")
 
 
-@login_required
-@require_GET
-def rankings_download(request: HttpRequest, code: str) -> HttpResponse:
+def _rankings_file(request: HttpRequest, code: str, *, export, filename, content_type: str) -> HttpResponse:
+    """The rankings written by ``export`` to a temporary file and sent as ``filename``, in the
+    workbook's scope (the committee: its own branch); refused until the results are computed."""
     period, branch_id, company_rank, compare = _rankings_scope(request, code)
     if period.computed_at is None:
         return _not_computed(request, period)
     fh = tempfile.TemporaryFile()
-    rankings_export(period=period, out=fh, branch_id=branch_id, company_rank=company_rank, compare=compare)
+    export(period=period, out=fh, branch_id=branch_id, company_rank=company_rank, compare=compare)
     fh.seek(0)
-    filename = rankings_filename(period=period, branch_id=branch_id)
-    return FileResponse(fh, as_attachment=True, filename=filename, content_type=XLSX)
+    name = filename(period=period, branch_id=branch_id)
+    return FileResponse(fh, as_attachment=True, filename=name, content_type=content_type)
+
+
+@login_required
+@require_GET
+def rankings_download(request: HttpRequest, code: str) -> HttpResponse:
+    return _rankings_file(request, code, export=rankings_export, filename=rankings_filename, content_type=XLSX)
 
 
 @login_required
 @require_GET
 def rankings_zip_download(request: HttpRequest, code: str) -> HttpResponse:
     """The same rankings as one workbook per branch inside a ZIP, for a company whose sheets
-    are too long to work with; the scope is the workbook's (the committee: its own branch)."""
-    period, branch_id, company_rank, compare = _rankings_scope(request, code)
-    if period.computed_at is None:
-        return _not_computed(request, period)
-    fh = tempfile.TemporaryFile()
-    rankings_zip_export(period=period, out=fh, branch_id=branch_id, company_rank=company_rank, compare=compare)
-    fh.seek(0)
-    filename = rankings_zip_filename(period=period, branch_id=branch_id)
-    return FileResponse(fh, as_attachment=True, filename=filename, content_type="application/zip")
+    are too long to work with."""
+    return _rankings_file(
+        request, code, export=rankings_zip_export, filename=rankings_zip_filename, content_type="application/zip"
+    )
