@@ -40,12 +40,13 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractMonth
+from django.db.models.functions import Cast, Coalesce, ExtractMonth
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import get_template
 from django.utils import timezone
 
+from activities.models import PartyDay
 from assessment.anonymity import rater_keys
 from assessment.models import Period, RaterGroup, Rating
 from assessment.selectors.results import FLAGS
@@ -56,7 +57,7 @@ from partybuild.lib.pagination import PAGE_SIZE, EstimatedCountPaginator
 from partybuild.lib.quarters import Quarter
 from reminders.models import Notification
 from reminders.views import NOTES_PER_PAGE
-from study.models import Attendance, QuarterlyReport, StudySession, Talk
+from study.models import Attendance, MeetingRule, QuarterlyReport, StudySession, Talk
 
 # The real pages' page sizes: the review board (study.views.reports) and the flag board.
 REVIEW_BOARD_PAGE = 50
@@ -172,28 +173,97 @@ def notifications(request: HttpRequest, user_id: int) -> HttpResponse:
 
 @login_required
 def compliance_company(request: HttpRequest, year: int) -> HttpResponse:
-    """三会一课, every branch: the first page of branches in the organisation's order and, in one
-    grouped query, the meetings each held in the year by kind, audience, Party group and month
-    (the real list works out only its page's branches in that order), added up into a row per
-    branch. The rows the page cannot do without: a month made up twice does not cover a month
-    missed, and a rule per group wants each group's meetings (until session 11 the floor
-    grouped by kind alone, a tenth of the rows)."""
+    """三会一课, every branch: the first page of branches in the organisation's order, each
+    requirement's figure (meetings that count, at most the number required a month or quarter,
+    against the number required so far; a rule per Party group for each group), the rate and the
+    periods behind — the page's output from the fewest reads that make it: the requirements,
+    the page's branches and ONE query of everything counted (UNION ALL of the sessions by their
+    own kind, the sessions by what they also count for, the themed Party days by what they count
+    for, and the branches' Party groups). Until session 13 the floor read only the sessions by
+    their own kind and wrote raw counts, which is not the page's output (a session counting for
+    two requirements, a Party day, a month made up twice, the groups)."""
+    today = timezone.localdate()
     start = timezone.make_aware(datetime.datetime(year, 1, 1))
     end = timezone.make_aware(datetime.datetime(year + 1, 1, 1))
-    branches = list(Branch.objects.order_by("sort_order", "name").values("pk", "name")[:COMPLIANCE_PAGE])
-    rows = {b["pk"]: dict(b) for b in branches}
-    counts = (
-        StudySession.objects.filter(
-            branch_id__in=list(rows), starts_at__gte=start, starts_at__lt=end, attendance_taken_at__isnull=False
-        )
-        .annotate(month=ExtractMonth("starts_at"))
-        .values_list("branch_id", "kind", "audience", "group_id", "month")
+    rules = list(
+        MeetingRule.objects.filter(is_active=True).values_list("kind", "times", "every", "per_group", "may_combine")
+    )
+    branches = list(Branch.objects.order_by("sort_order", "name").values_list("pk", "name")[:COMPLIANCE_PAGE])
+    ids = [pk for pk, _name in branches]
+    month = Cast(ExtractMonth("starts_at"), IntegerField())
+    held = StudySession.objects.filter(
+        branch_id__in=ids, starts_at__gte=start, starts_at__lt=end, attendance_taken_at__isnull=False
+    )
+    own = held.values_list("branch_id", "kind", "audience", "group_id", month).annotate(n=Count("pk")).order_by()
+    also = (
+        held.filter(also_counts_for__may_combine=True)
+        .values_list("branch_id", "also_counts_for__kind", "audience", "group_id", month)
         .annotate(n=Count("pk"))
         .order_by()
     )
-    for branch_id, kind, _audience, _group_id, _month, n in counts:
-        rows[branch_id][kind] = rows[branch_id].get(kind, 0) + n
-    return _render("bench/floor_compliance_company.html", {"rows": list(rows.values())})
+    days = (
+        PartyDay.objects.filter(
+            branch_id__in=ids,
+            status=PartyDay.Status.HELD,
+            held_on__gte=datetime.date(year, 1, 1),
+            held_on__lte=datetime.date(year, 12, 31),
+            counts_for__may_combine=True,
+        )
+        .values_list(
+            "branch_id",
+            "counts_for__kind",
+            Value("branch"),
+            Value(None, output_field=IntegerField()),
+            Cast(ExtractMonth("held_on"), IntegerField()),
+        )
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    groups = (
+        PartyGroup.objects.filter(branch_id__in=ids)
+        .values_list("branch_id", Value(""), Value(""), "pk", Value(0), Value(0))
+        .order_by()
+    )
+    counted: dict[tuple[int, str], list] = {}  # (branch, kind) → [every audience, whole branch, {group: …}]
+    gids: dict[int, list[int]] = {pk: [] for pk in ids}  # each branch's Party groups
+    for branch_id, kind, audience, group_id, m, n in own.union(also, days, groups, all=True):
+        if not kind:
+            gids[branch_id].append(group_id)
+            continue
+        c = counted.get((branch_id, kind))
+        if c is None:
+            c = counted[(branch_id, kind)] = [[0] * 13, [0] * 13, {}]
+        c[0][m] += n
+        if audience == "group":
+            c[2].setdefault(group_id, [0] * 13)[m] += n
+        elif audience == "branch":
+            c[1][m] += n
+    begun = 0 if year > today.year else 12 if year < today.year else today.month
+    ended = 0 if year > today.year else 12 if year < today.year else today.month - 1
+    empty = [[0] * 13, [0] * 13, {}]
+    rows = []
+    for pk, name in branches:
+        figures, held_sum, required_sum, behind_sum = [], 0, 0, 0
+        for kind, times, every, per_group, _combine in rules:
+            c = counted.get((pk, kind), empty)
+            if per_group:  # a group's own meetings and the whole branch's
+                whole, own = c[1], c[2]
+                lines = [[a + b for a, b in zip(whole, own[g], strict=True)] if g in own else whole for g in gids[pk]]
+            else:
+                lines = [c[0]]
+            h = r = b = 0
+            for by_month in lines:
+                slots = by_month[1:] if every == "month" else [sum(by_month[q : q + 3]) for q in (1, 4, 7, 10)]
+                due = begun if every == "month" else (begun + 2) // 3
+                done = ended if every == "month" else ended // 3
+                h += sum(min(n, times) for n in slots[:due])
+                r += times * due
+                b += sum(1 for n in slots[:done] if n < times)
+            figures.append((f"{h}/{r}" if lines else "—", b))
+            held_sum, required_sum, behind_sum = held_sum + h, required_sum + r, behind_sum + b
+        percent = round(100 * held_sum / required_sum) if required_sum else None
+        rows.append((pk, name, figures, percent, behind_sum))
+    return _render("bench/floor_compliance_company.html", {"rows": rows, "year": year})
 
 
 def _first_branches() -> list[tuple[int, str]]:
