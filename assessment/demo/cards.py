@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from members.models import Member, User
+from partybuild.lib.bulk_sql import analyze
 from partybuild.lib.quarters import Quarter
 
 from ..models import GOAL_CARD, Card, CardItem, CardLog, SelfCheck, SelfCheckEntry
@@ -187,12 +188,14 @@ def build_cards(*, year: int, today: datetime.date, rng: random.Random) -> dict[
         builder.cursor = cursor
         counts["cards"] = builder.cards(member1=member1, line=_card_timeline(year, rng, now))
         counts["items"] = builder.items()
+        analyze(Card, CardItem)  # the checks and the history below join them
         past = [n for n in range(1, 5) if Quarter(year, n).last_day < today]
         for n in past:
             bands = LATEST_CHECK_BANDS if n == past[-1] else EARLIER_CHECK_BANDS
             line = _check_timeline(Quarter(year, n), rng, now)
             counts["self_checks"] += builder.checks(number=n, bands=bands, line=line)
         counts["entries"] = builder.entries()
+        analyze(SelfCheck, SelfCheckEntry)
         builder.card_history()
         builder.check_history()
         builder.task_history()
