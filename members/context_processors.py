@@ -2,6 +2,7 @@ import hashlib
 from functools import cache
 
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
 from .roles import Roles, get_roles
 
@@ -20,12 +21,14 @@ def _release() -> str:
 
 def roles(request):
     """The current user's roles, for the navigation of every page, and the key under which
-    the rendered menus are cached (base.html): everything they depend on but the language."""
+    the rendered menus are cached (base.html): everything they depend on but the language.
+    Both are read when a template first uses them (as Django's own csrf_token and messages
+    are): a page without the application's layout — the Django admin's — reads no roles."""
     user = getattr(request, "user", None)
     if user is None:
         return {}
-    user_roles = get_roles(user)
-    return {"user_roles": user_roles, "nav_key": nav_key(request, user_roles)}
+    user_roles = SimpleLazyObject(lambda: get_roles(user))
+    return {"user_roles": user_roles, "nav_key": SimpleLazyObject(lambda: nav_key(request, user_roles))}
 
 
 def nav_key(request, user_roles: Roles) -> str:

@@ -573,6 +573,18 @@ def test_a_logged_in_request_reads_session_user_roles_and_unread_count_in_four_q
     assert len(ctx.captured_queries) == 4, "\n".join(q["sql"] for q in ctx.captured_queries)
 
 
+def test_the_django_admin_reads_no_roles_and_no_unread_count(client, org):
+    """The roles and the unread count are for the application's layout; the Django admin's
+    pages have their own and read neither (a million members: the administrator's unread
+    count alone is a few milliseconds on every admin page)."""
+    client.force_login(org.admin)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("admin:members_member_changelist"))
+    assert response.status_code == 200
+    read = "\n".join(q["sql"] for q in ctx.captured_queries)
+    assert "reminders_notification" not in read and "members_massesrater" not in read, read
+
+
 def test_roles_of_a_member_who_leads_no_group_take_one_query(org, django_assert_num_queries):
     user = _fresh(org.member.user)
     with django_assert_num_queries(1):
