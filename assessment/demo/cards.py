@@ -194,8 +194,9 @@ def build_cards(*, year: int, today: datetime.date, rng: random.Random) -> dict[
             bands = LATEST_CHECK_BANDS if n == past[-1] else EARLIER_CHECK_BANDS
             line = _check_timeline(Quarter(year, n), rng, now)
             counts["self_checks"] += builder.checks(number=n, bands=bands, line=line)
+        analyze(SelfCheck)  # the entries join it
         counts["entries"] = builder.entries()
-        analyze(SelfCheck, SelfCheckEntry)
+        analyze(SelfCheckEntry)
         builder.card_history()
         builder.check_history()
         builder.task_history()
