@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.core import mail
@@ -90,6 +91,32 @@ def test_group_leader_and_secretary_hear_about_waiting_reports(org):
     services.run(today=datetime.date(2026, 10, 12))
     services.run(today=datetime.date(2026, 10, 13))
     assert Notification.objects.filter(kind=Kind.GROUP_WAITING).count() == 2
+
+
+def test_a_slice_counts_the_waiting_reports_of_its_own_secretaries_branches_only(org):
+    """The fan-out goes slice by slice of members; a slice reads the waiting reports of the
+    branches of its secretaries, not the whole company's each time (at a million members: 500
+    slices, each counting every branch's reports — the run grew with the square)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    QuarterlyReportFactory(member=org.groupmate, quarter="2026Q3", status=QuarterlyReport.Status.WITH_BRANCH)
+    QuarterlyReportFactory(member=org.member_b, quarter="2026Q3", status=QuarterlyReport.Status.WITH_BRANCH)
+    job = services.Job(Kind.BRANCH_WAITING, "2026Q3", "due")
+    today = datetime.date(2026, 10, 5)
+    secretary, other = sorted([org.secretary.pk, org.other_secretary.pk])
+    no_secretary = (max(secretary, other) + 1, max(secretary, other) + 1000)
+    with CaptureQueriesContext(connection) as read:
+        assert services.deliver(job, today=today, lo=no_secretary[0], hi=no_secretary[1]) == 0
+    assert not any("study_quarterlyreport" in q["sql"] for q in read.captured_queries)
+    with CaptureQueriesContext(connection) as read:
+        assert services.deliver(job, today=today, lo=org.secretary.pk, hi=org.secretary.pk + 1) == 1
+    counted = [q["sql"] for q in read.captured_queries if "study_quarterlyreport" in q["sql"]]
+    assert len(counted) == 1
+    branches = re.search(r'"study_quarterlyreport"\."branch_id" IN \(([^)]*)\)', counted[0])
+    assert branches and branches[1] == str(org.branch_a.pk), counted[0]
+    note = Notification.objects.get(kind=Kind.BRANCH_WAITING)
+    assert note.recipient == org.secretary.user and "1" in note.title
 
 
 def test_open_talks_remind_the_secretary_and_overdue_ones_reach_administrators(org):
