@@ -185,9 +185,7 @@ def compliance_company(request: HttpRequest, year: int) -> HttpResponse:
     today = timezone.localdate()
     start = timezone.make_aware(datetime.datetime(year, 1, 1))
     end = timezone.make_aware(datetime.datetime(year + 1, 1, 1))
-    rules = list(
-        MeetingRule.objects.filter(is_active=True).values_list("kind", "times", "every", "per_group", "may_combine")
-    )
+    rules = list(MeetingRule.objects.filter(is_active=True).values_list("kind", "times", "every", "per_group"))
     branches = list(Branch.objects.order_by("sort_order", "name").values_list("pk", "name")[:COMPLIANCE_PAGE])
     ids = [pk for pk, _name in branches]
     month = Cast(ExtractMonth("starts_at"), IntegerField())
@@ -212,7 +210,7 @@ def compliance_company(request: HttpRequest, year: int) -> HttpResponse:
         .values_list(
             "branch_id",
             "counts_for__kind",
-            Value("branch"),
+            Value(StudySession.Audience.BRANCH),
             Value(None, output_field=IntegerField()),
             Cast(ExtractMonth("held_on"), IntegerField()),
         )
@@ -234,9 +232,9 @@ def compliance_company(request: HttpRequest, year: int) -> HttpResponse:
         if c is None:
             c = counted[(branch_id, kind)] = [[0] * 13, [0] * 13, {}]
         c[0][m] += n
-        if audience == "group":
+        if audience == StudySession.Audience.GROUP:
             c[2].setdefault(group_id, [0] * 13)[m] += n
-        elif audience == "branch":
+        elif audience == StudySession.Audience.BRANCH:
             c[1][m] += n
     begun = 0 if year > today.year else 12 if year < today.year else today.month
     ended = 0 if year > today.year else 12 if year < today.year else today.month - 1
@@ -244,18 +242,21 @@ def compliance_company(request: HttpRequest, year: int) -> HttpResponse:
     rows = []
     for pk, name in branches:
         figures, held_sum, required_sum, behind_sum = [], 0, 0, 0
-        for kind, times, every, per_group, _combine in rules:
+        for kind, times, every, per_group in rules:
             c = counted.get((pk, kind), empty)
             if per_group:  # a group's own meetings and the whole branch's
-                whole, own = c[1], c[2]
-                lines = [[a + b for a, b in zip(whole, own[g], strict=True)] if g in own else whole for g in gids[pk]]
+                whole, by_group = c[1], c[2]
+                lines = [
+                    [a + b for a, b in zip(whole, by_group[g], strict=True)] if g in by_group else whole
+                    for g in gids[pk]
+                ]
             else:
                 lines = [c[0]]
+            monthly = every == MeetingRule.Every.MONTH
+            due, done = (begun, ended) if monthly else ((begun + 2) // 3, ended // 3)
             h = r = b = 0
             for by_month in lines:
-                slots = by_month[1:] if every == "month" else [sum(by_month[q : q + 3]) for q in (1, 4, 7, 10)]
-                due = begun if every == "month" else (begun + 2) // 3
-                done = ended if every == "month" else ended // 3
+                slots = by_month[1:] if monthly else [sum(by_month[q : q + 3]) for q in (1, 4, 7, 10)]
                 h += sum(min(n, times) for n in slots[:due])
                 r += times * due
                 b += sum(1 for n in slots[:done] if n < times)
